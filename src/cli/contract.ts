@@ -1,0 +1,1 @@
+export async function contractCommand(_argv: string[]): Promise<number> { console.error("not yet"); return 2; }

@@ -1,0 +1,98 @@
+/**
+ * Configuration: every setting has an environment variable and a matching command-line flag
+ * (`PORT` / `--port`). Flags win over the environment, the environment over defaults.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  seed: number;
+  orgCount: number;
+  fixtures: string | undefined;
+  rateLimitPerMinute: number;
+  tokenTtlSeconds: number;
+  maxDepth: number;
+  maxOrganizations: number;
+  quiet: boolean;
+}
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  env: string;
+  flag: string;
+  help: string;
+  defaultValue: Config[K];
+  parse: (raw: string, name: string) => Config[K];
+}
+
+function integer(min: number, max: number) {
+  return (raw: string, name: string): number => {
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${name} should be an integer from ${min} to ${max}, not "${raw}".`);
+    }
+    return Number(raw);
+  };
+}
+
+const text = (raw: string, name: string): string => {
+  if (raw.trim() === '') throw new ConfigError(`${name} should not be empty.`);
+  return raw;
+};
+
+const flag = (raw: string, name: string): boolean => {
+  if (['', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} should be true or false, not "${raw}".`);
+};
+
+export class ConfigError extends Error {}
+
+type AnySetting = { [K in keyof Config]: Setting<K> }[keyof Config];
+
+export const SETTINGS: AnySetting[] = [
+  { key: 'port', env: 'PORT', flag: '--port', help: 'TCP port to listen on', defaultValue: 8080, parse: integer(0, 65535) },
+  { key: 'host', env: 'HOST', flag: '--host', help: 'address to listen on (the Docker image sets 0.0.0.0)', defaultValue: '127.0.0.1', parse: text },
+  { key: 'seed', env: 'SEED', flag: '--seed', help: 'seed of the generated organizations', defaultValue: 42, parse: integer(0, 2 ** 32 - 1) },
+  { key: 'orgCount', env: 'ORG_COUNT', flag: '--org-count', help: 'generated organizations beyond the skeleton', defaultValue: 100, parse: integer(0, 5_000_000) },
+  { key: 'fixtures', env: 'FIXTURES', flag: '--fixtures', help: 'path of the fixture file (default: fixtures/default.json)', defaultValue: undefined, parse: text },
+  { key: 'rateLimitPerMinute', env: 'RATE_LIMIT_PER_MINUTE', flag: '--rate-limit-per-minute', help: 'requests per minute per organization before 429', defaultValue: 10_000, parse: integer(1, 1_000_000_000) },
+  { key: 'tokenTtlSeconds', env: 'TOKEN_TTL_SECONDS', flag: '--token-ttl-seconds', help: 'lifetime of issued access tokens', defaultValue: 86_400, parse: integer(1, 2 ** 31 - 1) },
+  { key: 'maxDepth', env: 'MAX_DEPTH', flag: '--max-depth', help: 'levels allowed below the root', defaultValue: 4, parse: integer(1, 100) },
+  { key: 'maxOrganizations', env: 'MAX_ORGANIZATIONS', flag: '--max-organizations', help: 'organizations the tree may hold; creating more is 400', defaultValue: 5_000_000, parse: integer(1, 10_000_000) },
+  { key: 'quiet', env: 'QUIET', flag: '--quiet', help: 'no request log', defaultValue: false, parse: flag },
+];
+
+export const DEFAULT_CONFIG: Config = Object.fromEntries(SETTINGS.map((s) => [s.key, s.defaultValue])) as unknown as Config;
+
+/** Reads `--name value`, `--name=value` and bare boolean flags; returns the config and the leftover arguments. */
+export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv): { config: Config; rest: string[] } {
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const s of SETTINGS) {
+    const raw = env[s.env];
+    if (raw !== undefined && raw !== '') config[s.key] = s.parse(raw, s.env);
+  }
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [name, inline] = arg.startsWith('--') ? splitFlag(arg) : [arg, undefined];
+    const setting = SETTINGS.find((s) => s.flag === name);
+    if (!setting) {
+      rest.push(arg);
+      continue;
+    }
+    let raw = inline;
+    if (raw === undefined) {
+      if (setting.key === 'quiet') raw = 'true';
+      else {
+        raw = argv[++i];
+        if (raw === undefined) throw new ConfigError(`${setting.flag} needs a value.`);
+      }
+    }
+    config[setting.key] = setting.parse(raw, setting.flag);
+  }
+  return { config: config as unknown as Config, rest };
+}
+
+function splitFlag(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+}

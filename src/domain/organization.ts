@@ -1,0 +1,43 @@
+/** The organization as stored by the mock, and its public form. */
+
+export type UnitSystem = 'IMPERIAL' | 'METRIC';
+
+export interface Address {
+  fullAddress?: string;
+  country?: string;
+  city?: string;
+  state?: string;
+  zip?: string;
+}
+
+/** The public Organization of openapi.yaml. */
+export interface Organization {
+  id: number;
+  name: string;
+  description?: string;
+  parentOrganizationId?: number;
+  tz: string;
+  unitSystem?: UnitSystem;
+  phoneNumber?: string;
+  address?: Address | null;
+  lastModifiedTs: number;
+}
+
+/** What the mock keeps: the public fields plus the counts that drive sorting and deletion. */
+export interface OrgRecord extends Organization {
+  deviceCount: number;
+  userCount: number;
+}
+
+/** The public form: counts stripped, absent optional fields omitted, keys in the published order. */
+export function toPublic(org: OrgRecord): Organization {
+  const out: Organization = { id: org.id, name: org.name } as Organization;
+  if (org.description !== undefined) out.description = org.description;
+  if (org.parentOrganizationId !== undefined) out.parentOrganizationId = org.parentOrganizationId;
+  out.tz = org.tz;
+  if (org.unitSystem !== undefined) out.unitSystem = org.unitSystem;
+  if (org.phoneNumber !== undefined) out.phoneNumber = org.phoneNumber;
+  if (org.address !== undefined) out.address = org.address;
+  out.lastModifiedTs = org.lastModifiedTs;
+  return out;
+}

@@ -1,0 +1,28 @@
+/** Fixed one-minute windows, counted per organization. */
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+const WINDOW_MS = 60_000;
+
+export class RateLimiter {
+  private window = -1;
+  private readonly counts = new Map<number, number>();
+
+  constructor(public limitPerMinute: number) {}
+
+  hit(organizationId: number, now: number): RateDecision {
+    const window = Math.floor(now / WINDOW_MS);
+    if (window !== this.window) {
+      // A new window forgets every old count, so the map never outgrows the active organizations.
+      this.window = window;
+      this.counts.clear();
+    }
+    const count = (this.counts.get(organizationId) ?? 0) + 1;
+    this.counts.set(organizationId, count);
+    if (count <= this.limitPerMinute) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000)) };
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Tokens: the static tokens of the fixture, the OAuth2 clients, and the access and refresh tokens
+ * issued by the client-credentials and refresh-token grants. No HTTP here.
+ */
+import { randomBytes } from 'node:crypto';
+
+export const PERMISSIONS = ['ORG_VIEW', 'ORG_CREATE', 'ORG_EDIT', 'ORG_DELETE'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Who is calling: the token's organization and what the token may do. */
+export interface Principal {
+  organizationId: number;
+  permissions: ReadonlySet<Permission>;
+  platformApiScope: boolean;
+}
+
+export interface StaticToken {
+  token: string;
+  organizationId: number;
+  kind: 'organization' | 'user';
+  permissions?: Permission[];
+  platformApiScope?: boolean;
+  expired?: boolean;
+}
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+  organizationId: number;
+  platformApiScope: boolean;
+}
+
+export type AuthFailure = 'missing' | 'malformed' | 'unknown' | 'expired';
+export type AuthResult = { principal: Principal } | { failure: AuthFailure };
+
+export interface TokenRequest {
+  grantType?: string;
+  refreshToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type';
+
+export interface IssuedToken {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+}
+
+export interface OAuthFailure {
+  error: OAuthErrorCode;
+  description: string;
+}
+
+export interface TokenStoreOptions {
+  ttlSeconds: number;
+  /** Refresh tokens outlive access tokens; they are single-use. */
+  refreshTtlSeconds: number;
+  /** Issued access and refresh tokens kept at most; the oldest are forgotten first. */
+  maxIssued: number;
+  now: () => number;
+}
+
+interface Grant {
+  principal: Principal;
+  clientId: string;
+  expiresAt: number;
+}
+
+// RFC 6750 b64token.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const ALL: ReadonlySet<Permission> = new Set(PERMISSIONS);
+
+export class TokenStore {
+  private readonly staticTokens = new Map<string, { principal: Principal; expired: boolean }>();
+  private readonly clients = new Map<string, OAuthClient>();
+  private readonly accessTokens = new Map<string, Grant>();
+  private readonly refreshTokens = new Map<string, Grant>();
+
+  constructor(
+    staticTokens: StaticToken[],
+    clients: OAuthClient[],
+    private readonly options: TokenStoreOptions,
+  ) {
+    for (const t of staticTokens) {
+      const permissions = t.kind === 'organization' ? ALL : new Set(t.permissions ?? []);
+      this.staticTokens.set(t.token, {
+        principal: { organizationId: t.organizationId, permissions, platformApiScope: t.platformApiScope ?? true },
+        expired: t.expired ?? false,
+      });
+    }
+    for (const c of clients) this.clients.set(c.clientId, c);
+  }
+
+  /** Reads an `Authorization` header value. */
+  authenticate(authorization: string | undefined): AuthResult {
+    if (authorization === undefined || authorization.trim() === '') return { failure: 'missing' };
+    const match = BEARER.exec(authorization);
+    if (!match) return { failure: 'malformed' };
+    const token = match[1] as string;
+    const fixed = this.staticTokens.get(token);
+    if (fixed) return fixed.expired ? { failure: 'expired' } : { principal: fixed.principal };
+    const grant = this.accessTokens.get(token);
+    if (!grant) return { failure: 'unknown' };
+    if (grant.expiresAt <= this.options.now()) {
+      this.accessTokens.delete(token);
+      return { failure: 'expired' };
+    }
+    return { principal: grant.principal };
+  }
+
+  /** The client of a token request, by its id and secret. */
+  authenticateClient(request: TokenRequest): { client: OAuthClient } | OAuthFailure {
+    if (!request.clientId || request.clientSecret === undefined) {
+      return { error: 'invalid_request', description: 'Client credentials are missing.' };
+    }
+    const client = this.clients.get(request.clientId);
+    if (!client || client.clientSecret !== request.clientSecret) {
+      return { error: 'invalid_client', description: 'Client authentication failed.' };
+    }
+    return { client };
+  }
+
+  /** Grants a new access and refresh token to an authenticated client. */
+  issue(client: OAuthClient, request: TokenRequest): { token: IssuedToken } | OAuthFailure {
+    if (!request.grantType) return { error: 'invalid_request', description: 'Parameter grant_type is missing.' };
+    if (request.grantType === 'client_credentials') return { token: this.grant(client) };
+    if (request.grantType !== 'refresh_token') {
+      return { error: 'unsupported_grant_type', description: 'Grant type should be client_credentials or refresh_token.' };
+    }
+    if (!request.refreshToken) return { error: 'invalid_request', description: 'Parameter refresh_token is missing.' };
+    const previous = this.refreshTokens.get(request.refreshToken);
+    if (!previous || previous.clientId !== client.clientId || previous.expiresAt <= this.options.now()) {
+      return { error: 'invalid_grant', description: 'Refresh token is invalid, used or expired.' };
+    }
+    // One use only.
+    this.refreshTokens.delete(request.refreshToken);
+    return { token: this.grant(client) };
+  }
+
+  /** Drops expired grants; called now and then so that memory stays bounded. */
+  purgeExpired(): void {
+    const now = this.options.now();
+    for (const map of [this.accessTokens, this.refreshTokens]) {
+      for (const [token, grant] of map) if (grant.expiresAt <= now) map.delete(token);
+    }
+  }
+
+  get issuedCount(): number {
+    return this.accessTokens.size + this.refreshTokens.size;
+  }
+
+  private grant(client: OAuthClient): IssuedToken {
+    const now = this.options.now();
+    const principal: Principal = {
+      organizationId: client.organizationId,
+      permissions: ALL,
+      platformApiScope: client.platformApiScope,
+    };
+    const access = randomBytes(24).toString('hex');
+    const refresh = randomBytes(24).toString('hex');
+    remember(this.accessTokens, access, { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 }, this.options.maxIssued);
+    remember(this.refreshTokens, refresh, { principal, clientId: client.clientId, expiresAt: now + this.options.refreshTtlSeconds * 1000 }, this.options.maxIssued);
+    return { access_token: access, token_type: 'Bearer', expires_in: this.options.ttlSeconds, refresh_token: refresh };
+  }
+}
+
+function remember(map: Map<string, Grant>, token: string, grant: Grant, max: number): void {
+  map.set(token, grant);
+  // Maps iterate in insertion order, so the first key is the oldest grant.
+  while (map.size > max) map.delete(map.keys().next().value as string);
+}

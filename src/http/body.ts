@@ -1,0 +1,49 @@
+/** Reads request bodies within the size limit, as the real service does: no Content-Type means JSON. */
+import { ApiError, badRequest, messages } from '../domain/errors.ts';
+
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+const tooLarge = () => new ApiError(413, messages.bodyTooLarge);
+
+/** The body as text, refused with 413 past the limit whether or not Content-Length tells the truth. */
+export async function readText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw badRequest(messages.bodyNotJson);
+  }
+}
+
+function isJsonType(contentType: string | null): boolean {
+  if (contentType === null || contentType.trim() === '') return true;
+  const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return essence === 'application/json' || essence.endsWith('+json');
+}
+
+/** A JSON body; the schema check that it is an object belongs to the spec validator. */
+export async function readJson(request: Request): Promise<unknown> {
+  if (!isJsonType(request.headers.get('content-type'))) throw badRequest(messages.contentTypeUnsupported);
+  const text = await readText(request);
+  if (text.trim() === '') throw badRequest(messages.bodyMissing);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest(messages.bodyNotJson);
+  }
+}

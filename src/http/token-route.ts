@@ -1,0 +1,55 @@
+/**
+ * POST /oauth2/token: client credentials by HTTP Basic or by query/form parameters, then the grant.
+ * Parameters may travel in the query string or in a form body; the query wins where both give one.
+ */
+import type { Context } from 'hono';
+import type { MockState } from '../domain/state.ts';
+import type { TokenRequest } from '../domain/tokens.ts';
+import { readText } from './body.ts';
+import { enforceRateLimit, type RouteContext } from './operation-route.ts';
+import { oauthErrorResponse } from './respond.ts';
+
+function basicCredentials(authorization: string | undefined): { id: string; secret: string } | 'invalid' | undefined {
+  if (!authorization || !/^Basic /i.test(authorization)) return undefined;
+  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return 'invalid';
+  try {
+    // RFC 6749 §2.3.1: both halves are form-encoded before they are joined.
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  }
+}
+
+async function tokenParameters(c: Context): Promise<URLSearchParams> {
+  const params = new URL(c.req.url).searchParams;
+  const contentType = c.req.header('content-type') ?? '';
+  if (contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    for (const [name, value] of new URLSearchParams(await readText(c.req.raw))) {
+      if (!params.has(name)) params.set(name, value);
+    }
+  }
+  return params;
+}
+
+export function tokenRoute(ctx: RouteContext) {
+  return async (c: Context): Promise<Response> => {
+    const state: MockState = ctx.state(c);
+    const params = await tokenParameters(c);
+    const basic = basicCredentials(c.req.header('authorization'));
+    if (basic === 'invalid') return oauthErrorResponse('invalid_client', 'Client authentication failed.');
+    const request: TokenRequest = {
+      grantType: params.get('grant_type') ?? undefined,
+      refreshToken: params.get('refresh_token') ?? undefined,
+      clientId: basic?.id ?? params.get('client_id') ?? undefined,
+      clientSecret: basic?.secret ?? params.get('client_secret') ?? undefined,
+    };
+    const auth = state.tokens.authenticateClient(request);
+    if ('error' in auth) return oauthErrorResponse(auth.error, auth.description);
+    enforceRateLimit(state, auth.client.organizationId, ctx.now());
+    const result = state.tokens.issue(auth.client, request);
+    if ('error' in result) return oauthErrorResponse(result.error, result.description);
+    return c.json(result.token, 200, { 'Cache-Control': 'no-store' });
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Request and response validators, compiled once from openapi.yaml. Request refusals carry the
+ * constraint's own `x-error-message`, so the spec states each rule and its message in one place.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import type { Operation, Parameter, Schema, SpecDocument } from './document.ts';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
+export function createAjv(options: { allErrors: boolean }): Ajv {
+  const ajv = new Ajv({ strict: false, verbose: true, allErrors: options.allErrors, unicodeRegExp: true });
+  addFormats(ajv);
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max,
+  });
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+  return ajv;
+}
+
+export type QueryValues = Record<string, unknown>;
+
+interface CompiledParameter {
+  parameter: Parameter;
+  validate: ValidateFunction;
+}
+
+export interface RequestValidator {
+  /** Coerces and checks the query parameters; throws a 400 ApiError with the constraint's message. */
+  query(params: URLSearchParams): QueryValues;
+  /** Checks a parsed JSON body, trimmed where the spec says `x-trim`; throws a 400 ApiError with the constraint's message. */
+  body(value: unknown): unknown;
+  hasJsonBody: boolean;
+}
+
+export interface ResponseCheck {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  /** The raw text, for content that is not JSON. */
+  text?: string;
+}
+
+export class SpecValidators {
+  private readonly requestAjv = createAjv({ allErrors: false });
+  private readonly responseAjv = createAjv({ allErrors: true });
+  private readonly requests = new Map<string, RequestValidator>();
+  private readonly responseBodies = new Map<string, ValidateFunction>();
+
+  constructor(readonly spec: SpecDocument) {
+    for (const op of spec.operations) this.requests.set(op.operationId, this.compileRequest(op));
+  }
+
+  request(operationId: string): RequestValidator {
+    const validator = this.requests.get(operationId);
+    if (!validator) throw new Error(`openapi.yaml has no operation ${operationId}.`);
+    return validator;
+  }
+
+  /**
+   * Every way a response departs from the spec for this operation: an undocumented status, a wrong
+   * content type, a body or a required header that does not match its schema. Empty when it conforms.
+   */
+  responseProblems(operationId: string, response: ResponseCheck): string[] {
+    const op = this.spec.byId.get(operationId);
+    if (!op) return [`openapi.yaml has no operation ${operationId}.`];
+    const documented = op.responses[String(response.status)] ?? op.responses.default;
+    if (!documented) return [`Status ${response.status} is not documented for ${operationId}.`];
+    const problems: string[] = [];
+    for (const [name, header] of Object.entries(documented.headers ?? {})) {
+      const value = response.headers.get(name);
+      if (value === null) {
+        if (header.required) problems.push(`Header ${name} is missing.`);
+        continue;
+      }
+      if (header.schema) {
+        const coerced = coerce(value, header.schema);
+        const validate = this.responseAjv.compile(header.schema);
+        if (!validate(coerced)) problems.push(`Header ${name} "${value}" ${describe(validate.errors)}`);
+      }
+    }
+    const mediaTypes = Object.keys(documented.content ?? {});
+    const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (mediaTypes.length === 0) {
+      const hasBody = response.text !== undefined ? response.text.length > 0 : response.body !== undefined;
+      if (hasBody) problems.push(`Status ${response.status} of ${operationId} documents no body, but one was sent.`);
+      return problems;
+    }
+    if (!mediaTypes.includes(contentType)) {
+      problems.push(`Content-Type "${contentType || '(none)'}" is not one of ${mediaTypes.join(', ')}.`);
+      return problems;
+    }
+    const schema = documented.content?.[contentType]?.schema;
+    if (schema) {
+      const key = `${operationId} ${response.status} ${contentType}`;
+      let validate = this.responseBodies.get(key);
+      if (!validate) {
+        validate = this.responseAjv.compile(schema);
+        this.responseBodies.set(key, validate);
+      }
+      if (!validate(response.body)) problems.push(`Body does not match the schema: ${describe(validate.errors)}`);
+    }
+    return problems;
+  }
+
+  private compileRequest(op: Operation): RequestValidator {
+    const queryParams: CompiledParameter[] = op.parameters
+      .filter((p) => p.in === 'query')
+      .map((parameter) => ({ parameter, validate: this.requestAjv.compile(parameter.schema) }));
+    const bodySchema = op.requestBody?.content['application/json']?.schema;
+    const validateBody = bodySchema ? this.requestAjv.compile(bodySchema) : undefined;
+    return {
+      hasJsonBody: validateBody !== undefined,
+      query(params) {
+        const values: QueryValues = {};
+        for (const { parameter, validate } of queryParams) {
+          const raw = params.get(parameter.name);
+          if (raw === null) {
+            if (parameter.required) throw badRequest(messages.parameterRequired(parameter.name));
+            if (parameter.schema.default !== undefined) values[parameter.name] = parameter.schema.default;
+            continue;
+          }
+          const value = coerce(raw, parameter.schema);
+          if (!validate(value)) {
+            throw badRequest(parameter.schema['x-error-message'] ?? messages.fieldInvalid(parameter.name));
+          }
+          values[parameter.name] = value;
+        }
+        return values;
+      },
+      body(value) {
+        const trimmed = bodySchema ? trimMarked(value, bodySchema) : value;
+        if (validateBody && !validateBody(trimmed)) throw bodyError(validateBody.errors?.[0]);
+        return trimmed;
+      },
+    };
+  }
+}
+
+/** Query strings and headers are text; numbers are read strictly, so `1.5`, `1e3` or `0x1` stay invalid. */
+function coerce(raw: string, schema: Schema): unknown {
+  if (schema.type === 'integer') return /^-?\d{1,20}$/.test(raw) ? Number(raw) : raw;
+  if (schema.type === 'number') return /^-?\d{1,20}(\.\d{1,20})?$/.test(raw) ? Number(raw) : raw;
+  if (schema.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return raw;
+}
+
+/** Trims the top-level string properties whose schema says `x-trim`. */
+function trimMarked(value: unknown, schema: Schema): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !schema.properties) return value;
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const field = Object.hasOwn(record, name) ? record[name] : undefined;
+    if (property['x-trim'] && typeof field === 'string') {
+      copy ??= { ...record };
+      copy[name] = field.trim();
+    }
+  }
+  return copy ?? value;
+}
+
+function bodyError(error: ErrorObject | undefined): ApiError {
+  if (!error) return badRequest(messages.fieldInvalid('body'));
+  const field = error.instancePath.slice(1).replace(/\//g, '.');
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return badRequest(messages.fieldRequired(field ? `${field}.${missing}` : missing));
+  }
+  const message = (error.parentSchema as Schema | undefined)?.['x-error-message'];
+  return badRequest(message ?? messages.fieldInvalid(field || 'body'));
+}
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`).join('; ');
+}
