@@ -11,6 +11,7 @@ import { loadSpec, type SpecDocument } from '../spec/document.ts';
 import { SpecValidators } from '../spec/validators.ts';
 import { operationHandlers } from './handlers.ts';
 import { operationRoute, type RouteContext } from './operation-route.ts';
+import { preferring } from './prefer.ts';
 import { errorResponse, toErrorResponse } from './respond.ts';
 import { tokenRoute } from './token-route.ts';
 
@@ -76,6 +77,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     } else {
       route = tokenRoute(ctx);
     }
+    route = preferring(op, route);
     if (options.validateResponses) route = conforming(route, op.operationId, validators, log);
     app.on(method, op.path, route);
   }

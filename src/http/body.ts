@@ -30,10 +30,14 @@ export async function readText(request: Request, maxBytes = MAX_BODY_BYTES): Pro
   }
 }
 
+/**
+ * No Content-Type is JSON, as on the real service; so is text/plain, which is what fetch() sends for a
+ * string body when the caller forgets the header. Forms, multipart and XML are refused.
+ */
 function isJsonType(contentType: string | null): boolean {
   if (contentType === null || contentType.trim() === '') return true;
   const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  return essence === 'application/json' || essence.endsWith('+json');
+  return essence === 'application/json' || essence.endsWith('+json') || essence === 'text/plain';
 }
 
 /** A JSON body; the schema check that it is an object belongs to the spec validator. */

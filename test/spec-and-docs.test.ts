@@ -1,0 +1,84 @@
+/** openapi.yaml itself, and the README's promises about it. */
+import { readFileSync } from 'node:fs';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { describe, expect, it } from 'vitest';
+import { SETTINGS } from '../src/config.ts';
+import { loadFixtures } from '../src/domain/fixtures.ts';
+import { messages } from '../src/domain/errors.ts';
+import { operationHandlers } from '../src/http/handlers.ts';
+import { cachedSpec } from '../src/http/app.ts';
+import type { Schema } from '../src/spec/document.ts';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** Every `x-error-message` anywhere in the spec. */
+function specMessages(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) specMessages(item, found);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'x-error-message') found.add(value as string);
+      else specMessages(value, found);
+    }
+  }
+  return found;
+}
+
+/** The catalogue's texts, with parameters filled by placeholders that the README shows. */
+function catalogueMessages(): string[] {
+  return Object.values(messages).map((m) => (typeof m === 'function' ? (m as (...a: string[]) => string)('{x}', '{y}') : m));
+}
+
+describe('openapi.yaml', () => {
+  it('passes swagger-parser validation as OpenAPI 3.0.3', async () => {
+    const api = (await SwaggerParser.validate('openapi.yaml')) as { openapi: string };
+    expect(api.openapi).toBe('3.0.3');
+  });
+
+  it('declares exactly the operations the mock serves', async () => {
+    const spec = await cachedSpec();
+    const bearerOps = spec.operations.filter((op) => op.bearer).map((op) => op.operationId);
+    expect(bearerOps.sort()).toEqual(Object.keys(operationHandlers).sort());
+    expect(spec.operations.map((op) => op.operationId)).toContain('issueToken');
+  });
+
+  it('gives every constrained request field a message', async () => {
+    const spec = await cachedSpec();
+    for (const op of spec.operations) {
+      for (const p of op.parameters.filter((p) => p.in === 'query' && op.bearer)) {
+        expect(p.schema['x-error-message'], `${op.operationId} ${p.name}`).toBeTruthy();
+      }
+      const body = op.requestBody?.content['application/json']?.schema;
+      const walk = (schema: Schema, path: string) => {
+        expect(schema['x-error-message'], path).toBeTruthy();
+        for (const [name, child] of Object.entries(schema.properties ?? {})) walk(child, `${path}.${name}`);
+      };
+      if (body) walk(body, op.operationId);
+    }
+  });
+});
+
+describe('README', () => {
+  it('lists every error message the mock can return', async () => {
+    const spec = await cachedSpec();
+    for (const message of specMessages(spec.raw)) expect(readme, message).toContain(message);
+    for (const message of catalogueMessages()) {
+      const parts = message.split(/\{x\}|\{y\}/);
+      for (const part of parts) expect(readme, message).toContain(part);
+    }
+  });
+
+  it('lists every static token, client and configuration setting', () => {
+    const fixtures = loadFixtures();
+    for (const t of fixtures.tokens) expect(readme).toContain(t.token);
+    for (const c of fixtures.clients) expect(readme).toContain(c.clientSecret);
+    for (const s of SETTINGS) {
+      expect(readme).toContain(s.env);
+      expect(readme).toContain(s.flag);
+    }
+  });
+
+  it('gives the two set-up commands', () => {
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toContain('npm test');
+  });
+});

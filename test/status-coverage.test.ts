@@ -1,0 +1,92 @@
+/**
+ * Every status that openapi.yaml documents for every operation, produced by the mock. The list of
+ * cases is checked against the spec, so a status added to the spec without a way to produce it fails here.
+ * Only 500 is injected (Prefer: code=500); every other status comes from real behaviour.
+ */
+import { describe, expect, it } from 'vitest';
+import { cachedSpec, type MockApp } from '../src/http/app.ts';
+import { basic, call, makeApp, type Reply, TOKENS } from './helpers.ts';
+
+type Scenario = (app: MockApp) => Promise<Reply>;
+const json = (body: unknown) => ({ body });
+const big = { name: 'Big Body', description: 'x'.repeat(2 * 1024 * 1024 + 1) };
+const fault = { headers: { Prefer: 'code=500' } };
+
+/** Sends requests until the organization's budget of 2 per minute is spent. */
+const overLimit = (send: Scenario): Scenario => async (app) => {
+  await send(app);
+  await send(app);
+  return send(app);
+};
+
+const scenarios: Record<string, Scenario> = {
+  'getCurrentOrganization 200': (app) => call(app, 'GET', '/api/v1/organization/profile'),
+  'getCurrentOrganization 401': (app) => call(app, 'GET', '/api/v1/organization/profile', { token: null }),
+  'getCurrentOrganization 403': (app) => call(app, 'GET', '/api/v1/organization/profile', { token: TOKENS.noScope }),
+  'getCurrentOrganization 429': overLimit((app) => call(app, 'GET', '/api/v1/organization/profile')),
+  'getCurrentOrganization 500': (app) => call(app, 'GET', '/api/v1/organization/profile', fault),
+
+  'searchOrganizations 200': (app) => call(app, 'GET', '/api/v1/organization/search?query=a'),
+  'searchOrganizations 400': (app) => call(app, 'GET', '/api/v1/organization/search'),
+  'searchOrganizations 401': (app) => call(app, 'GET', '/api/v1/organization/search?query=', { token: 'bad-token' }),
+  'searchOrganizations 403': (app) => call(app, 'GET', '/api/v1/organization/search?query=', { token: TOKENS.noScope }),
+  'searchOrganizations 429': overLimit((app) => call(app, 'GET', '/api/v1/organization/search?query=')),
+  'searchOrganizations 500': (app) => call(app, 'GET', '/api/v1/organization/search?query=', fault),
+
+  'getOrganization 200': (app) => call(app, 'GET', '/api/v1/organization?orgId=2'),
+  'getOrganization 400': (app) => call(app, 'GET', '/api/v1/organization?orgId=abc'),
+  'getOrganization 401': (app) => call(app, 'GET', '/api/v1/organization?orgId=2', { token: TOKENS.expired }),
+  'getOrganization 403': (app) => call(app, 'GET', '/api/v1/organization?orgId=2', { token: TOKENS.noScope }),
+  'getOrganization 404': (app) => call(app, 'GET', '/api/v1/organization?orgId=5', { token: TOKENS.branch }),
+  'getOrganization 429': overLimit((app) => call(app, 'GET', '/api/v1/organization?orgId=2')),
+  'getOrganization 500': (app) => call(app, 'GET', '/api/v1/organization?orgId=2', fault),
+
+  'createOrganization 201': (app) => call(app, 'POST', '/api/v1/organization/create', json({ name: 'Made Here' })),
+  'createOrganization 400': (app) => call(app, 'POST', '/api/v1/organization/create', json({ name: 'x' })),
+  'createOrganization 401': (app) => call(app, 'POST', '/api/v1/organization/create', { token: null, body: { name: 'Made Here' } }),
+  'createOrganization 403': (app) => call(app, 'POST', '/api/v1/organization/create', { token: TOKENS.viewer, body: { name: 'Made Here' } }),
+  'createOrganization 404': (app) => call(app, 'POST', '/api/v1/organization/create', json({ name: 'Made Here', parentId: 999 })),
+  'createOrganization 413': (app) => call(app, 'POST', '/api/v1/organization/create', json(big)),
+  'createOrganization 429': overLimit((app) => call(app, 'POST', '/api/v1/organization/create', json({ name: 'Made Here' }))),
+  'createOrganization 500': (app) => call(app, 'POST', '/api/v1/organization/create', { ...fault, body: { name: 'Made Here' } }),
+
+  'updateOrganization 200': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', json({ name: 'Renamed' })),
+  'updateOrganization 400': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', json({ name: '<b>' })),
+  'updateOrganization 401': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', { token: null, body: { name: 'Renamed' } }),
+  'updateOrganization 403': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', { token: TOKENS.viewer, body: { name: 'Renamed' } }),
+  'updateOrganization 404': (app) => call(app, 'PUT', '/api/v1/organization?orgId=5', { token: TOKENS.branch, body: { name: 'Renamed' } }),
+  'updateOrganization 413': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', json(big)),
+  'updateOrganization 429': overLimit((app) => call(app, 'PUT', '/api/v1/organization?orgId=3', json({ name: 'Renamed' }))),
+  'updateOrganization 500': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', { ...fault, body: { name: 'Renamed' } }),
+
+  'deleteOrganization 204': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=3'),
+  'deleteOrganization 400': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=4'),
+  'deleteOrganization 401': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=3', { token: null }),
+  'deleteOrganization 403': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=3', { token: TOKENS.viewer }),
+  'deleteOrganization 404': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=424242'),
+  'deleteOrganization 429': overLimit((app) => call(app, 'GET', '/api/v1/organization?orgId=3').then(() => call(app, 'DELETE', '/api/v1/organization?orgId=3'))),
+  'deleteOrganization 500': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=3', fault),
+
+  'issueToken 200': (app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'root-secret') } }),
+  'issueToken 400': (app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'nope') } }),
+  'issueToken 429': overLimit((app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'root-secret') } })),
+  'issueToken 500': (app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'root-secret'), ...fault.headers } }),
+};
+
+describe('every documented status of every operation', async () => {
+  const spec = await cachedSpec();
+  const documented = spec.operations.flatMap((op) => Object.keys(op.responses).map((status) => `${op.operationId} ${status}`));
+
+  it('has a scenario for each documented status, and none for an undocumented one', () => {
+    expect(Object.keys(scenarios).sort()).toEqual([...documented].sort());
+  });
+
+  it.each(documented)('%s', async (key) => {
+    const app = await makeApp({ config: { rateLimitPerMinute: 2 } });
+    const scenario = scenarios[key];
+    expect(scenario, `no scenario for ${key}`).toBeDefined();
+    const reply = await scenario!(app);
+    expect(reply.status).toBe(Number(key.split(' ')[1]));
+    expect(reply.operationId).toBe(key.split(' ')[0]);
+  });
+});
