@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { ApiError, badRequest, messages } from '../domain/errors.ts';
-import type { Operation, Parameter, Schema, SpecDocument } from './document.ts';
+import type { Operation, Parameter, ResponseSpec, Schema, SpecDocument } from './document.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -51,7 +51,7 @@ export class SpecValidators {
   private readonly requestAjv = createAjv({ allErrors: false });
   private readonly responseAjv = createAjv({ allErrors: true });
   private readonly requests = new Map<string, RequestValidator>();
-  private readonly responseBodies = new Map<string, ValidateFunction>();
+  private readonly responseValidators = new Map<string, ValidateFunction>();
 
   constructor(readonly spec: SpecDocument) {
     for (const op of spec.operations) this.requests.set(op.operationId, this.compileRequest(op));
@@ -63,50 +63,72 @@ export class SpecValidators {
     return validator;
   }
 
+  /** The documented response of this operation for this status, if any. */
+  documented(operationId: string, status: number): ResponseSpec | undefined {
+    const op = this.spec.byId.get(operationId);
+    return op?.responses[String(status)] ?? op?.responses.default;
+  }
+
+  /** Required headers missing, and headers that do not match their schema. */
+  headerProblems(operationId: string, status: number, headers: Headers): string[] {
+    const problems: string[] = [];
+    for (const [name, header] of Object.entries(this.documented(operationId, status)?.headers ?? {})) {
+      const value = headers.get(name);
+      if (value === null) {
+        if (header.required) problems.push(`Header ${name} is missing.`);
+        continue;
+      }
+      if (!header.schema) continue;
+      const validate = this.compiled(`header ${operationId} ${status} ${name}`, header.schema);
+      if (!validate(coerce(value, header.schema))) problems.push(`Header ${name} "${value}": ${describe(validate.errors)}.`);
+    }
+    return problems;
+  }
+
+  /** A Content-Type that the documented response does not list, or a body where none is documented. */
+  contentTypeProblem(operationId: string, status: number, headers: Headers, text: string): string | undefined {
+    const mediaTypes = Object.keys(this.documented(operationId, status)?.content ?? {});
+    if (mediaTypes.length === 0) {
+      return text.length > 0 ? `Status ${status} documents no body, but a body was sent.` : undefined;
+    }
+    const contentType = essence(headers.get('content-type'));
+    if (!mediaTypes.includes(contentType)) return `Content-Type "${contentType || '(none)'}" is not one of ${mediaTypes.join(', ')}.`;
+    return undefined;
+  }
+
+  /** Where the body departs from the documented schema for its content type. */
+  bodyProblems(operationId: string, status: number, headers: Headers, body: unknown): string[] {
+    const contentType = essence(headers.get('content-type'));
+    const schema = this.documented(operationId, status)?.content?.[contentType]?.schema;
+    if (!schema) return [];
+    const validate = this.compiled(`body ${operationId} ${status} ${contentType}`, schema);
+    return validate(body) ? [] : [`Body does not match the schema: ${describe(validate.errors)}.`];
+  }
+
   /**
    * Every way a response departs from the spec for this operation: an undocumented status, a wrong
    * content type, a body or a required header that does not match its schema. Empty when it conforms.
    */
   responseProblems(operationId: string, response: ResponseCheck): string[] {
-    const op = this.spec.byId.get(operationId);
-    if (!op) return [`openapi.yaml has no operation ${operationId}.`];
-    const documented = op.responses[String(response.status)] ?? op.responses.default;
-    if (!documented) return [`Status ${response.status} is not documented for ${operationId}.`];
-    const problems: string[] = [];
-    for (const [name, header] of Object.entries(documented.headers ?? {})) {
-      const value = response.headers.get(name);
-      if (value === null) {
-        if (header.required) problems.push(`Header ${name} is missing.`);
-        continue;
-      }
-      if (header.schema) {
-        const coerced = coerce(value, header.schema);
-        const validate = this.responseAjv.compile(header.schema);
-        if (!validate(coerced)) problems.push(`Header ${name} "${value}" ${describe(validate.errors)}`);
-      }
+    if (!this.spec.byId.has(operationId)) return [`openapi.yaml has no operation ${operationId}.`];
+    if (!this.documented(operationId, response.status)) {
+      return [`Status ${response.status} is not documented for ${operationId}.`];
     }
-    const mediaTypes = Object.keys(documented.content ?? {});
-    const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (mediaTypes.length === 0) {
-      const hasBody = response.text !== undefined ? response.text.length > 0 : response.body !== undefined;
-      if (hasBody) problems.push(`Status ${response.status} of ${operationId} documents no body, but one was sent.`);
-      return problems;
+    const text = response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+    const contentType = this.contentTypeProblem(operationId, response.status, response.headers, text);
+    return [
+      ...this.headerProblems(operationId, response.status, response.headers),
+      ...(contentType ? [contentType] : this.bodyProblems(operationId, response.status, response.headers, response.body)),
+    ];
+  }
+
+  private compiled(key: string, schema: Schema): ValidateFunction {
+    let validate = this.responseValidators.get(key);
+    if (!validate) {
+      validate = this.responseAjv.compile(schema);
+      this.responseValidators.set(key, validate);
     }
-    if (!mediaTypes.includes(contentType)) {
-      problems.push(`Content-Type "${contentType || '(none)'}" is not one of ${mediaTypes.join(', ')}.`);
-      return problems;
-    }
-    const schema = documented.content?.[contentType]?.schema;
-    if (schema) {
-      const key = `${operationId} ${response.status} ${contentType}`;
-      let validate = this.responseBodies.get(key);
-      if (!validate) {
-        validate = this.responseAjv.compile(schema);
-        this.responseBodies.set(key, validate);
-      }
-      if (!validate(response.body)) problems.push(`Body does not match the schema: ${describe(validate.errors)}`);
-    }
-    return problems;
+    return validate;
   }
 
   private compileRequest(op: Operation): RequestValidator {
@@ -175,6 +197,10 @@ function bodyError(error: ErrorObject | undefined): ApiError {
   }
   const message = (error.parentSchema as Schema | undefined)?.['x-error-message'];
   return badRequest(message ?? messages.fieldInvalid(field || 'body'));
+}
+
+function essence(contentType: string | null): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
 function describe(errors: ErrorObject[] | null | undefined): string {

@@ -1,0 +1,141 @@
+/**
+ * The runner's HTTP client for a target server: a request-rate cap, waiting as `Retry-After` says on
+ * 429, a total time budget, and a record of every exchange for the checks and the reports.
+ */
+
+export interface OutgoingRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+  /** JSON-encoded unless it is already a string. */
+  body?: unknown;
+  /** The operation of openapi.yaml this request exercises. */
+  operationId: string;
+}
+
+export interface ReceivedResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed JSON body, or undefined when the body is empty or not JSON. */
+  body: unknown;
+}
+
+export interface Exchange {
+  request: OutgoingRequest & { url: string };
+  response: ReceivedResponse;
+  durationMs: number;
+}
+
+export class BudgetExceeded extends Error {
+  constructor() {
+    super('The time budget of the run is spent.');
+  }
+}
+
+export class TargetUnreachable extends Error {}
+
+export interface ClientOptions {
+  target: string;
+  fetch?: typeof fetch;
+  maxRps: number;
+  /** The run stops sending when this instant (ms since epoch) has passed. */
+  deadline: number;
+  /** How many times one request is retried after a 429. */
+  maxRetries?: number;
+  /** Longest single wait for Retry-After, in seconds. */
+  maxRetryAfterSeconds?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class TargetClient {
+  readonly exchanges: Exchange[] = [];
+  private nextSlot = 0;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  retries = 0;
+
+  constructor(private readonly options: ClientOptions) {
+    this.fetchImpl = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  url(request: OutgoingRequest): string {
+    // A target with a base path (https://host/base) keeps it.
+    const base = new URL(this.options.target);
+    const url = new URL(`${base.origin}${base.pathname.replace(/\/$/, '')}${request.path}`);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.append(name, value);
+    }
+    return url.toString();
+  }
+
+  async send(request: OutgoingRequest): Promise<Exchange> {
+    const url = this.url(request);
+    const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+      headers['Content-Type'] ??= 'application/json';
+    }
+    for (let attempt = 0; ; attempt++) {
+      await this.throttle();
+      const started = performance.now();
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, {
+          method: request.method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(Math.max(1, Math.min(30_000, this.options.deadline - Date.now()))),
+        });
+      } catch (error) {
+        if (Date.now() >= this.options.deadline) throw new BudgetExceeded();
+        throw new TargetUnreachable(`Cannot reach ${url}: ${(error as Error).cause ?? (error as Error).message}`);
+      }
+      const text = await response.text();
+      const exchange: Exchange = {
+        request: { ...request, headers, url },
+        response: { status: response.status, headers: response.headers, text, body: parseJson(text) },
+        durationMs: performance.now() - started,
+      };
+      this.exchanges.push(exchange);
+      const wait = retryAfterSeconds(response);
+      if (response.status !== 429 || attempt >= (this.options.maxRetries ?? 3) || wait === undefined) return exchange;
+      const waitMs = Math.min(wait, this.options.maxRetryAfterSeconds ?? 60) * 1000;
+      if (Date.now() + waitMs >= this.options.deadline) return exchange;
+      this.retries++;
+      await this.sleep(waitMs);
+    }
+  }
+
+  /** Spaces requests at least 1/maxRps seconds apart, and refuses to start one past the deadline. */
+  private async throttle(): Promise<void> {
+    if (Date.now() >= this.options.deadline) throw new BudgetExceeded();
+    const interval = 1000 / this.options.maxRps;
+    const now = performance.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + interval;
+    if (slot > now) await this.sleep(slot - now);
+  }
+}
+
+function retryAfterSeconds(response: Response): number | undefined {
+  const header = response.headers.get('retry-after');
+  if (header === null) return response.status === 429 ? 1 : undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
