@@ -47,6 +47,8 @@ export interface ClientOptions {
   /** Longest single wait for Retry-After, in seconds. */
   maxRetryAfterSeconds?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Monotonic milliseconds for the rate cap; tests give a clock that their sleep advances. */
+  clock?: () => number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -71,6 +73,11 @@ export class TargetClient {
       if (value !== undefined) url.searchParams.append(name, value);
     }
     return url.toString();
+  }
+
+  /** Moves the deadline to `ms` from now, e.g. so that clean-up can run after the budget is spent. */
+  extendDeadline(ms: number): void {
+    this.options.deadline = Math.max(this.options.deadline, Date.now() + ms);
   }
 
   async send(request: OutgoingRequest): Promise<Exchange> {
@@ -116,7 +123,7 @@ export class TargetClient {
   private async throttle(): Promise<void> {
     if (Date.now() >= this.options.deadline) throw new BudgetExceeded();
     const interval = 1000 / this.options.maxRps;
-    const now = performance.now();
+    const now = this.options.clock ? this.options.clock() : performance.now();
     const slot = Math.max(now, this.nextSlot);
     this.nextSlot = slot + interval;
     if (slot > now) await this.sleep(slot - now);
