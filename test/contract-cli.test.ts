@@ -1,0 +1,128 @@
+/** `orgs-mock contract` as CI runs it: a real process against a real mock on loopback. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { XMLValidator } from 'fast-xml-parser';
+import { parse as parseJunit } from 'junit2json';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MockApp } from '../src/http/app.ts';
+import { listen, type RunningServer } from '../src/server.ts';
+import { makeApp } from './helpers.ts';
+
+const bin = new URL('../bin/orgs-mock.mjs', import.meta.url).pathname;
+const exec = promisify(execFile);
+
+async function contract(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, 'contract', ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let app: MockApp;
+let server: RunningServer;
+let broken: RunningServer;
+beforeAll(async () => {
+  app = await makeApp();
+  server = await listen(app, '127.0.0.1', 0);
+  // A server whose 404 bodies are malformed: the contract must fail on it.
+  const good = await makeApp();
+  const bad = Object.assign(Object.create(good), {
+    fetch: async (request: Request) => {
+      const response = await good.fetch(request);
+      if (response.status !== 404) return response;
+      return Response.json({ message: 'not found' }, { status: 404 });
+    },
+  });
+  broken = await listen(bad, '127.0.0.1', 0);
+});
+afterAll(async () => {
+  await server.close();
+  await broken.close();
+});
+
+describe('orgs-mock contract', () => {
+  it('passes against the mock with writes, and writes a JUnit file that a JUnit parser reads', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'contract-'));
+    const result = await contract(['--target', server.url, '--client-id', 'root-client', '--client-secret', 'root-secret', '--allow-writes', '--reporter', 'console,json,junit', '--out', out, '--max-rps', '500']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^✓ positive getCurrentOrganization \(\d+ ms\)$/m);
+    expect(result.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped/);
+    expect(result.stdout).toContain('Coverage of documented statuses');
+    const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = (await parseJunit(xml)) as { tests: number; failures: number; testsuite: Array<{ name: string; testcase: unknown[] }> };
+    const json = JSON.parse(readFileSync(join(out, 'contract-report.json'), 'utf8'));
+    expect(parsed.tests).toBe(json.results.length);
+    expect(parsed.failures).toBe(0);
+    expect(parsed.testsuite.map((s) => s.name).sort()).toEqual(['auth', 'negative', 'not-found', 'oauth', 'positive', 'stateful']);
+    expect(json.coverage.find((row: { operationId: string }) => row.operationId === 'deleteOrganization').statuses).toContainEqual({ status: '204', exercised: true });
+    expect(app.mock.state.tree.size).toBe(105);
+  });
+
+  it('exits 1 against a broken server, and its JUnit failures carry the request, response and reason', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'contract-'));
+    const result = await contract(['--target', broken.url, '--token', 'root-admin-token', '--reporter', 'junit', '--out', out, '--max-rps', '1000']);
+    expect(result.code).toBe(1);
+    const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = (await parseJunit(xml)) as { failures: number; testsuite: Array<{ testcase: Array<{ name: string; failure?: Array<{ message: string; inner: string; type: string }> }> }> };
+    expect(parsed.failures).toBeGreaterThan(0);
+    const failure = parsed.testsuite.flatMap((s) => s.testcase).find((c) => c.name === 'not-found getOrganization')?.failure?.[0];
+    expect(failure?.type).toBe('response_schema_conformance');
+    expect(failure?.message).toContain('Body does not match the schema');
+    expect(failure?.inner).toContain('GET http://127.0.0.1');
+    expect(failure?.inner).toContain('→ 404');
+    expect(failure?.inner).toContain('{"message":"not found"}');
+    // Tokens never appear whole in a report.
+    expect(xml).not.toContain('root-admin-token');
+  });
+
+  it('exits 2 with a clear message when it cannot work', async () => {
+    const unreachable = await contract(['--target', 'http://127.0.0.1:9', '--token', 'x']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain('Cannot reach http://127.0.0.1:9');
+    const noTarget = await contract(['--token', 'x']);
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toContain('--target is required.');
+    const badFlag = await contract(['--target', server.url, '--token', 'x', '--frobnicate']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("Unknown option '--frobnicate'");
+    const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+    writeFileSync(join(dir, 'broken.yaml'), 'openapi: 3.0.3\ninfo: {}\n');
+    const badSpec = await contract(['--target', server.url, '--token', 'root-admin-token', '--spec', join(dir, 'broken.yaml')]);
+    expect(badSpec.code).toBe(2);
+    expect(badSpec.stderr).toContain('Cannot read the spec');
+    const badToken = await contract(['--target', server.url, '--token', 'nobody']);
+    expect(badToken.code).toBe(2);
+    expect(badToken.stderr).toContain("Cannot find the token's organization");
+  });
+
+  it('diff reports no differences between two copies of the mock, and each difference of a broken one', async () => {
+    const same = await contract(['diff', '--a', server.url, '--b', server.url, '--token', 'root-admin-token', '--max-rps', '1000']);
+    expect(same.stdout).toContain('No differences');
+    expect(same.code).toBe(0);
+    const drift = await contract(['diff', '--a', server.url, '--b', broken.url, '--token', 'root-admin-token', '--max-rps', '1000']);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toMatch(/not-found getOrganization \(GET \/api\/v1\/organization\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/);
+    expect(drift.stdout).toMatch(/body shape: A \$\.error: object, \$\.error\.message: string \| B \$\.message: string/);
+  });
+
+  it('npm run contract:dredd runs Dredd with our hooks against the mock, green, leaving nothing behind', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dredd-')), 'dredd.xml');
+    const script = new URL('../contracts/run-dredd.sh', import.meta.url).pathname;
+    const before = app.mock.state.tree.size;
+    const { stdout } = await promisify(execFile)('bash', [script, server.url, '--reporter', 'xunit', '--output', out], { timeout: 120_000 });
+    expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/complete: \d+ passing, 0 failing, 0 errors/);
+    const xml = readFileSync(out, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toMatch(/failures="0"/);
+    expect(app.mock.state.tree.size).toBe(before);
+  });
+});
