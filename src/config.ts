@@ -1,3 +1,5 @@
+import { parseLatency } from './domain/chaos.ts';
+
 /**
  * Configuration: every setting has an environment variable and a matching command-line flag
  * (`PORT` / `--port`). Flags win over the environment, the environment over defaults.
@@ -12,6 +14,15 @@ export interface Config {
   tokenTtlSeconds: number;
   maxDepth: number;
   maxOrganizations: number;
+  latencyMs: { min: number; max: number };
+  faultRate: number;
+  faultSeed: number;
+  controlPlane: boolean;
+  maxSessions: number;
+  sessionIdleSeconds: number;
+  journalSize: number;
+  corsOrigin: string;
+  logFormat: 'text' | 'json';
   quiet: boolean;
 }
 
@@ -44,6 +55,23 @@ const flag = (raw: string, name: string): boolean => {
   throw new ConfigError(`${name} should be true or false, not "${raw}".`);
 };
 
+const latency = (raw: string, name: string) => {
+  const parsed = parseLatency(raw);
+  if (!parsed || parsed.max > 60_000) throw new ConfigError(`${name} should be milliseconds like 100 or 50-200 (at most 60000), not "${raw}".`);
+  return parsed;
+};
+
+const rate = (raw: string, name: string): number => {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} should be a number from 0 to 1, not "${raw}".`);
+  return value;
+};
+
+const logFormat = (raw: string, name: string): 'text' | 'json' => {
+  if (raw !== 'text' && raw !== 'json') throw new ConfigError(`${name} should be text or json, not "${raw}".`);
+  return raw;
+};
+
 export class ConfigError extends Error {}
 
 type AnySetting = { [K in keyof Config]: Setting<K> }[keyof Config];
@@ -58,8 +86,19 @@ export const SETTINGS: AnySetting[] = [
   { key: 'tokenTtlSeconds', env: 'TOKEN_TTL_SECONDS', flag: '--token-ttl-seconds', help: 'lifetime of issued access tokens', defaultValue: 86_400, parse: integer(1, 2 ** 31 - 1) },
   { key: 'maxDepth', env: 'MAX_DEPTH', flag: '--max-depth', help: 'levels allowed below the root', defaultValue: 4, parse: integer(1, 100) },
   { key: 'maxOrganizations', env: 'MAX_ORGANIZATIONS', flag: '--max-organizations', help: 'organizations the tree may hold; creating more is 400', defaultValue: 5_000_000, parse: integer(1, 10_000_000) },
+  { key: 'latencyMs', env: 'LATENCY_MS', flag: '--latency-ms', help: 'added to every API response: 100, or a range 50-200', defaultValue: { min: 0, max: 0 }, parse: latency },
+  { key: 'faultRate', env: 'FAULT_RATE', flag: '--fault-rate', help: 'share of API responses turned into 500s, 0 to 1', defaultValue: 0, parse: rate },
+  { key: 'faultSeed', env: 'FAULT_SEED', flag: '--fault-seed', help: 'seed of the fault and latency sequence', defaultValue: 1, parse: integer(0, 2 ** 32 - 1) },
+  { key: 'controlPlane', env: 'CONTROL_PLANE', flag: '--control-plane', help: 'serve the /_mock/ control plane (--no-control-plane to turn it off)', defaultValue: true, parse: flag },
+  { key: 'maxSessions', env: 'MAX_SESSIONS', flag: '--max-sessions', help: 'isolated X-Mock-Session states kept at once', defaultValue: 100, parse: integer(0, 100_000) },
+  { key: 'sessionIdleSeconds', env: 'SESSION_IDLE_SECONDS', flag: '--session-idle-seconds', help: 'a session unused this long is forgotten', defaultValue: 900, parse: integer(1, 7 * 24 * 3600) },
+  { key: 'journalSize', env: 'JOURNAL_SIZE', flag: '--journal-size', help: 'requests kept in the journal', defaultValue: 1000, parse: integer(0, 1_000_000) },
+  { key: 'corsOrigin', env: 'CORS_ORIGIN', flag: '--cors-origin', help: 'Access-Control-Allow-Origin for browser apps', defaultValue: '*', parse: text },
+  { key: 'logFormat', env: 'LOG_FORMAT', flag: '--log-format', help: 'text (one line per request) or json', defaultValue: 'text', parse: logFormat },
   { key: 'quiet', env: 'QUIET', flag: '--quiet', help: 'no request log', defaultValue: false, parse: flag },
 ];
+
+const isBoolean = (s: AnySetting) => typeof s.defaultValue === 'boolean';
 
 export const DEFAULT_CONFIG: Config = Object.fromEntries(SETTINGS.map((s) => [s.key, s.defaultValue])) as unknown as Config;
 
@@ -74,6 +113,11 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv): { config:
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.startsWith('--') ? splitFlag(arg) : [arg, undefined];
+    const negated = SETTINGS.find((s) => isBoolean(s) && name === `--no-${s.flag.slice(2)}`);
+    if (negated && inline === undefined) {
+      config[negated.key] = false;
+      continue;
+    }
     const setting = SETTINGS.find((s) => s.flag === name);
     if (!setting) {
       rest.push(arg);
@@ -81,7 +125,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv): { config:
     }
     let raw = inline;
     if (raw === undefined) {
-      if (setting.key === 'quiet') raw = 'true';
+      if (isBoolean(setting)) raw = 'true';
       else {
         raw = argv[++i];
         if (raw === undefined) throw new ConfigError(`${setting.flag} needs a value.`);

@@ -71,6 +71,22 @@ const scenarios: Record<string, Scenario> = {
   'issueToken 400': (app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'nope') } }),
   'issueToken 429': overLimit((app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'root-secret') } })),
   'issueToken 500': (app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'root-secret'), ...fault.headers } }),
+
+  'mockHealth 200': (app) => call(app, 'GET', '/_mock/health'),
+  'mockReset 200': (app) => call(app, 'POST', '/_mock/reset'),
+  'mockReset 400': (app) => call(app, 'POST', '/_mock/reset?all=maybe'),
+  'mockExportState 200': (app) => call(app, 'GET', '/_mock/state'),
+  'mockImportState 200': async (app) => call(app, 'PUT', '/_mock/state', json((await call(app, 'GET', '/_mock/state')).body)),
+  'mockImportState 400': (app) => call(app, 'PUT', '/_mock/state', json({ format: 'orgs-mock/state@1', organizations: [] })),
+  'mockImportState 413': (app) =>
+    call(app, 'PUT', '/_mock/state', { raw: '{}', headers: { 'Content-Type': 'application/json', 'Content-Length': String(600 * 1024 * 1024) } }),
+  'mockJournal 200': (app) => call(app, 'GET', '/_mock/journal?limit=5'),
+  'mockJournal 400': (app) => call(app, 'GET', '/_mock/journal?limit=0'),
+  'mockClearJournal 204': (app) => call(app, 'DELETE', '/_mock/journal'),
+  'mockGetConfig 200': (app) => call(app, 'GET', '/_mock/config'),
+  'mockUpdateConfig 200': (app) => call(app, 'PATCH', '/_mock/config', json({ faultRate: 0 })),
+  'mockUpdateConfig 400': (app) => call(app, 'PATCH', '/_mock/config', json({ faultRate: 2 })),
+  'mockTokens 200': (app) => call(app, 'GET', '/_mock/tokens'),
 };
 
 describe('every documented status of every operation', async () => {

@@ -6,8 +6,10 @@ import { listen } from '../server.ts';
 
 export function serveHelp(): string {
   const rows = SETTINGS.map((s) => {
-    const shown = s.defaultValue === undefined ? '' : ` (default ${s.defaultValue})`;
-    return `  ${`${s.flag}${s.key === 'quiet' ? '' : ' <value>'}`.padEnd(32)} ${s.env.padEnd(24)} ${s.help}${shown}`;
+    const value = s.defaultValue;
+    const shownValue = typeof value === 'object' && value !== null ? `${value.min}-${value.max}` : value;
+    const shown = value === undefined ? '' : ` (default ${shownValue})`;
+    return `  ${`${s.flag}${typeof value === 'boolean' ? '' : ' <value>'}`.padEnd(32)} ${s.env.padEnd(24)} ${s.help}${shown}`;
   });
   return [
     'Usage: orgs-mock serve [options]',

@@ -334,7 +334,7 @@ function lifecycle(spec: SpecDocument): ContractCheck {
 /** Every check that openapi.yaml implies, in a stable order. */
 export function generateChecks(spec: SpecDocument): ContractCheck[] {
   const checks: ContractCheck[] = [];
-  for (const op of spec.operations) {
+  for (const op of spec.apiOperations) {
     if (!op.bearer) {
       checks.push(tokenPositive(op), oauthUnknownClient(op));
       continue;
@@ -349,7 +349,7 @@ export function generateChecks(spec: SpecDocument): ContractCheck[] {
     for (const variant of Object.keys(AUTH_VARIANTS) as Array<keyof typeof AUTH_VARIANTS>) checks.push(auth(op, variant));
     if (op.parameters.some((p) => p.name === 'orgId')) checks.push(notFound(op));
   }
-  const ids = new Set(spec.operations.map((op) => op.operationId));
+  const ids = new Set(spec.apiOperations.map((op) => op.operationId));
   if (['createOrganization', 'getOrganization', 'searchOrganizations', 'updateOrganization', 'deleteOrganization'].every((id) => ids.has(id))) {
     checks.push(lifecycle(spec));
   }

@@ -103,7 +103,7 @@ function record(e: Exchange): ExchangeRecord {
 
 async function obtainToken(client: TargetClient, spec: SpecDocument, options: RunOptions): Promise<string> {
   if (options.token) return options.token;
-  const op = spec.operations.find((o) => !o.bearer);
+  const op = spec.apiOperations.find((o) => !o.bearer);
   if (!op || !options.clientId || options.clientSecret === undefined) {
     throw new RunnerError('Give --token, or --client-id and --client-secret.');
   }
@@ -163,7 +163,7 @@ async function cleanUp(ctx: RunContext): Promise<{ deleted: number[]; leftover: 
 
 function coverage(spec: SpecDocument, exchanges: Exchange[]): CoverageRow[] {
   const seen = new Set(exchanges.map((e) => `${e.request.operationId} ${e.response.status}`));
-  return spec.operations.map((op) => ({
+  return spec.apiOperations.map((op) => ({
     operationId: op.operationId,
     statuses: Object.keys(op.responses).map((status) => ({ status, exercised: seen.has(`${op.operationId} ${status}`) })),
   }));
@@ -202,7 +202,7 @@ export async function runContract(options: RunOptions): Promise<RunReport> {
   };
 
   const only = options.only?.length ? new Set(options.only) : undefined;
-  const unknown = [...(only ?? [])].filter((id) => !options.spec.byId.has(id));
+  const unknown = [...(only ?? [])].filter((id) => !options.spec.apiOperations.some((op) => op.operationId === id));
   if (unknown.length > 0) throw new RunnerError(`--only names operations that openapi.yaml does not have: ${unknown.join(', ')}.`);
   const checks = generateChecks(options.spec).filter((c) => !only || only.has(c.operationId));
 

@@ -30,6 +30,7 @@ export const messages = {
   bodyNotJson: 'Request body should be valid JSON.',
   bodyMissing: 'Request body is required.',
   bodyTooLarge: 'Request body should be at most 2 MB.',
+  bodyTooLargeFor: (bytes: number) => `Request body should be at most ${Math.round(bytes / 1024 / 1024)} MB.`,
   contentTypeUnsupported: 'Content-Type should be application/json.',
   fieldRequired: (field: string) => `Field ${field} is required.`,
   parameterRequired: (parameter: string) => `Parameter ${parameter} is required.`,

@@ -49,11 +49,17 @@ export class OrgTree {
   private readonly children = new Map<number, Set<number>>();
   private nextId = 1;
 
+  /**
+   * Records are never changed in place (a rename stores a new record), so trees built from the same
+   * seeded records share them: a reset or a new session costs maps, not copies.
+   */
   constructor(
     records: Iterable<OrgRecord>,
     readonly limits: TreeLimits,
+    nextId = 1,
   ) {
-    for (const record of records) this.insert({ ...record });
+    this.nextId = nextId;
+    for (const record of records) this.insert(record);
     for (const org of this.orgs.values()) {
       if (org.parentOrganizationId !== undefined && !this.orgs.has(org.parentOrganizationId)) {
         throw new Error(`Organization ${org.id} names a parent ${org.parentOrganizationId} that does not exist.`);
@@ -63,6 +69,11 @@ export class OrgTree {
 
   get size(): number {
     return this.orgs.size;
+  }
+
+  /** The id the next organization will get; ids of deleted organizations are never given again. */
+  get nextOrganizationId(): number {
+    return this.nextId;
   }
 
   /** Every record, in id order; for export and invariant checks. */

@@ -1,14 +1,17 @@
 /**
- * createApp(options): the whole mock as a Hono app, without a port. Routes are registered from the
+ * createApp(options): the whole mock as a Hono app, without a port. API routes are registered from the
  * operations of openapi.yaml, so a path or method that the spec lacks cannot be served by accident.
  */
 import { type Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { messages } from '../domain/errors.ts';
 import type { Fixtures } from '../domain/fixtures.ts';
-import { createState, type MockState } from '../domain/state.ts';
-import { loadSpec, type SpecDocument } from '../spec/document.ts';
+import { MockRuntime, type MockState } from '../domain/state.ts';
+import { loadSpec, type Operation, type SpecDocument } from '../spec/document.ts';
 import { SpecValidators } from '../spec/validators.ts';
+import { CONTROL_PREFIX, controlRoutes, SESSION_HEADER } from './control.ts';
+import { docsRoutes } from './docs.ts';
 import { operationHandlers } from './handlers.ts';
 import { operationRoute, type RouteContext } from './operation-route.ts';
 import { preferring } from './prefer.ts';
@@ -18,7 +21,7 @@ import { tokenRoute } from './token-route.ts';
 export interface AppOptions {
   /** Any setting of the configuration; the rest take their defaults. */
   config?: Partial<Config>;
-  /** The clock, for tests of expiry, rate-limit windows and lastModifiedTs. */
+  /** The clock, for tests of expiry, rate-limit windows, sessions and lastModifiedTs. */
   now?: () => number;
   /** A spec already loaded (saves start-up time when many apps are built). */
   spec?: SpecDocument;
@@ -34,7 +37,9 @@ export interface MockContext {
   config: Config;
   spec: SpecDocument;
   validators: SpecValidators;
-  state: MockState;
+  runtime: MockRuntime;
+  /** The default (session-less) state. */
+  readonly state: MockState;
 }
 
 export type MockApp = Hono & { readonly mock: MockContext };
@@ -48,36 +53,40 @@ export function cachedSpec(path?: string): Promise<SpecDocument> {
   return spec;
 }
 
+const EXPOSED_HEADERS = ['Retry-After', 'WWW-Authenticate', 'Allow', 'X-Mock-Session'];
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Prefer', 'X-Mock-Session'];
+
 export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const now = options.now ?? Date.now;
   const log = options.log ?? (config.quiet ? () => {} : (line: string) => console.log(line));
   const spec = options.spec ?? (await cachedSpec());
   const validators = new SpecValidators(spec);
-  const mock: MockContext = { config, spec, validators, state: createState(config, now, options.fixtures) };
-  const ctx: RouteContext = { state: () => mock.state, now };
+  const runtime = new MockRuntime(config, now, options.fixtures);
+  const mock: MockContext = {
+    config,
+    spec,
+    validators,
+    runtime,
+    get state() {
+      return runtime.stateFor();
+    },
+  };
+  const ctx: RouteContext = { state: (c) => runtime.stateFor(c.req.header(SESSION_HEADER)), now };
 
   const app = new Hono();
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    const url = new URL(c.req.url);
-    log(`${c.req.method} ${url.pathname}${url.search} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
-  });
+  app.use(cors({ origin: config.corsOrigin, allowHeaders: ALLOWED_HEADERS, exposeHeaders: EXPOSED_HEADERS, maxAge: 600 }));
+  app.use(requestLog(runtime, config, log));
+
+  if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators));
+  app.route('/', docsRoutes(spec.path));
 
   const methodsByPath = new Map<string, string[]>();
-  for (const op of spec.operations) {
+  for (const op of spec.apiOperations) {
     const method = op.method.toUpperCase();
     methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), method]);
-    let route: (c: Context) => Promise<Response>;
-    if (op.bearer) {
-      const handler = operationHandlers[op.operationId];
-      if (!handler) throw new Error(`openapi.yaml declares ${op.operationId}, but the mock has no handler for it.`);
-      route = operationRoute(op, validators.request(op.operationId), handler, ctx);
-    } else {
-      route = tokenRoute(ctx);
-    }
-    route = preferring(op, route);
+    let route = op.bearer ? apiRoute(op, validators, ctx) : tokenRoute(ctx);
+    route = preferring(op, chaotic(runtime, route));
     if (options.validateResponses) route = conforming(route, op.operationId, validators, log);
     app.on(method, op.path, route);
   }
@@ -92,6 +101,42 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     toErrorResponse(error, (internal) => log(`error: ${(internal as Error)?.stack ?? String(internal)}`)),
   );
   return Object.assign(app, { mock });
+}
+
+function apiRoute(op: Operation, validators: SpecValidators, ctx: RouteContext) {
+  const handler = operationHandlers[op.operationId];
+  if (!handler) throw new Error(`openapi.yaml declares ${op.operationId}, but the mock has no handler for it.`);
+  return operationRoute(op, validators.request(op.operationId), handler, ctx);
+}
+
+/** One line per request (text or JSON), and the journal of API requests. */
+function requestLog(runtime: MockRuntime, config: Config, log: (line: string) => void) {
+  return async (c: Context, next: () => Promise<void>) => {
+    const started = performance.now();
+    await next();
+    const url = new URL(c.req.url);
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const entry = {
+      time: new Date(runtime.now()).toISOString(),
+      method: c.req.method,
+      path: `${url.pathname}${url.search}`,
+      status: c.res.status,
+      ms,
+      ...(c.req.header(SESSION_HEADER) ? { session: c.req.header(SESSION_HEADER) } : {}),
+    };
+    if (!url.pathname.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
+    log(config.logFormat === 'json' ? JSON.stringify(entry) : `${entry.method} ${entry.path} ${entry.status} ${ms}ms`);
+  };
+}
+
+/** Global latency and seeded faults: a fault answers 500 before the operation runs, so nothing changes. */
+function chaotic(runtime: MockRuntime, route: (c: Context) => Promise<Response>) {
+  return async (c: Context): Promise<Response> => {
+    const latency = runtime.chaos.nextLatency();
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (runtime.chaos.nextIsFault()) return errorResponse(500, messages.internal);
+    return route(c);
+  };
 }
 
 /** Wraps a route so that a response that departs from openapi.yaml cannot pass unnoticed. */

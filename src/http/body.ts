@@ -3,12 +3,13 @@ import { ApiError, badRequest, messages } from '../domain/errors.ts';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-const tooLarge = () => new ApiError(413, messages.bodyTooLarge);
+const tooLarge = (maxBytes: number) =>
+  new ApiError(413, maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(maxBytes));
 
 /** The body as text, refused with 413 past the limit whether or not Content-Length tells the truth. */
 export async function readText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -19,7 +20,7 @@ export async function readText(request: Request, maxBytes = MAX_BODY_BYTES): Pro
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw tooLarge();
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
@@ -41,9 +42,9 @@ function isJsonType(contentType: string | null): boolean {
 }
 
 /** A JSON body; the schema check that it is an object belongs to the spec validator. */
-export async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   if (!isJsonType(request.headers.get('content-type'))) throw badRequest(messages.contentTypeUnsupported);
-  const text = await readText(request);
+  const text = await readText(request, maxBytes);
   if (text.trim() === '') throw badRequest(messages.bodyMissing);
   try {
     return JSON.parse(text);

@@ -59,12 +59,17 @@ export interface Operation {
   permission: string | null;
   /** True when the operation takes a Bearer token (every API operation; not the token endpoint). */
   bearer: boolean;
+  /** orgs-mock's own control plane (`x-mock-control`), not part of the real API. */
+  control: boolean;
 }
 
 export interface SpecDocument {
   path: string;
   raw: Record<string, unknown>;
+  /** Every operation, the control plane's included. */
   operations: Operation[];
+  /** The operations of the real API: what the mock imitates and the contract runner checks. */
+  apiOperations: Operation[];
   byId: Map<string, Operation>;
 }
 
@@ -74,7 +79,13 @@ export async function loadSpec(path: string = DEFAULT_SPEC_PATH): Promise<SpecDo
   // validate() dereferences too; a broken spec stops start-up with swagger-parser's own message.
   const raw = (await SwaggerParser.validate(path)) as unknown as Record<string, unknown>;
   const operations = listOperations(raw);
-  return { path, raw, operations, byId: new Map(operations.map((op) => [op.operationId, op])) };
+  return {
+    path,
+    raw,
+    operations,
+    apiOperations: operations.filter((op) => !op.control),
+    byId: new Map(operations.map((op) => [op.operationId, op])),
+  };
 }
 
 function listOperations(doc: Record<string, unknown>): Operation[] {
@@ -94,6 +105,7 @@ function listOperations(doc: Record<string, unknown>): Operation[] {
         responses: op.responses as Record<string, ResponseSpec>,
         permission: (op['x-permission'] as string | null | undefined) ?? null,
         bearer: security.some((requirement) => 'bearerAuth' in requirement),
+        control: op['x-mock-control'] === true,
       });
     }
   }
