@@ -1,10 +1,12 @@
 /** The control plane, Prefer, latency and faults, sessions, CORS and the docs page. */
 import { describe, expect, it } from 'vitest';
 import { cachedSpec } from '../src/http/app.ts';
-import { call, expectError, makeApp, TOKENS } from './helpers.ts';
+import { type CallOptions, call, expectError, makeApp, TOKENS } from './helpers.ts';
 
-const create = (name: string, session?: string) =>
-  ({ body: { name }, headers: session ? { 'X-Mock-Session': session } : {} }) as const;
+const create = (name: string, session?: string): CallOptions => ({
+  body: { name },
+  headers: session ? { 'X-Mock-Session': session } : {},
+});
 
 describe('/_mock/ control plane', () => {
   it('health answers with the numbers', async () => {

@@ -48,6 +48,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   console.log(
     [
       `orgs-mock serving ${app.mock.state.tree.size} organizations on ${server.url} (seed ${config.seed}, ready in ${Math.round(performance.now() - started)} ms)`,
+      `  API reference: ${server.url}/docs  (spec: ${server.url}/openapi.yaml${config.controlPlane ? `, control plane: ${server.url}/_mock/health` : ''})`,
       `  static tokens: ${tokens}`,
       `  OAuth clients: ${fixtures.clients.map((c) => `${c.clientId}/${c.clientSecret}`).join(', ')}`,
       `  try: curl -H 'Authorization: Bearer root-admin-token' ${server.url}/api/v1/organization/profile`,

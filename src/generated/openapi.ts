@@ -1,0 +1,1059 @@
+// Generated from openapi.yaml by `npm run generate:types`; do not edit.
+export interface paths {
+    "/api/v1/organization/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization of the token */
+        get: operations["getCurrentOrganization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the organizations visible to the token
+         * @description Case-insensitive substring match on `name` over the token's organization and all its
+         *     descendants. Ties sort by id ascending. A page past the end returns an empty `content`
+         *     with the true `totalElements`.
+         */
+        get: operations["searchOrganizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One organization of the token's subtree */
+        get: operations["getOrganization"];
+        /**
+         * Rename an organization
+         * @description Without `orgId`, the token's own organization is renamed. Fields other than `name` are ignored.
+         */
+        put: operations["updateOrganization"];
+        post?: never;
+        /**
+         * Delete an organization
+         * @description Refused with 400 for the token's own organization, the root, an organization that still has
+         *     sub-organizations, and one that still has devices.
+         */
+        delete: operations["deleteOrganization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an organization
+         * @description Without `parentId`, the new organization is a child of the token's organization.
+         */
+        post: operations["createOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue an access token (client credentials or refresh token grant)
+         * @description The client authenticates with HTTP Basic `client_id:client_secret`; `client_id` and
+         *     `client_secret` as query or form parameters are accepted too (less secure). Parameters may
+         *     travel in the query string or in an `application/x-www-form-urlencoded` body.
+         */
+        post: operations["issueToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and a few numbers */
+        get: operations["mockHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Back to the seeded state
+         * @description Resets the organization tree and the rate-limit counters to the seeded state. With
+         *     `X-Mock-Session`, only that session is reset; with `?all=true`, the default state and every session.
+         *     Issued tokens stay valid.
+         */
+        post: operations["mockReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the whole organization tree (of the session, with X-Mock-Session) */
+        get: operations["mockExportState"];
+        /** Replace the organization tree (of the session, with X-Mock-Session) by an exported one */
+        put: operations["mockImportState"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last requests (not those of the control plane) */
+        get: operations["mockJournal"];
+        put?: never;
+        post?: never;
+        /** Forget the journal */
+        delete: operations["mockClearJournal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runtime settings */
+        get: operations["mockGetConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change latency, fault rate, fault seed or rate limit at run time */
+        patch: operations["mockUpdateConfig"];
+        trace?: never;
+    };
+    "/_mock/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The static tokens and OAuth clients of the fixture */
+        get: operations["mockTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** Format: int32 */
+        OrgId: number;
+        Organization: {
+            /**
+             * Format: int32
+             * @description Organization unique identifier
+             * @example 1
+             */
+            id: number;
+            /**
+             * @description Organization name
+             * @example Acme Corp
+             */
+            name: string;
+            /**
+             * @description Organization description
+             * @example A test organization
+             */
+            description?: string;
+            /**
+             * Format: int32
+             * @description Parent organization ID (for hierarchical structure); absent on the root.
+             * @example 1
+             */
+            parentOrganizationId?: number;
+            /**
+             * @description A timezone, associated with the organization
+             * @example Europe/Kyiv
+             */
+            tz: string;
+            /**
+             * @description Unit system used in the organization.
+             * @enum {string}
+             */
+            unitSystem?: "IMPERIAL" | "METRIC";
+            /**
+             * @description Phone number, associated with the organization.
+             * @example +11234567890
+             */
+            phoneNumber?: string;
+            address?: components["schemas"]["Address"];
+            /**
+             * Format: int64
+             * @description Timestamp, indicating the time, when the organization was modified last time (Unix epoch milliseconds)
+             * @example 1707244800000
+             */
+            lastModifiedTs: number;
+        };
+        /** @description A postal address. Live responses have been seen with `"address": null`, so it is nullable. */
+        Address: {
+            fullAddress?: string;
+            country?: string;
+            city?: string;
+            state?: string;
+            zip?: string;
+        } | null;
+        /**
+         * @description Organization name. Only letters (any script), digits, spaces, dots, hyphens, and apostrophes are
+         *     allowed. Leading and trailing white space is trimmed before checking and storing.
+         * @example Acme Corp
+         */
+        OrganizationName: string;
+        OrganizationCreate: {
+            name: components["schemas"]["OrganizationName"];
+            /**
+             * @description Organization description. Cannot contain slashes, backslashes, < or >.
+             * @example A test organization
+             */
+            description?: string;
+            /**
+             * @description Organization timezone in the IANA Time Zone Database (TZDB) format. Default is the parent's.
+             * @example Europe/Kyiv
+             */
+            tz?: string;
+            /**
+             * Format: int32
+             * @description Parent organization ID (optional). If none is specified, the organization is created as a child of the organization associated with the authentication token.
+             * @example 1
+             */
+            parentId?: number;
+            /**
+             * @description Organization phone number, `+` then 7 to 15 digits, the first not 0.
+             * @example +11234567890
+             */
+            phoneNumber?: string;
+            /**
+             * @description Unit system used in the organization. Default is the parent's.
+             * @enum {string}
+             */
+            unitSystem?: "IMPERIAL" | "METRIC";
+            address?: components["schemas"]["Address"];
+        };
+        OrganizationUpdate: {
+            name: components["schemas"]["OrganizationName"];
+        };
+        SearchResult: {
+            content?: components["schemas"]["Organization"][];
+            /**
+             * Format: int64
+             * @description Total amount of organizations, available to fetch.
+             * @example 1
+             */
+            totalElements: number;
+        };
+        Error: {
+            error: {
+                message: string;
+            };
+        };
+        OAuth2Token: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** Format: int32 */
+            expires_in: number;
+            refresh_token?: string | null;
+        };
+        OAuthError: {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type";
+            error_description?: string;
+        };
+        MockHealth: {
+            /** @enum {string} */
+            status: "ok";
+            organizations: number;
+            sessions: number;
+            uptimeSeconds: number;
+        };
+        MockReset: {
+            session?: string;
+            organizations: number;
+        };
+        MockSnapshot: {
+            /** @enum {string} */
+            format: "orgs-mock/state@1";
+            nextOrganizationId?: number;
+            organizations: {
+                id: number;
+                name: string;
+                description?: string;
+                parentOrganizationId?: number;
+                tz: string;
+                /** @enum {string} */
+                unitSystem?: "IMPERIAL" | "METRIC";
+                phoneNumber?: string;
+                address?: components["schemas"]["Address"];
+                lastModifiedTs: number;
+                deviceCount?: number;
+                userCount?: number;
+            }[];
+        };
+        MockJournal: {
+            capacity: number;
+            entries: {
+                /** Format: date-time */
+                time: string;
+                method: string;
+                path: string;
+                status: number;
+                ms: number;
+                session?: string;
+            }[];
+        };
+        MockConfig: {
+            latencyMs: {
+                min: number;
+                max: number;
+            };
+            faultRate: number;
+            faultSeed: number;
+            rateLimitPerMinute: number;
+        };
+        MockConfigUpdate: {
+            latencyMs?: {
+                min: number;
+                max: number;
+            };
+            faultRate?: number;
+            faultSeed?: number;
+            rateLimitPerMinute?: number;
+        };
+        MockTokens: {
+            tokens: {
+                token: string;
+                organizationId: number;
+                /** @enum {string} */
+                kind: "organization" | "user";
+                permissions?: string[];
+                platformApiScope?: boolean;
+                expired?: boolean;
+            }[];
+            clients: {
+                clientId: string;
+                clientSecret: string;
+                organizationId: number;
+                platformApiScope: boolean;
+            }[];
+        };
+    };
+    responses: {
+        /** @description Some of the validations have not been passed. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "Organization name should be from 3 to 100 symbols."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unauthorized - Invalid or missing token */
+        Unauthorized: {
+            headers: {
+                /** @description RFC 6750 challenge, e.g. `Bearer realm="orgs-mock", error="invalid_token"`. */
+                "WWW-Authenticate": string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "Invalid token."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Forbidden */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "Platform API scope is not enabled for this oauth client."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Organization not found or access denied */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "Organization is not found or you don't have access to it."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is larger than 2 MB. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "Request body should be at most 2 MB."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many requests - Rate limit exceeded */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds until the rate-limit window resets. */
+                "Retry-After": number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "Rate limit of 10000 requests per minute is exceeded."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Internal server error */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "Internal server error."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: {
+        /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+        MockSession: string;
+        /**
+         * @description Organization ID
+         * @example 1
+         */
+        RequiredOrgId: components["schemas"]["OrgId"];
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getCurrentOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Organization details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    searchOrganizations: {
+        parameters: {
+            query: {
+                /**
+                 * @description Search query string; empty matches all.
+                 * @example Acme
+                 */
+                query: string;
+                /** @description Field to sort by */
+                sortBy?: "Organization Id" | "Name" | "Device Count" | "User Count" | "Sub Organizations";
+                /** @description Sort order */
+                sortOrder?: "ASC" | "DESC";
+                /** @description Page number (0-indexed) */
+                page?: number;
+                /** @description Page size (max 1000) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Search results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "content": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "Acme Corp",
+                     *           "description": "A test organization",
+                     *           "tz": "Europe/Kyiv",
+                     *           "unitSystem": "METRIC",
+                     *           "phoneNumber": "+11234567890",
+                     *           "lastModifiedTs": 1707244800000
+                     *         }
+                     *       ],
+                     *       "totalElements": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SearchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOrganization: {
+        parameters: {
+            query: {
+                /**
+                 * @description Organization ID
+                 * @example 1
+                 */
+                orgId: components["parameters"]["RequiredOrgId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Organization details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateOrganization: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Organization ID (optional). If none is specified, the organization associated with the authentication token is being edited.
+                 * @example 3
+                 */
+                orgId?: components["schemas"]["OrgId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "New Organization Name"
+                 *     }
+                 */
+                "application/json": components["schemas"]["OrganizationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Organization updated successfully */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteOrganization: {
+        parameters: {
+            query: {
+                /**
+                 * @description Organization ID
+                 * @example 1
+                 */
+                orgId: components["parameters"]["RequiredOrgId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Organization deleted successfully */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Acme Corp",
+                 *       "description": "A test organization",
+                 *       "tz": "Europe/Kyiv",
+                 *       "parentId": 1,
+                 *       "phoneNumber": "+11234567890",
+                 *       "unitSystem": "METRIC"
+                 *     }
+                 */
+                "application/json": components["schemas"]["OrganizationCreate"];
+            };
+        };
+        responses: {
+            /** @description Organization created successfully */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    issueToken: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `client_credentials` or `refresh_token` (may travel in the form body instead).
+                 * @example client_credentials
+                 */
+                grant_type?: string;
+                /** @description The refresh token, for the `refresh_token` grant. */
+                refresh_token?: string;
+                client_id?: string;
+                client_secret?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    grant_type?: string;
+                    refresh_token?: string;
+                    client_id?: string;
+                    client_secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A new access token and refresh token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "4f1c2a1e6b7d4c0b9a8e1f2d3c4b5a69",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 86400,
+                     *       "refresh_token": "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuth2Token"];
+                };
+            };
+            /** @description The OAuth2 request was refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_client",
+                     *       "error_description": "Client authentication failed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    mockHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mock is serving. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockHealth"];
+                };
+            };
+        };
+    };
+    mockReset: {
+        parameters: {
+            query?: {
+                all?: "true" | "false";
+            };
+            header?: {
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                "X-Mock-Session"?: components["parameters"]["MockSession"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockReset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    mockExportState: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                "X-Mock-Session"?: components["parameters"]["MockSession"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The state, ready to be imported again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockSnapshot"];
+                };
+            };
+        };
+    };
+    mockImportState: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                "X-Mock-Session"?: components["parameters"]["MockSession"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MockSnapshot"];
+            };
+        };
+        responses: {
+            /** @description Imported. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockReset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+        };
+    };
+    mockJournal: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockJournal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    mockClearJournal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    mockGetConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockConfig"];
+                };
+            };
+        };
+    };
+    mockUpdateConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "latencyMs": {
+                 *         "min": 50,
+                 *         "max": 200
+                 *       },
+                 *       "faultRate": 0.1,
+                 *       "faultSeed": 7
+                 *     }
+                 */
+                "application/json": components["schemas"]["MockConfigUpdate"];
+            };
+        };
+        responses: {
+            /** @description The settings now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockConfig"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    mockTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tokens and clients. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockTokens"];
+                };
+            };
+        };
+    };
+}

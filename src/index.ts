@@ -1,0 +1,37 @@
+/**
+ * orgs-mock as a library: build the mock in-process (no port) for unit tests, serve it, or run the
+ * contract checks; and the TypeScript types of every request and response, generated from openapi.yaml.
+ */
+import type { components, operations } from './generated/openapi.ts';
+
+export { type AppOptions, cachedSpec, createApp, type MockApp, type MockContext } from './http/app.ts';
+export { listen, type RunningServer } from './server.ts';
+export { type Config, DEFAULT_CONFIG } from './config.ts';
+export { runContract, type RunOptions, type RunReport, type CheckResult } from './contract/runner.ts';
+export { loadSpec, type SpecDocument } from './spec/document.ts';
+export type { components, operations, paths } from './generated/openapi.ts';
+
+type Schemas = components['schemas'];
+export type Organization = Schemas['Organization'];
+export type Address = Schemas['Address'];
+export type SearchResult = Schemas['SearchResult'];
+export type OrganizationCreate = Schemas['OrganizationCreate'];
+export type OrganizationUpdate = Schemas['OrganizationUpdate'];
+export type ErrorBody = Schemas['Error'];
+export type OAuth2Token = Schemas['OAuth2Token'];
+export type OAuthError = Schemas['OAuthError'];
+
+export type OperationId = keyof operations;
+/** The query parameters of an operation. */
+export type QueryOf<Op extends OperationId> = operations[Op]['parameters'] extends { query?: infer Q } ? Q : never;
+/** The JSON request body of an operation. */
+export type RequestBodyOf<Op extends OperationId> = operations[Op] extends {
+  requestBody: { content: { 'application/json': infer B } };
+}
+  ? B
+  : operations[Op] extends { requestBody?: { content: { 'application/json': infer B } } }
+    ? B
+    : never;
+/** The JSON body of an operation's response with this status. */
+export type ResponseBodyOf<Op extends OperationId, Status extends keyof operations[Op]['responses']> =
+  operations[Op]['responses'][Status] extends { content: { 'application/json': infer B } } ? B : never;
