@@ -102,12 +102,15 @@ describe('/_mock/ control plane', () => {
     expect(reply.body.clients.map((c: { clientId: string }) => c.clientId)).toEqual(['root-client', 'noscope-client']);
   });
 
-  it('is gone with CONTROL_PLANE=false', async () => {
+  it('is gone with CONTROL_PLANE=false, but for health', async () => {
     const app = await makeApp({ config: { controlPlane: false } });
     // Not through call(): without the control plane, its documented responses no longer apply.
-    const reply = await app.request('/_mock/health');
-    expect(reply.status).toBe(404);
-    expect(await reply.json()).toEqual({ error: { message: 'Resource not found.' } });
+    for (const [method, path] of [['POST', '/_mock/reset'], ['GET', '/_mock/state'], ['GET', '/_mock/journal'], ['PATCH', '/_mock/config'], ['GET', '/_mock/tokens']]) {
+      const reply = await app.request(path as string, { method });
+      expect(reply.status, path).toBe(404);
+      expect(await reply.json()).toEqual({ error: { message: 'Resource not found.' } });
+    }
+    expect((await call(app, 'GET', '/_mock/health')).status).toBe(200);
   });
 });
 

@@ -10,7 +10,7 @@ import type { Fixtures } from '../domain/fixtures.ts';
 import { MockRuntime, type MockState } from '../domain/state.ts';
 import { loadSpec, type Operation, type SpecDocument } from '../spec/document.ts';
 import { SpecValidators } from '../spec/validators.ts';
-import { CONTROL_PREFIX, controlRoutes, SESSION_HEADER } from './control.ts';
+import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
 import { docsRoutes } from './docs.ts';
 import { operationHandlers } from './handlers.ts';
 import { operationRoute, type RouteContext } from './operation-route.ts';
@@ -78,6 +78,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   app.use(cors({ origin: config.corsOrigin, allowHeaders: ALLOWED_HEADERS, exposeHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   app.use(requestLog(runtime, config, log));
 
+  app.route(CONTROL_PREFIX, healthRoute(runtime));
   if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators));
   app.route('/', docsRoutes(spec.path));
 

@@ -15,15 +15,18 @@ export const SESSION_HEADER = 'x-mock-session';
 /** An exported 1,000,000-organization state is about 300 MB of JSON. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
+/** Health stays even when the control plane is off: the Docker HEALTHCHECK and CI wait on it. */
+export function healthRoute(runtime: MockRuntime): Hono {
+  return new Hono().get('/health', (c) =>
+    c.json({ status: 'ok', organizations: runtime.treeFor().size, sessions: runtime.sessions.size, uptimeSeconds: (runtime.now() - runtime.startedAt) / 1000 }),
+  );
+}
+
 export function controlRoutes(runtime: MockRuntime, validators: SpecValidators): Hono {
   const control = new Hono();
   const query = (operationId: string, url: string) => validators.request(operationId).query(new URL(url).searchParams);
   const body = async (operationId: string, request: Request, maxBytes?: number) =>
     validators.request(operationId).body(await readJson(request, maxBytes));
-
-  control.get('/health', (c) =>
-    c.json({ status: 'ok', organizations: runtime.treeFor().size, sessions: runtime.sessions.size, uptimeSeconds: (runtime.now() - runtime.startedAt) / 1000 }),
-  );
 
   control.post('/reset', (c) => {
     const session = c.req.header(SESSION_HEADER);
