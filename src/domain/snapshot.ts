@@ -2,7 +2,7 @@
  * Export and import of the whole organization tree, so that a test can start from a saved scenario.
  * The JSON shape is checked against openapi.yaml's MockSnapshot; the tree rules are checked here.
  */
-import { badRequest } from './errors.ts';
+import { badRequest, messages } from './errors.ts';
 import type { Address, OrgRecord, UnitSystem } from './organization.ts';
 import { OrgTree, type TreeLimits } from './tree.ts';
 
@@ -18,7 +18,7 @@ export function exportTree(tree: OrgTree): Snapshot {
   return { format: SNAPSHOT_FORMAT, nextOrganizationId: tree.nextOrganizationId, organizations: tree.all() };
 }
 
-const invalid = (why: string) => badRequest(`Imported state is invalid: ${why}.`);
+const invalid = (why: string) => badRequest(messages.importInvalid(why));
 
 /** Only the known fields, so nothing else from the file ends up in responses. */
 function pick(raw: OrgRecord): OrgRecord {

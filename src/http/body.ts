@@ -4,7 +4,7 @@ import { ApiError, badRequest, messages } from '../domain/errors.ts';
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 const tooLarge = (maxBytes: number) =>
-  new ApiError(413, maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(maxBytes));
+  new ApiError(413, maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)));
 
 /** The body as text, refused with 413 past the limit whether or not Content-Length tells the truth. */
 export async function readText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
