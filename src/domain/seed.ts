@@ -3,7 +3,8 @@
  * reference date makes every start with the same seed byte-identical, timestamps included.
  */
 import { Faker, en } from '@faker-js/faker';
-import type { OrgRecord, UnitSystem } from './organization.ts';
+import { seededRandom } from './chaos.ts';
+import type { Address, OrgRecord } from './organization.ts';
 
 /** Fixed, so that the data never depends on the runtime's time-zone database. */
 export const GENERATED_ZONES = [
@@ -40,10 +41,46 @@ export function toValidName(raw: string): string {
   return cleaned.length >= 3 ? cleaned : `${cleaned} Org`.trim();
 }
 
+/** Variety for names drawn from the pool, so that large trees have few exact duplicates. */
+const NAME_SUFFIXES = ['', '', '', 'Labs', 'Group', 'Holdings', 'Systems', 'Solutions', 'Industries', 'Partners', 'Services', 'Technologies', 'Logistics', 'Energy', 'Networks'] as const;
+
+interface Pools {
+  names: string[];
+  phrases: string[];
+  addresses: Address[];
+}
+
+/**
+ * Faker makes a few thousand realistic values once; each organization then draws from them with a
+ * seeded generator. Calling faker a dozen times per organization would make a million of them take
+ * minutes; this takes a second or two, and addresses are shared (records are never changed in place).
+ */
+function makePools(faker: Faker, count: number): Pools {
+  const size = (n: number) => Math.max(1, Math.min(n, count));
+  const names = Array.from({ length: size(5000) }, () => toValidName(faker.company.name()));
+  const phrases = Array.from({ length: size(2000) }, () => faker.company.catchPhrase().replace(/[/\\<>]/g, ' ').slice(0, 1000));
+  const addresses = Array.from({ length: size(5000) }, (): Address => {
+    const city = faker.location.city();
+    return {
+      fullAddress: `${faker.location.streetAddress()}, ${city}`.slice(0, 512),
+      country: faker.location.country().slice(0, 74),
+      city: city.slice(0, 50),
+      state: faker.location.state().slice(0, 40),
+      zip: faker.location.zipCode().slice(0, 12),
+    };
+  });
+  return { names, phrases, addresses };
+}
+
+const TWO_YEARS_MS = 2 * 365 * 24 * 3600 * 1000;
+
 export function generateOrganizations(skeleton: readonly OrgRecord[], options: GenerateOptions): OrgRecord[] {
   const faker = new Faker({ locale: [en] });
   faker.seed(options.seed);
   faker.setDefaultRefDate(REFERENCE_DATE);
+  const pools = makePools(faker, options.count);
+  const random = seededRandom(options.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
   const depth = new Map<number, number>();
   const eligibleParents: number[] = [];
@@ -54,37 +91,31 @@ export function generateOrganizations(skeleton: readonly OrgRecord[], options: G
     if (level < options.maxDepth && !CLOSED_PARENTS.has(org.id)) eligibleParents.push(org.id);
     nextId = Math.max(nextId, org.id + 1);
   }
-  const byId = new Map(skeleton.map((org) => [org.id, org]));
+  const tzById = new Map(skeleton.map((org) => [org.id, org.tz]));
 
   const generated: OrgRecord[] = [];
   for (let i = 0; i < options.count; i++) {
     const id = nextId++;
-    const parentId = faker.helpers.arrayElement(eligibleParents);
-    const parent = byId.get(parentId) as OrgRecord;
+    const parentId = pick(eligibleParents);
     const level = (depth.get(parentId) ?? 0) + 1;
-    const city = faker.location.city();
+    const suffix = pick(NAME_SUFFIXES);
+    const tz = random() < 0.7 ? (tzById.get(parentId) as string) : pick(GENERATED_ZONES);
     const org: OrgRecord = {
       id,
-      name: toValidName(faker.company.name()),
-      description: faker.company.catchPhrase().replace(/[/\\<>]/g, ' ').slice(0, 1000),
+      name: toValidName(suffix ? `${pick(pools.names)} ${suffix}` : pick(pools.names)),
+      description: pick(pools.phrases),
       parentOrganizationId: parentId,
-      tz: faker.datatype.boolean(0.7) ? parent.tz : faker.helpers.arrayElement(GENERATED_ZONES),
-      unitSystem: faker.helpers.arrayElement<UnitSystem>(['METRIC', 'IMPERIAL']),
-      phoneNumber: `+${faker.helpers.arrayElement(COUNTRY_CODES)}${faker.string.numeric({ length: 9, allowLeadingZeros: false })}`,
-      address: {
-        fullAddress: `${faker.location.streetAddress()}, ${city}`.slice(0, 512),
-        country: faker.location.country().slice(0, 74),
-        city: city.slice(0, 50),
-        state: faker.location.state().slice(0, 40),
-        zip: faker.location.zipCode().slice(0, 12),
-      },
-      lastModifiedTs: faker.date.past({ years: 2 }).getTime(),
+      tz,
+      unitSystem: random() < 0.6 ? 'METRIC' : 'IMPERIAL',
+      phoneNumber: `+${pick(COUNTRY_CODES)}${100_000_000 + Math.floor(random() * 900_000_000)}`,
+      address: pick(pools.addresses),
+      lastModifiedTs: REFERENCE_DATE - Math.floor(random() * TWO_YEARS_MS),
       // Many organizations have no devices yet, so some are deletable.
-      deviceCount: faker.datatype.boolean(0.3) ? 0 : faker.number.int({ min: 1, max: 500 }),
-      userCount: faker.number.int({ min: 1, max: 60 }),
+      deviceCount: random() < 0.3 ? 0 : 1 + Math.floor(random() * 500),
+      userCount: 1 + Math.floor(random() * 60),
     };
     generated.push(org);
-    byId.set(id, org);
+    tzById.set(id, tz);
     depth.set(id, level);
     if (level < options.maxDepth) eligibleParents.push(id);
   }

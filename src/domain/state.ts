@@ -7,7 +7,6 @@ import type { Config } from '../config.ts';
 import { Chaos } from './chaos.ts';
 import { type Fixtures, loadFixtures } from './fixtures.ts';
 import { Journal } from './journal.ts';
-import type { OrgRecord } from './organization.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { generateOrganizations } from './seed.ts';
 import { SessionStore } from './sessions.ts';
@@ -36,7 +35,8 @@ export class MockRuntime {
   readonly sessions: SessionStore<OrgTree>;
   readonly limits: TreeLimits;
   readonly startedAt: number;
-  private readonly seeded: OrgRecord[];
+  /** The seeded tree, never written to: reset and new sessions clone it. */
+  private readonly pristine: OrgTree;
   private tree: OrgTree;
 
   constructor(
@@ -48,7 +48,7 @@ export class MockRuntime {
     this.startedAt = now();
     this.limits = { maxDepth: config.maxDepth, maxOrganizations: config.maxOrganizations };
     const generated = generateOrganizations(this.fixtures.organizations, { seed: config.seed, count: config.orgCount, maxDepth: config.maxDepth });
-    this.seeded = [...this.fixtures.organizations, ...generated];
+    this.pristine = new OrgTree([...this.fixtures.organizations, ...generated], this.limits);
     this.tree = this.seededTree();
     this.tokens = new TokenStore(this.fixtures.tokens, this.fixtures.clients, {
       ttlSeconds: config.tokenTtlSeconds,
@@ -108,6 +108,6 @@ export class MockRuntime {
   }
 
   private seededTree(): OrgTree {
-    return new OrgTree(this.seeded, this.limits);
+    return this.pristine.clone();
   }
 }

@@ -1,10 +1,15 @@
 /**
  * The organization tree: hierarchy, visibility, the write rules and search. No HTTP here; refusals
  * are ApiErrors that the HTTP layer renders.
+ *
+ * Built for large trees: every organization keeps its level and its path from the root (so visibility
+ * is one lookup), its children and its descendant count; every sort order of the search is an index
+ * maintained on each write, so a search walks an existing order instead of sorting on the request path.
  */
 import { badRequest, messages, notFound } from './errors.ts';
 import type { Address, OrgRecord, UnitSystem } from './organization.ts';
 import { checkNameAlphabet, checkTimeZone } from './rules.ts';
+import { type KeyCompare, SortedIndex } from './sorted-index.ts';
 
 export const MAX_INT32 = 2_147_483_647;
 
@@ -42,16 +47,34 @@ export interface SearchPage {
   totalElements: number;
 }
 
+/**
+ * Per-organization data in dense arrays indexed by id: ids are small consecutive integers, and a scan
+ * of 100,000 organizations must cost a few milliseconds, which Map lookups do not allow.
+ */
+interface Columns {
+  records: (OrgRecord | undefined)[];
+  lowerNames: string[];
+  /** paths[id][l] is the ancestor at level l; paths[id][level] is the organization itself. Never changes. */
+  paths: (readonly number[])[];
+  children: (Set<number> | undefined)[];
+  descendants: number[];
+}
+
 const ADDRESS_FIELDS = ['fullAddress', 'country', 'city', 'state', 'zip'] as const;
 
+/** Below this share of the tree, a viewer's subtree is collected and sorted rather than filtered from an index. */
+const SMALL_SUBTREE_SHARE = 1 / 16;
+
 export class OrgTree {
-  private readonly orgs = new Map<number, OrgRecord>();
-  private readonly children = new Map<number, Set<number>>();
-  private nextId = 1;
+  private c: Columns = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
+  private count = 0;
+  private rootId = 0;
+  private nextId: number;
+  private indexes!: Record<SortField, SortedIndex>;
 
   /**
    * Records are never changed in place (a rename stores a new record), so trees built from the same
-   * seeded records share them: a reset or a new session costs maps, not copies.
+   * seeded records share them, and a clone costs arrays, not records.
    */
   constructor(
     records: Iterable<OrgRecord>,
@@ -59,16 +82,59 @@ export class OrgTree {
     nextId = 1,
   ) {
     this.nextId = nextId;
-    for (const record of records) this.insert(record);
-    for (const org of this.orgs.values()) {
-      if (org.parentOrganizationId !== undefined && !this.orgs.has(org.parentOrganizationId)) {
-        throw new Error(`Organization ${org.id} names a parent ${org.parentOrganizationId} that does not exist.`);
-      }
+    const raw = new Map<number, OrgRecord>();
+    for (const record of records) {
+      if (raw.has(record.id)) throw new Error(`Organization id ${record.id} appears twice.`);
+      raw.set(record.id, record);
+      this.nextId = Math.max(this.nextId, record.id + 1);
     }
+    const placing = new Set<number>();
+    const place = (record: OrgRecord): readonly number[] => {
+      const known = this.c.paths[record.id];
+      if (known) return known;
+      if (placing.has(record.id)) throw new Error(`Organization ${record.id} is its own ancestor.`);
+      placing.add(record.id);
+      let path: number[] = [record.id];
+      if (record.parentOrganizationId !== undefined) {
+        const parentRecord = raw.get(record.parentOrganizationId);
+        if (!parentRecord) throw new Error(`Organization ${record.id} names a parent ${record.parentOrganizationId} that does not exist.`);
+        const parentPath = place(parentRecord);
+        path = [...parentPath, record.id];
+        (this.c.children[parentRecord.id] ??= new Set()).add(record.id);
+        for (const ancestor of parentPath) this.c.descendants[ancestor] = (this.c.descendants[ancestor] ?? 0) + 1;
+      } else {
+        if (this.rootId !== 0) throw new Error(`Organizations ${this.rootId} and ${record.id} are both roots.`);
+        this.rootId = record.id;
+      }
+      this.c.records[record.id] = record;
+      this.c.lowerNames[record.id] = record.name.toLowerCase();
+      this.c.paths[record.id] = path;
+      this.c.descendants[record.id] ??= 0;
+      this.count++;
+      return path;
+    };
+    for (const record of raw.values()) place(record);
+    const ids = [...raw.keys()];
+    this.indexes = this.buildIndexes((_field, compare) => SortedIndex.build(ids, compare));
+  }
+
+  /** An independent copy: writes to one never show in the other. */
+  clone(): OrgTree {
+    const copy = Object.create(OrgTree.prototype) as OrgTree;
+    Object.assign(copy, { limits: this.limits, rootId: this.rootId, nextId: this.nextId, count: this.count });
+    copy.c = {
+      records: this.c.records.slice(),
+      lowerNames: this.c.lowerNames.slice(),
+      paths: this.c.paths.slice(),
+      children: this.c.children.map((set) => set && new Set(set)),
+      descendants: this.c.descendants.slice(),
+    };
+    copy.indexes = copy.buildIndexes((field, compare) => this.indexes[field].clone(compare));
+    return copy;
   }
 
   get size(): number {
-    return this.orgs.size;
+    return this.count;
   }
 
   /** The id the next organization will get; ids of deleted organizations are never given again. */
@@ -78,43 +144,40 @@ export class OrgTree {
 
   /** Every record, in id order; for export and invariant checks. */
   all(): OrgRecord[] {
-    return [...this.orgs.values()].sort((a, b) => a.id - b.id);
+    return this.indexes['Organization Id'].slice(false, 0, this.count).map((id) => this.record(id));
   }
 
   get(id: number): OrgRecord | undefined {
-    return this.orgs.get(id);
+    return Number.isInteger(id) && id > 0 ? this.c.records[id] : undefined;
   }
 
   childCount(id: number): number {
-    return this.children.get(id)?.size ?? 0;
+    return this.c.children[id]?.size ?? 0;
   }
 
   childIds(id: number): number[] {
-    return [...(this.children.get(id) ?? [])];
+    return [...(this.c.children[id] ?? [])];
+  }
+
+  descendantCount(id: number): number {
+    return this.get(id) ? (this.c.descendants[id] as number) : 0;
   }
 
   /** Levels below the root: the root is 0. */
   depthOf(id: number): number {
-    let depth = 0;
-    for (let org = this.orgs.get(id); org?.parentOrganizationId !== undefined; depth++) {
-      org = this.orgs.get(org.parentOrganizationId);
-    }
-    return depth;
+    return this.get(id) ? (this.c.paths[id] as readonly number[]).length - 1 : 0;
   }
 
   /** True when `id` is `ancestorId` or one of its descendants. */
   isWithin(id: number, ancestorId: number): boolean {
-    for (let org = this.orgs.get(id); org; ) {
-      if (org.id === ancestorId) return true;
-      if (org.parentOrganizationId === undefined) return false;
-      org = this.orgs.get(org.parentOrganizationId);
-    }
-    return false;
+    if (!this.get(id) || !this.get(ancestorId)) return false;
+    const ancestorLevel = (this.c.paths[ancestorId] as readonly number[]).length - 1;
+    return (this.c.paths[id] as readonly number[])[ancestorLevel] === ancestorId;
   }
 
   /** The organization if the viewer may see it; what the viewer may not see does not exist. */
   visible(id: number, viewerOrgId: number): OrgRecord | undefined {
-    return this.isWithin(id, viewerOrgId) ? this.orgs.get(id) : undefined;
+    return this.isWithin(id, viewerOrgId) ? this.record(id) : undefined;
   }
 
   getVisible(id: number, viewerOrgId: number): OrgRecord {
@@ -129,14 +192,15 @@ export class OrgTree {
     const parentId = input.parentId ?? viewerOrgId;
     const parent = this.visible(parentId, viewerOrgId);
     if (!parent) throw notFound(messages.parentNotFound);
-    if (this.depthOf(parent.id) + 1 > this.limits.maxDepth) throw badRequest(messages.depthExceeded(this.limits.maxDepth));
-    if (this.orgs.size >= this.limits.maxOrganizations) {
+    const parentPath = this.c.paths[parent.id] as readonly number[];
+    if (parentPath.length > this.limits.maxDepth) throw badRequest(messages.depthExceeded(this.limits.maxDepth));
+    if (this.count >= this.limits.maxOrganizations) {
       throw badRequest(messages.organizationLimit(this.limits.maxOrganizations));
     }
     if (this.nextId > MAX_INT32) throw badRequest(messages.idsExhausted);
 
     const org: OrgRecord = {
-      id: this.nextId,
+      id: this.nextId++,
       name: input.name,
       parentOrganizationId: parent.id,
       tz: input.tz ?? parent.tz,
@@ -149,7 +213,18 @@ export class OrgTree {
     if (unitSystem !== undefined) org.unitSystem = unitSystem;
     if (input.phoneNumber !== undefined) org.phoneNumber = input.phoneNumber;
     if (input.address) org.address = pickAddress(input.address);
-    this.insert(org);
+
+    const subOrgs = this.indexes['Sub Organizations'];
+    subOrgs.remove(parent.id); // its key is about to change
+    (this.c.children[parent.id] ??= new Set()).add(org.id);
+    subOrgs.insert(parent.id);
+    for (const ancestor of parentPath) this.c.descendants[ancestor]!++;
+    this.c.records[org.id] = org;
+    this.c.lowerNames[org.id] = org.name.toLowerCase();
+    this.c.paths[org.id] = [...parentPath, org.id];
+    this.c.descendants[org.id] = 0;
+    this.count++;
+    for (const index of Object.values(this.indexes)) index.insert(org.id);
     return org;
   }
 
@@ -158,9 +233,12 @@ export class OrgTree {
     const org = this.getVisible(id ?? viewerOrgId, viewerOrgId);
     checkNameAlphabet(name);
     // A rename within the same millisecond still moves lastModifiedTs forward.
-    const lastModifiedTs = Math.max(now, org.lastModifiedTs + 1);
-    const renamed: OrgRecord = { ...org, name, lastModifiedTs };
-    this.orgs.set(org.id, renamed);
+    const renamed: OrgRecord = { ...org, name, lastModifiedTs: Math.max(now, org.lastModifiedTs + 1) };
+    const byName = this.indexes.Name;
+    byName.remove(org.id); // while its old name still orders it
+    this.c.records[org.id] = renamed;
+    this.c.lowerNames[org.id] = name.toLowerCase();
+    byName.insert(org.id);
     return renamed;
   }
 
@@ -171,66 +249,99 @@ export class OrgTree {
     if (org.parentOrganizationId === undefined) throw badRequest(messages.deleteRoot);
     if (this.childCount(org.id) > 0) throw badRequest(messages.deleteHasChildren);
     if (org.deviceCount > 0) throw badRequest(messages.deleteHasDevices);
-    this.orgs.delete(org.id);
-    this.children.delete(org.id);
-    this.children.get(org.parentOrganizationId)?.delete(org.id);
+
+    for (const index of Object.values(this.indexes)) index.remove(org.id);
+    const parentId = org.parentOrganizationId;
+    const subOrgs = this.indexes['Sub Organizations'];
+    subOrgs.remove(parentId);
+    this.c.children[parentId]?.delete(org.id);
+    subOrgs.insert(parentId);
+    for (const ancestor of this.c.paths[org.id] as readonly number[]) if (ancestor !== org.id) this.c.descendants[ancestor]!--;
+    this.c.records[org.id] = undefined;
+    this.c.children[org.id] = undefined;
+    this.count--;
   }
 
   search(viewerOrgId: number, q: SearchQuery): SearchPage {
+    if (!this.get(viewerOrgId)) return { content: [], totalElements: 0 };
     const needle = q.query.toLowerCase();
-    const matches: OrgRecord[] = [];
-    for (const org of this.subtree(viewerOrgId)) {
-      if (needle === '' || org.name.toLowerCase().includes(needle)) matches.push(org);
+    const descending = q.sortOrder === 'DESC';
+    const index = this.indexes[q.sortBy];
+    const from = q.page * q.size;
+    const to = from + q.size;
+
+    // The whole tree with no filter: the page is a slice of the index.
+    if (needle === '' && viewerOrgId === this.rootId) {
+      return { content: index.slice(descending, from, to).map((id) => this.record(id)), totalElements: this.count };
     }
-    const key = this.sortKey(q.sortBy);
-    const direction = q.sortOrder === 'DESC' ? -1 : 1;
-    matches.sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      const byKey = ka < kb ? -1 : ka > kb ? 1 : 0;
-      return byKey !== 0 ? byKey * direction : a.id - b.id;
-    });
-    const start = q.page * q.size;
-    return { content: matches.slice(start, start + q.size), totalElements: matches.length };
+
+    const { lowerNames, paths } = this.c;
+    // A small subtree: collect it and sort it.
+    if ((this.c.descendants[viewerOrgId] as number) + 1 < this.count * SMALL_SUBTREE_SHARE) {
+      const found: number[] = [];
+      for (const id of this.subtreeIds(viewerOrgId)) if (needle === '' || (lowerNames[id] as string).includes(needle)) found.push(id);
+      found.sort(descending ? index.compareDescending : index.compare);
+      return { content: found.slice(from, to).map((id) => this.record(id)), totalElements: found.length };
+    }
+
+    // A large subtree. First pass in id order, which is memory order and so cheap: what matches and is
+    // visible, and how many. Second pass along the kept sort order, only as far as the page reaches.
+    const level = (paths[viewerOrgId] as readonly number[]).length - 1;
+    const everyone = viewerOrgId === this.rootId;
+    const selected = new Uint8Array(this.nextId);
+    let total = 0;
+    for (const id of this.indexes['Organization Id'].order(false)) {
+      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) continue;
+      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) continue;
+      selected[id] = 1;
+      total++;
+    }
+    const content: OrgRecord[] = [];
+    if (from < total) {
+      let position = 0;
+      for (const id of index.order(descending)) {
+        if (selected[id] !== 1) continue;
+        if (position >= from) content.push(this.record(id));
+        if (++position >= to) break;
+      }
+    }
+    return { content, totalElements: total };
   }
 
   /** The viewer's organization and every descendant. */
   *subtree(rootId: number): Generator<OrgRecord> {
+    for (const id of this.subtreeIds(rootId)) yield this.record(id);
+  }
+
+  private *subtreeIds(rootId: number): Generator<number> {
+    if (!this.get(rootId)) return;
     const stack = [rootId];
     while (stack.length > 0) {
       const id = stack.pop() as number;
-      const org = this.orgs.get(id);
-      if (!org) continue;
-      yield org;
-      const kids = this.children.get(id);
-      if (kids) for (const child of kids) stack.push(child);
+      yield id;
+      const children = this.c.children[id];
+      if (children) for (const child of children) stack.push(child);
     }
   }
 
-  private sortKey(field: SortField): (org: OrgRecord) => number | string {
-    switch (field) {
-      case 'Organization Id':
-        return (org) => org.id;
-      case 'Name':
-        return (org) => org.name.toLowerCase();
-      case 'Device Count':
-        return (org) => org.deviceCount;
-      case 'User Count':
-        return (org) => org.userCount;
-      case 'Sub Organizations':
-        return (org) => this.childCount(org.id);
-    }
+  private record(id: number): OrgRecord {
+    return this.c.records[id] as OrgRecord;
   }
 
-  private insert(org: OrgRecord): void {
-    if (this.orgs.has(org.id)) throw new Error(`Organization id ${org.id} appears twice.`);
-    this.orgs.set(org.id, org);
-    if (org.parentOrganizationId !== undefined) {
-      let siblings = this.children.get(org.parentOrganizationId);
-      if (!siblings) this.children.set(org.parentOrganizationId, (siblings = new Set()));
-      siblings.add(org.id);
-    }
-    this.nextId = Math.max(this.nextId, org.id + 1);
+  private buildIndexes(make: (field: SortField, compare: KeyCompare) => SortedIndex): Record<SortField, SortedIndex> {
+    const { records, lowerNames, children } = this.c;
+    const byName: KeyCompare = (a, b) => {
+      const x = lowerNames[a] as string;
+      const y = lowerNames[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+    return {
+      'Organization Id': make('Organization Id', (a, b) => a - b),
+      Name: make('Name', byName),
+      'Device Count': make('Device Count', (a, b) => (records[a] as OrgRecord).deviceCount - (records[b] as OrgRecord).deviceCount),
+      'User Count': make('User Count', (a, b) => (records[a] as OrgRecord).userCount - (records[b] as OrgRecord).userCount),
+      'Sub Organizations': make('Sub Organizations', (a, b) => (children[a]?.size ?? 0) - (children[b]?.size ?? 0)),
+    };
   }
 }
 
