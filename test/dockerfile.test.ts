@@ -140,7 +140,7 @@ describe('the image, built and started by the Dockerfile\'s own steps', () => {
     child = spawn(command === 'node' ? process.execPath : command!, args, { cwd: app, env, stdio: 'pipe' });
     const healthcheck = JSON.parse(one(final, 'HEALTHCHECK').replace(/^.*?CMD\s+/, '')) as string[];
     let healthy = false;
-    for (let i = 0; i < 60 && !healthy; i++) {
+    for (let i = 0; i < 240 && !healthy; i++) {
       await new Promise((r) => setTimeout(r, 250));
       try {
         execFileSync(process.execPath, healthcheck.slice(1), { env, stdio: 'pipe', timeout: 5000 });
