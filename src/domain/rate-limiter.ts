@@ -22,6 +22,11 @@ export class RateLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000)) };
   }
 
+  /** Organizations counted in the current window; older windows are forgotten. */
+  get trackedOrganizations(): number {
+    return this.counts.size;
+  }
+
   reset(): void {
     this.counts.clear();
   }
