@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MockApp } from '../src/http/app.ts';
 import type { OrgRecord } from '../src/domain/organization.ts';
+import { SortedIndex } from '../src/domain/sorted-index.ts';
 import { SORT_FIELDS } from '../src/domain/tree.ts';
 import { call, makeApp, TOKENS } from './helpers.ts';
 import { checkInvariants, subtreeOf } from './invariants.ts';
@@ -113,6 +114,41 @@ describe('random sequences of writes', () => {
         }
       }),
       { numRuns: 40, ...replay },
+    );
+  });
+});
+
+describe('sorted index', () => {
+  it('keeps both orders equal to a fresh sort through random inserts and removals, across block splits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1500, maxLength: 3000 }),
+        fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 1200 }),
+        (keys, operations) => {
+          const key = new Map<number, number>(keys.map((k, i) => [i + 1, k]));
+          const compareKeys = (a: number, b: number) => (key.get(a) as number) - (key.get(b) as number);
+          const present = new Set(key.keys());
+          const index = SortedIndex.build([...present], compareKeys);
+          let next = keys.length + 1;
+          for (const [insert, n] of operations) {
+            if (insert) {
+              key.set(next, n % 21);
+              present.add(next);
+              index.insert(next++);
+            } else if (present.size > 0) {
+              const id = [...present][n % present.size] as number;
+              index.remove(id);
+              present.delete(id);
+            }
+          }
+          const ascending = [...present].sort((a, b) => compareKeys(a, b) || a - b);
+          const descending = [...present].sort((a, b) => compareKeys(b, a) || a - b);
+          expect([...index.order(false)]).toEqual(ascending);
+          expect([...index.order(true)]).toEqual(descending);
+          expect(index.slice(true, 700, 750)).toEqual(descending.slice(700, 750));
+        },
+      ),
+      { numRuns: 30, ...replay },
     );
   });
 });

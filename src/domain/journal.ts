@@ -1,11 +1,18 @@
 /** The request journal: the last N requests, in a ring buffer so memory stays bounded. */
 export interface JournalEntry {
-  time: string;
+  /** Epoch milliseconds; turned into an ISO time only when read, off the request path. */
+  at: number;
   method: string;
   path: string;
   status: number;
   ms: number;
   session?: string;
+}
+
+export type PublicJournalEntry = Omit<JournalEntry, 'at'> & { time: string };
+
+export function toJson({ at, ...rest }: JournalEntry): PublicJournalEntry {
+  return { time: new Date(at).toISOString(), ...rest };
 }
 
 export class Journal {
@@ -21,10 +28,10 @@ export class Journal {
     this.next = (this.next + 1) % this.capacity;
   }
 
-  /** The newest `limit` entries, oldest first. */
-  recent(limit = this.capacity): JournalEntry[] {
+  /** The newest `limit` entries, oldest first, as JSON shows them. */
+  recent(limit = this.capacity): PublicJournalEntry[] {
     const ordered = this.entries.length < this.capacity ? this.entries : [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
-    return ordered.slice(Math.max(0, ordered.length - limit));
+    return ordered.slice(Math.max(0, ordered.length - limit)).map(toJson);
   }
 
   clear(): void {

@@ -2,8 +2,87 @@
  * Organization ids kept sorted by one key, in both directions, ties by id ascending in both (as the
  * API sorts), and maintained on every write: a search walks an order that already exists instead of
  * sorting the tree on the request path.
+ *
+ * Each order is a list of blocks of at most 2 × BLOCK ids, so an insert or a removal moves a few
+ * hundred ids, not the whole tree, and a walk is still a plain loop over arrays.
  */
 export type KeyCompare = (a: number, b: number) => number;
+
+const BLOCK = 512;
+
+class BlockList {
+  constructor(
+    readonly compare: KeyCompare,
+    private blocks: number[][],
+  ) {}
+
+  static from(sorted: number[], compare: KeyCompare): BlockList {
+    const blocks: number[][] = [];
+    for (let i = 0; i < sorted.length; i += BLOCK) blocks.push(sorted.slice(i, i + BLOCK));
+    return new BlockList(compare, blocks);
+  }
+
+  clone(compare: KeyCompare): BlockList {
+    return new BlockList(
+      compare,
+      this.blocks.map((block) => block.slice()),
+    );
+  }
+
+  insert(id: number): void {
+    if (this.blocks.length === 0) {
+      this.blocks.push([id]);
+      return;
+    }
+    const b = this.blockFor(id);
+    const block = this.blocks[b] as number[];
+    block.splice(lowerBound(block, id, this.compare), 0, id);
+    if (block.length > 2 * BLOCK) this.blocks.splice(b, 1, block.slice(0, BLOCK), block.slice(BLOCK));
+  }
+
+  remove(id: number): void {
+    if (this.blocks.length === 0) return;
+    const b = this.blockFor(id);
+    const block = this.blocks[b] as number[];
+    const at = lowerBound(block, id, this.compare);
+    if (block[at] !== id) return;
+    block.splice(at, 1);
+    if (block.length === 0) this.blocks.splice(b, 1);
+  }
+
+  *[Symbol.iterator](): Generator<number> {
+    for (const block of this.blocks) yield* block;
+  }
+
+  forEach(visit: (id: number) => boolean | void): void {
+    for (const block of this.blocks) for (const id of block) if (visit(id) === false) return;
+  }
+
+  slice(from: number, to: number): number[] {
+    const out: number[] = [];
+    let position = 0;
+    for (const block of this.blocks) {
+      const end = position + block.length;
+      if (end > from && position < to) out.push(...block.slice(Math.max(0, from - position), Math.min(block.length, to - position)));
+      if (end >= to) break;
+      position = end;
+    }
+    return out;
+  }
+
+  /** The block whose range holds `id`: the first whose last id is not before it, else the last. */
+  private blockFor(id: number): number {
+    let low = 0;
+    let high = this.blocks.length - 1;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const block = this.blocks[mid] as number[];
+      if (this.compare(block[block.length - 1] as number, id) < 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
 
 export class SortedIndex {
   readonly compare: KeyCompare;
@@ -12,47 +91,52 @@ export class SortedIndex {
   private constructor(
     /** Compares the keys only; ties are broken by id here. */
     readonly compareKeys: KeyCompare,
-    private ascending: number[],
-    private descending: number[],
+    private ascending: BlockList | undefined,
+    private descending: BlockList | undefined,
   ) {
     this.compare = (a, b) => compareKeys(a, b) || a - b;
     this.compareDescending = (a, b) => compareKeys(b, a) || a - b;
   }
 
   static build(ids: number[], compareKeys: KeyCompare): SortedIndex {
-    const index = new SortedIndex(compareKeys, [], []);
-    index.ascending = ids.slice().sort(index.compare);
-    index.descending = reversedKeepingTies(index.ascending, compareKeys);
+    const index = new SortedIndex(compareKeys, undefined, undefined);
+    const ascending = ids.slice().sort(index.compare);
+    index.ascending = BlockList.from(ascending, index.compare);
+    index.descending = BlockList.from(reversedKeepingTies(ascending, compareKeys), index.compareDescending);
     return index;
   }
 
   /** A copy of the orders, comparing with `compareKeys` (the copy's own view of the keys). */
   clone(compareKeys: KeyCompare): SortedIndex {
-    return new SortedIndex(compareKeys, this.ascending.slice(), this.descending.slice());
-  }
-
-  get length(): number {
-    return this.ascending.length;
+    const copy = new SortedIndex(compareKeys, undefined, undefined);
+    copy.ascending = (this.ascending as BlockList).clone(copy.compare);
+    copy.descending = (this.descending as BlockList).clone(copy.compareDescending);
+    return copy;
   }
 
   /** Must run while the id's key is still the one it was inserted with. */
   remove(id: number): void {
-    removeFrom(this.ascending, id, this.compare);
-    removeFrom(this.descending, id, this.compareDescending);
+    this.ascending?.remove(id);
+    this.descending?.remove(id);
   }
 
   insert(id: number): void {
-    this.ascending.splice(lowerBound(this.ascending, id, this.compare), 0, id);
-    this.descending.splice(lowerBound(this.descending, id, this.compareDescending), 0, id);
+    this.ascending?.insert(id);
+    this.descending?.insert(id);
   }
 
-  /** The whole order; callers only read it. */
-  order(descending: boolean): readonly number[] {
-    return descending ? this.descending : this.ascending;
+  /** Every id in order; stop early by breaking out of the loop. */
+  order(descending: boolean): Iterable<number> {
+    return (descending ? this.descending : this.ascending) as BlockList;
+  }
+
+  /** Visits ids in order until `visit` returns false; faster than iterating `order()`. */
+  forEach(descending: boolean, visit: (id: number) => boolean | void): void {
+    ((descending ? this.descending : this.ascending) as BlockList).forEach(visit);
   }
 
   slice(descending: boolean, from: number, to: number): number[] {
-    return (descending ? this.descending : this.ascending).slice(from, to);
+    return ((descending ? this.descending : this.ascending) as BlockList).slice(from, to);
   }
 }
 
@@ -62,9 +146,7 @@ function reversedKeepingTies(ascending: number[], compareKeys: KeyCompare): numb
   let start = 0;
   for (let i = 1; i <= out.length; i++) {
     if (i === out.length || compareKeys(out[i - 1] as number, out[i] as number) !== 0) {
-      if (i - start > 1) {
-        for (let a = start, b = i - 1; a < b; a++, b--) [out[a], out[b]] = [out[b] as number, out[a] as number];
-      }
+      for (let a = start, b = i - 1; a < b; a++, b--) [out[a], out[b]] = [out[b] as number, out[a] as number];
       start = i;
     }
   }
@@ -80,9 +162,4 @@ function lowerBound(ids: number[], id: number, compare: KeyCompare): number {
     else high = mid;
   }
   return low;
-}
-
-function removeFrom(ids: number[], id: number, compare: KeyCompare): void {
-  const at = lowerBound(ids, id, compare);
-  if (ids[at] === id) ids.splice(at, 1);
 }

@@ -290,20 +290,20 @@ export class OrgTree {
     const everyone = viewerOrgId === this.rootId;
     const selected = new Uint8Array(this.nextId);
     let total = 0;
-    for (const id of this.indexes['Organization Id'].order(false)) {
-      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) continue;
-      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) continue;
+    this.indexes['Organization Id'].forEach(false, (id) => {
+      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return;
+      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return;
       selected[id] = 1;
       total++;
-    }
+    });
     const content: OrgRecord[] = [];
     if (from < total) {
       let position = 0;
-      for (const id of index.order(descending)) {
-        if (selected[id] !== 1) continue;
+      index.forEach(descending, (id) => {
+        if (selected[id] !== 1) return;
         if (position >= from) content.push(this.record(id));
-        if (++position >= to) break;
-      }
+        return ++position < to;
+      });
     }
     return { content, totalElements: total };
   }

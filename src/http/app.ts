@@ -2,10 +2,12 @@
  * createApp(options): the whole mock as a Hono app, without a port. API routes are registered from the
  * operations of openapi.yaml, so a path or method that the spec lacks cannot be served by accident.
  */
+import { headerOf } from './header-of.ts';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { messages } from '../domain/errors.ts';
+import { type JournalEntry, toJson } from '../domain/journal.ts';
 import type { Fixtures } from '../domain/fixtures.ts';
 import { MockRuntime, type MockState } from '../domain/state.ts';
 import { loadSpec, type Operation, type SpecDocument } from '../spec/document.ts';
@@ -14,7 +16,8 @@ import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './co
 import { docsRoutes } from './docs.ts';
 import { operationHandlers } from './handlers.ts';
 import { operationRoute, type RouteContext } from './operation-route.ts';
-import { preferring } from './prefer.ts';
+import { preferring, type Route } from './prefer.ts';
+import { searchOf } from './search-of.ts';
 import { errorResponse, toErrorResponse } from './respond.ts';
 import { tokenRoute } from './token-route.ts';
 
@@ -72,10 +75,13 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
       return runtime.stateFor();
     },
   };
-  const ctx: RouteContext = { state: (c) => runtime.stateFor(c.req.header(SESSION_HEADER)), now };
+  const ctx: RouteContext = { state: (c) => runtime.stateFor(headerOf(c, SESSION_HEADER)), now };
 
   const app = new Hono();
-  app.use(cors({ origin: config.corsOrigin, allowHeaders: ALLOWED_HEADERS, exposeHeaders: EXPOSED_HEADERS, maxAge: 600 }));
+  // Only browsers send Origin. Touching c.res before the handler makes Hono copy the response, which
+  // costs the adapter its fast path; requests without Origin (curl, servers, tests) skip CORS entirely.
+  const corsHeaders = cors({ origin: config.corsOrigin, allowHeaders: ALLOWED_HEADERS, exposeHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  app.use((c, next) => (headerOf(c, 'origin') === undefined ? next() : corsHeaders(c, next)));
   app.use(requestLog(runtime, config, log));
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
@@ -110,39 +116,35 @@ function apiRoute(op: Operation, validators: SpecValidators, ctx: RouteContext) 
   return operationRoute(op, validators.request(op.operationId), handler, ctx);
 }
 
-/** One line per request (text or JSON), and the journal of API requests. */
+/** One line per request (text or JSON), and the journal of API requests. Cheap: it runs on every request. */
 function requestLog(runtime: MockRuntime, config: Config, log: (line: string) => void) {
+  const quiet = config.quiet;
   return async (c: Context, next: () => Promise<void>) => {
     const started = performance.now();
     await next();
-    const url = new URL(c.req.url);
+    const path = `${c.req.path}${searchOf(c.req.url)}`;
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    const entry = {
-      time: new Date(runtime.now()).toISOString(),
-      method: c.req.method,
-      path: `${url.pathname}${url.search}`,
-      status: c.res.status,
-      ms,
-      ...(c.req.header(SESSION_HEADER) ? { session: c.req.header(SESSION_HEADER) } : {}),
-    };
-    if (!url.pathname.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
-    log(config.logFormat === 'json' ? JSON.stringify(entry) : `${entry.method} ${entry.path} ${entry.status} ${ms}ms`);
+    const session = headerOf(c, SESSION_HEADER);
+    const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };
+    if (session !== undefined) entry.session = session;
+    if (!path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
+    if (quiet) return;
+    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : `${entry.method} ${path} ${entry.status} ${ms}ms`);
   };
 }
 
 /** Global latency and seeded faults: a fault answers 500 before the operation runs, so nothing changes. */
-function chaotic(runtime: MockRuntime, route: (c: Context) => Promise<Response>) {
-  return async (c: Context): Promise<Response> => {
+function chaotic(runtime: MockRuntime, route: Route): Route {
+  const decide = (c: Context) => (runtime.chaos.nextIsFault() ? errorResponse(500, messages.internal) : route(c));
+  return (c) => {
     const latency = runtime.chaos.nextLatency();
-    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-    if (runtime.chaos.nextIsFault()) return errorResponse(500, messages.internal);
-    return route(c);
+    return latency > 0 ? new Promise((resolve) => setTimeout(resolve, latency)).then(() => decide(c)) : decide(c);
   };
 }
 
 /** Wraps a route so that a response that departs from openapi.yaml cannot pass unnoticed. */
 function conforming(
-  route: (c: Context) => Promise<Response>,
+  route: Route,
   operationId: string,
   validators: SpecValidators,
   log: (line: string) => void,

@@ -2,6 +2,7 @@
  * The `Prefer` request header, as Prism users know it: `Prefer: code=429` answers with that documented
  * status and a realistic body and headers taken from openapi.yaml; `Prefer: delay=800` delays the answer.
  */
+import { headerOf } from './header-of.ts';
 import type { Context } from 'hono';
 import { exampleOf, type Operation } from '../spec/document.ts';
 import { REALM } from './operation-route.ts';
@@ -42,12 +43,17 @@ export function preferredResponse(op: Operation, code: number): Response | undef
   return Response.json(example, { status: code, headers });
 }
 
+export type Route = (c: Context) => Response | Promise<Response>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Wraps a route so that it honours `Prefer`. An undocumented code is ignored, so the answer stays in the contract. */
-export function preferring(op: Operation, route: (c: Context) => Promise<Response>) {
-  return async (c: Context): Promise<Response> => {
-    const preference = parsePrefer(c.req.header('prefer'));
-    if (preference.delayMs) await new Promise((resolve) => setTimeout(resolve, preference.delayMs));
-    const preferred = preference.code === undefined ? undefined : preferredResponse(op, preference.code);
-    return preferred ?? route(c);
+export function preferring(op: Operation, route: Route): Route {
+  return (c) => {
+    const header = headerOf(c, 'prefer');
+    if (header === undefined) return route(c);
+    const preference = parsePrefer(header);
+    const answer = () => (preference.code === undefined ? undefined : preferredResponse(op, preference.code)) ?? route(c);
+    return preference.delayMs ? sleep(preference.delayMs).then(answer) : answer();
   };
 }

@@ -2,6 +2,7 @@
  * POST /oauth2/token: client credentials by HTTP Basic or by query/form parameters, then the grant.
  * Parameters may travel in the query string or in a form body; the query wins where both give one.
  */
+import { headerOf } from './header-of.ts';
 import type { Context } from 'hono';
 import type { MockState } from '../domain/state.ts';
 import type { TokenRequest } from '../domain/tokens.ts';
@@ -24,7 +25,7 @@ function basicCredentials(authorization: string | undefined): { id: string; secr
 
 async function tokenParameters(c: Context): Promise<URLSearchParams> {
   const params = new URL(c.req.url).searchParams;
-  const contentType = c.req.header('content-type') ?? '';
+  const contentType = headerOf(c, 'content-type') ?? '';
   if (contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     for (const [name, value] of new URLSearchParams(await readText(c.req.raw))) {
       if (!params.has(name)) params.set(name, value);
@@ -37,7 +38,7 @@ export function tokenRoute(ctx: RouteContext) {
   return async (c: Context): Promise<Response> => {
     const state: MockState = ctx.state(c);
     const params = await tokenParameters(c);
-    const basic = basicCredentials(c.req.header('authorization'));
+    const basic = basicCredentials(headerOf(c, 'authorization'));
     if (basic === 'invalid') return oauthErrorResponse('invalid_client', 'Client authentication failed.');
     const request: TokenRequest = {
       grantType: params.get('grant_type') ?? undefined,

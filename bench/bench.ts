@@ -1,0 +1,165 @@
+/**
+ * npm run bench: the mock against the limit of its stack, in one run on loopback.
+ *
+ * 1. Throughput: a bare Hono app on the same adapter (a fixed Organization) and the mock with 100,000
+ *    generated organizations, loaded in turn by autocannon (10 connections) on profile, get, search and
+ *    create; requests per second, p50/p99 latency, and the ratio mock ÷ bare.
+ * 2. Search latency at 100,000 organizations: one connection (service time, not queueing), a 50-item page
+ *    with a query, every sort field and order in rotation.
+ * 3. Start-up with 100,000 and 1,000,000 generated organizations: time to serving, peak memory.
+ *
+ * Writes bench/results.md. BENCH_SECONDS (default 5) sets each load's length; BENCH_SKIP_MILLION=1
+ * leaves out the 1,000,000-organization start-up.
+ */
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { memoryOf, startBare, startMock, type Started } from './servers.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const AUTH = { Authorization: 'Bearer root-admin-token' };
+const WORDS = ['inc', 'an', 'llc', 'group', 'son', 'er', 'tech', 'and', 'ltd', 'ro'];
+const SORTS = ['Organization%20Id', 'Name', 'Device%20Count', 'User%20Count', 'Sub%20Organizations'];
+
+interface Scenario {
+  name: string;
+  method: 'GET' | 'POST';
+  path: () => string;
+  body?: string;
+}
+
+let counter = 0;
+const searchPath = () => {
+  const i = counter++;
+  return `/api/v1/organization/search?query=${WORDS[i % WORDS.length]}&size=50&sortBy=${SORTS[i % SORTS.length]}&sortOrder=${i % 2 ? 'DESC' : 'ASC'}`;
+};
+
+const SCENARIOS: Scenario[] = [
+  { name: 'profile', method: 'GET', path: () => '/api/v1/organization/profile' },
+  { name: 'get', method: 'GET', path: () => '/api/v1/organization?orgId=4' },
+  { name: 'search', method: 'GET', path: searchPath },
+  { name: 'create', method: 'POST', path: () => '/api/v1/organization/create', body: JSON.stringify({ name: 'Bench Org', parentId: 5 }) },
+];
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  unexpected: number;
+}
+
+async function load(url: string, scenario: Scenario, connections: number): Promise<Load> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: SECONDS,
+    requests: [
+      {
+        method: scenario.method,
+        headers: { ...AUTH, ...(scenario.body ? { 'Content-Type': 'application/json' } : {}) },
+        body: scenario.body,
+        setupRequest: (request: Record<string, unknown>) => ({ ...request, path: scenario.path() }),
+      },
+    ],
+  });
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    unexpected: result.non2xx,
+  };
+}
+
+async function startup(count: number): Promise<{ count: number; ms: number; peakMb: number }> {
+  const mock = await startMock({ ORG_COUNT: String(count) });
+  const { peakMb } = memoryOf(mock.child.pid as number);
+  await mock.stop();
+  return { count, ms: Math.round(mock.startMs), peakMb };
+}
+
+const pad = (s: string | number, n: number) => String(s).padEnd(n);
+
+async function main(): Promise<void> {
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+  console.log(`orgs-mock bench — ${machine}; ${SECONDS} s per load\n`);
+
+  const bare: Started = await startBare();
+  const mock: Started = await startMock({ ORG_COUNT: '100000' });
+  const rows: string[] = [];
+  const throughput: Record<string, { bare: Load; mock: Load }> = {};
+  for (const scenario of SCENARIOS) {
+    const b = await load(bare.url, scenario, 10);
+    const m = await load(mock.url, scenario, 10);
+    throughput[scenario.name] = { bare: b, mock: m };
+    const line = `| ${pad(scenario.name, 7)} | ${pad(b.rps, 7)} | ${pad(`${b.p50} / ${b.p99}`, 11)} | ${pad(m.rps, 7)} | ${pad(`${m.p50} / ${m.p99}`, 11)} | ${pad((m.rps / b.rps).toFixed(2), 5)} | ${m.errors + m.unexpected} |`;
+    rows.push(line);
+    console.log(line);
+  }
+  const search = await load(mock.url, SCENARIOS[2] as Scenario, 1);
+  console.log(`search, 1 connection: ${search.rps} req/s, p50 ${search.p50} ms, p99 ${search.p99} ms`);
+  const afterLoad = memoryOf(mock.child.pid as number);
+  await mock.stop();
+  await bare.stop();
+
+  const starts = [await startup(100_000)];
+  if (!process.env.BENCH_SKIP_MILLION) starts.push(await startup(1_000_000));
+  for (const s of starts) console.log(`start-up with ${s.count} organizations: ${s.ms} ms, peak ${s.peakMb} MB`);
+
+  const ratio = (name: string) => (throughput[name] as { bare: Load; mock: Load }).mock.rps / (throughput[name] as { bare: Load; mock: Load }).bare.rps;
+  const check = (ok: boolean) => (ok ? '✓' : '✗');
+  const startOf = (count: number) => starts.find((s) => s.count === count);
+  const targets = [
+    `| get at ≥ 80 % of bare | ${(ratio('get') * 100).toFixed(0)} % | ${check(ratio('get') >= 0.8)} |`,
+    `| profile at ≥ 80 % of bare | ${(ratio('profile') * 100).toFixed(0)} % | ${check(ratio('profile') >= 0.8)} |`,
+    `| search p99 < 20 ms at 100,000 (50-item page, a query, every sort) | ${search.p99} ms | ${check(search.p99 < 20)} |`,
+    `| start-up with 100,000 < 3 s | ${startOf(100_000)?.ms} ms | ${check((startOf(100_000)?.ms ?? Infinity) < 3000)} |`,
+    ...(startOf(1_000_000)
+      ? [
+          `| start-up with 1,000,000 < 30 s | ${startOf(1_000_000)?.ms} ms | ${check((startOf(1_000_000)?.ms ?? Infinity) < 30_000)} |`,
+          `| memory with 1,000,000 < 1.5 GB | ${startOf(1_000_000)?.peakMb} MB peak | ${check((startOf(1_000_000)?.peakMb ?? Infinity) < 1536)} |`,
+        ]
+      : []),
+  ];
+
+  const report = `# Benchmark results
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, with \`npm run bench\` (BENCH_SECONDS=${SECONDS}).
+Servers run as child processes on loopback; autocannon runs in the bench process. The machine is shared,
+so compare the ratios within one run rather than the absolute numbers across runs.
+
+## Throughput: the mock (100,000 organizations) against a bare Hono app on the same adapter
+
+10 connections, ${SECONDS} s per load. Latency in ms (p50 / p99). The bare app answers a fixed Organization.
+
+| load    | bare req/s | bare p50/p99 | mock req/s | mock p50/p99 | mock ÷ bare | mock errors or non-2xx |
+|---------|---------|-------------|---------|-------------|-------|---|
+${rows.join('\n')}
+
+Search, one connection (service time): ${search.rps} req/s, p50 ${search.p50} ms, p99 ${search.p99} ms — queries
+${WORDS.join(', ')} in rotation with every sort field, ascending and descending, 50 per page.
+Mock memory after the loads: ${afterLoad.rssMb} MB resident, ${afterLoad.peakMb} MB peak.
+
+## Start-up
+
+Time from starting the process to serving (module load, data generation, indexes), and peak memory.
+
+| generated organizations | start-up | peak memory |
+|---|---|---|
+${starts.map((s) => `| ${s.count.toLocaleString('en')} | ${s.ms} ms | ${s.peakMb} MB |`).join('\n')}
+
+## Targets
+
+| target | measured | |
+|---|---|---|
+${targets.join('\n')}
+`;
+  writeFileSync(new URL('./results.md', import.meta.url), report);
+  console.log('\nwrote bench/results.md');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
