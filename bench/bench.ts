@@ -49,11 +49,11 @@ interface Load {
   unexpected: number;
 }
 
-async function load(url: string, scenario: Scenario, connections: number): Promise<Load> {
+async function load(url: string, scenario: Scenario, connections: number, duration = SECONDS): Promise<Load> {
   const result = await autocannon({
     url,
     connections,
-    duration: SECONDS,
+    duration,
     requests: [
       {
         method: scenario.method,
@@ -90,6 +90,9 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const throughput: Record<string, { bare: Load; mock: Load }> = {};
   for (const scenario of SCENARIOS) {
+    // One second of warm-up each, so that both are measured with their code compiled.
+    await load(bare.url, scenario, 10, 1);
+    await load(mock.url, scenario, 10, 1);
     const b = await load(bare.url, scenario, 10);
     const m = await load(mock.url, scenario, 10);
     throughput[scenario.name] = { bare: b, mock: m };

@@ -41,3 +41,15 @@ export function toPublic(org: OrgRecord): Organization {
   out.lastModifiedTs = org.lastModifiedTs;
   return out;
 }
+
+const jsonCache = new WeakMap<OrgRecord, string>();
+
+/**
+ * The public form as JSON text, kept per record: records never change in place, so the text of a
+ * record is computed once however often it is read.
+ */
+export function publicJson(org: OrgRecord): string {
+  let json = jsonCache.get(org);
+  if (json === undefined) jsonCache.set(org, (json = JSON.stringify(toPublic(org))));
+  return json;
+}

@@ -2,7 +2,7 @@
  * One thin handler per operationId of openapi.yaml. The pipeline has already authenticated,
  * rate-limited, checked the permission and validated the request against the spec.
  */
-import { toPublic } from '../domain/organization.ts';
+import { publicJson } from '../domain/organization.ts';
 import type { MockState } from '../domain/state.ts';
 import type { Principal } from '../domain/tokens.ts';
 import type { CreateInput, SearchQuery } from '../domain/tree.ts';
@@ -18,7 +18,8 @@ export interface OperationInput {
 
 export interface OperationResult {
   status: number;
-  body?: unknown;
+  /** The JSON body, already serialized; absent for 204. */
+  json?: string;
 }
 
 export type OperationHandler = (input: OperationInput) => OperationResult;
@@ -26,27 +27,27 @@ export type OperationHandler = (input: OperationInput) => OperationResult;
 export const operationHandlers: Record<string, OperationHandler> = {
   getCurrentOrganization: ({ principal, state }) => ({
     status: 200,
-    body: toPublic(state.tree.getVisible(principal.organizationId, principal.organizationId)),
+    json: publicJson(state.tree.getVisible(principal.organizationId, principal.organizationId)),
   }),
 
   searchOrganizations: ({ principal, query, state }) => {
     const page = state.tree.search(principal.organizationId, query as unknown as SearchQuery);
-    return { status: 200, body: { content: page.content.map(toPublic), totalElements: page.totalElements } };
+    return { status: 200, json: `{"content":[${page.content.map(publicJson).join(',')}],"totalElements":${page.totalElements}}` };
   },
 
   getOrganization: ({ principal, query, state }) => ({
     status: 200,
-    body: toPublic(state.tree.getVisible(query.orgId as number, principal.organizationId)),
+    json: publicJson(state.tree.getVisible(query.orgId as number, principal.organizationId)),
   }),
 
   createOrganization: ({ principal, body, state, now }) => ({
     status: 201,
-    body: toPublic(state.tree.create(principal.organizationId, body as CreateInput, now)),
+    json: publicJson(state.tree.create(principal.organizationId, body as CreateInput, now)),
   }),
 
   updateOrganization: ({ principal, query, body, state, now }) => ({
     status: 200,
-    body: toPublic(
+    json: publicJson(
       state.tree.rename(principal.organizationId, query.orgId as number | undefined, (body as { name: string }).name, now),
     ),
   }),

@@ -15,6 +15,7 @@ import type { OperationHandler } from './handlers.ts';
 import { searchOf } from './search-of.ts';
 
 export const REALM = 'Platform API';
+const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 export interface RouteContext {
   state: (c: Context) => MockState;
@@ -66,7 +67,7 @@ export function operationRoute(
   const noQuery = new URLSearchParams();
   const respond = (c: Context, principal: Principal, query: QueryValues, body: unknown, state: MockState, now: number) => {
     const result = handler({ principal, query, body, state, now });
-    return result.body === undefined ? c.body(null, result.status as 204) : c.json(result.body, result.status as 200);
+    return result.json === undefined ? c.body(null, result.status as 204) : c.body(result.json, result.status as 200, JSON_TYPE);
   };
   // Synchronous unless there is a body to read: an await per request is a cost on the fastest paths.
   return (c: Context): Response | Promise<Response> => {
