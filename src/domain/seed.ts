@@ -59,7 +59,7 @@ function makePools(faker: Faker, count: number): Pools {
   const size = (n: number) => Math.max(1, Math.min(n, count));
   const names = Array.from({ length: size(5000) }, () => toValidName(faker.company.name()));
   const phrases = Array.from({ length: size(2000) }, () => faker.company.catchPhrase().replace(/[/\\<>]/g, ' ').slice(0, 1000));
-  const addresses = Array.from({ length: size(5000) }, (): Address => {
+  const addresses = Array.from({ length: size(2000) }, (): Address => {
     const city = faker.location.city();
     return {
       fullAddress: `${faker.location.streetAddress()}, ${city}`.slice(0, 512),

@@ -98,9 +98,13 @@ export class SortedIndex {
     this.compareDescending = (a, b) => compareKeys(b, a) || a - b;
   }
 
-  static build(ids: number[], compareKeys: KeyCompare): SortedIndex {
+  /**
+   * `numericKey`, when the key is a small non-negative integer, lets the first sort run natively on
+   * packed numbers instead of through a comparator: most of the start-up time of a large tree.
+   */
+  static build(ids: number[], compareKeys: KeyCompare, numericKey?: (id: number) => number): SortedIndex {
     const index = new SortedIndex(compareKeys, undefined, undefined);
-    const ascending = ids.slice().sort(index.compare);
+    const ascending = numericKey ? sortByPackedKey(ids, numericKey) : ids.slice().sort(index.compare);
     index.ascending = BlockList.from(ascending, index.compare);
     index.descending = BlockList.from(reversedKeepingTies(ascending, compareKeys), index.compareDescending);
     return index;
@@ -138,6 +142,18 @@ export class SortedIndex {
   slice(descending: boolean, from: number, to: number): number[] {
     return ((descending ? this.descending : this.ascending) as BlockList).slice(from, to);
   }
+}
+
+const ID_SPACE = 2 ** 31;
+
+/** Sorts by (key, id) as one float64 each: key × 2^31 + id is exact while key < 2^22. */
+function sortByPackedKey(ids: number[], key: (id: number) => number): number[] {
+  const packed = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) packed[i] = key(ids[i] as number) * ID_SPACE + (ids[i] as number);
+  packed.sort();
+  const out = new Array<number>(ids.length);
+  for (let i = 0; i < packed.length; i++) out[i] = (packed[i] as number) % ID_SPACE;
+  return out;
 }
 
 /** (key desc, id asc) from (key asc, id asc) in one pass: reverse, then put each run of equal keys back in id order. */

@@ -115,7 +115,18 @@ export class OrgTree {
     };
     for (const record of raw.values()) place(record);
     const ids = [...raw.keys()];
-    this.indexes = this.buildIndexes((_field, compare) => SortedIndex.build(ids, compare));
+    const numeric: Partial<Record<SortField, (id: number) => number>> = {
+      'Organization Id': () => 0,
+      'Device Count': (id) => (this.c.records[id] as OrgRecord).deviceCount,
+      'User Count': (id) => (this.c.records[id] as OrgRecord).userCount,
+      'Sub Organizations': (id) => this.c.children[id]?.size ?? 0,
+    };
+    // Packed keys only where every key fits; otherwise the comparator sorts.
+    const fits = (key: (id: number) => number) => ids.every((id) => Number.isInteger(key(id)) && key(id) >= 0 && key(id) < 2 ** 22);
+    this.indexes = this.buildIndexes((field, compare) => {
+      const key = numeric[field];
+      return SortedIndex.build(ids, compare, key && fits(key) ? key : undefined);
+    });
   }
 
   /** An independent copy: writes to one never show in the other. */
@@ -289,13 +300,19 @@ export class OrgTree {
     const level = (paths[viewerOrgId] as readonly number[]).length - 1;
     const everyone = viewerOrgId === this.rootId;
     const selected = new Uint8Array(this.nextId);
-    let total = 0;
+    const found: number[] = [];
     this.indexes['Organization Id'].forEach(false, (id) => {
       if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return;
       if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return;
       selected[id] = 1;
-      total++;
+      found.push(id);
     });
+    const total = found.length;
+    // Few matches: sorting them is cheaper than walking the whole kept order to find them.
+    if (total * Math.log2(total + 2) < this.count / 4) {
+      found.sort(descending ? index.compareDescending : index.compare);
+      return { content: found.slice(from, to).map((id) => this.record(id)), totalElements: total };
+    }
     const content: OrgRecord[] = [];
     if (from < total) {
       let position = 0;
@@ -306,11 +323,6 @@ export class OrgTree {
       });
     }
     return { content, totalElements: total };
-  }
-
-  /** The viewer's organization and every descendant. */
-  *subtree(rootId: number): Generator<OrgRecord> {
-    for (const id of this.subtreeIds(rootId)) yield this.record(id);
   }
 
   private *subtreeIds(rootId: number): Generator<number> {
