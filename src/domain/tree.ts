@@ -300,19 +300,13 @@ export class OrgTree {
     const level = (paths[viewerOrgId] as readonly number[]).length - 1;
     const everyone = viewerOrgId === this.rootId;
     const selected = new Uint8Array(this.nextId);
-    const found: number[] = [];
+    let total = 0;
     this.indexes['Organization Id'].forEach(false, (id) => {
       if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return;
       if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return;
       selected[id] = 1;
-      found.push(id);
+      total++;
     });
-    const total = found.length;
-    // Few matches: sorting them is cheaper than walking the whole kept order to find them.
-    if (total * Math.log2(total + 2) < this.count / 4) {
-      found.sort(descending ? index.compareDescending : index.compare);
-      return { content: found.slice(from, to).map((id) => this.record(id)), totalElements: total };
-    }
     const content: OrgRecord[] = [];
     if (from < total) {
       let position = 0;

@@ -63,6 +63,8 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const now = options.now ?? Date.now;
   const log = options.log ?? (config.quiet ? () => {} : (line: string) => console.log(line));
+  // A bug is worth a line even in quiet mode.
+  const logError = options.log ?? ((line: string) => console.error(line));
   const spec = options.spec ?? (await cachedSpec());
   const validators = new SpecValidators(spec);
   const runtime = new MockRuntime(config, now, options.fixtures);
@@ -94,7 +96,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), method]);
     let route = op.bearer ? apiRoute(op, validators, ctx) : tokenRoute(ctx);
     route = preferring(op, chaotic(runtime, route));
-    if (options.validateResponses) route = conforming(route, op.operationId, validators, log);
+    if (options.validateResponses) route = conforming(route, op.operationId, validators, logError);
     app.on(method, op.path, route);
   }
   for (const [path, methods] of methodsByPath) {
@@ -105,7 +107,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
 
   app.notFound(() => errorResponse(404, messages.resourceNotFound));
   app.onError((error) =>
-    toErrorResponse(error, (internal) => log(`error: ${(internal as Error)?.stack ?? String(internal)}`)),
+    toErrorResponse(error, (internal) => logError(`error: ${(internal as Error)?.stack ?? String(internal)}`)),
   );
   return Object.assign(app, { mock });
 }
