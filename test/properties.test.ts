@@ -79,6 +79,11 @@ describe('random sequences of writes', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { maxLength: 25 }), async (actions) => {
         const app = await makeApp({ config: { orgCount: 30, maxDepth: 3 } });
+        // Searches before the writes fill the search caches, which the writes must invalidate.
+        for (const token of [TOKENS.root, TOKENS.branch]) {
+          await call(app, 'GET', '/api/v1/organization/search?query=&size=1000', { token });
+          await call(app, 'GET', '/api/v1/organization/search?query=a&size=1000&sortBy=Name', { token });
+        }
         for (const a of actions) {
           const id = (n: number) => (n % 45) + 1;
           if (a.kind === 'create') await call(app, 'POST', '/api/v1/organization/create', { token: a.token, body: { name: a.name, parentId: id(a.parent) } });
@@ -90,6 +95,9 @@ describe('random sequences of writes', () => {
         for (const [token, orgId] of [[TOKENS.root, 1], [TOKENS.branch, 2]] as const) {
           const seen = await call(app, 'GET', '/api/v1/organization/search?query=&size=1000', { token });
           expect(seen.body.content.map((o: { id: number }) => o.id)).toEqual(subtreeOf(records, orgId));
+          const withA = await call(app, 'GET', '/api/v1/organization/search?query=a&size=1000&sortBy=Name', { token });
+          const expected = subtreeOf(records, orgId).filter((id) => app.mock.state.tree.get(id)!.name.toLowerCase().includes('a'));
+          expect(withA.body.content.map((o: { id: number }) => o.id).sort((x: number, y: number) => x - y)).toEqual(expected);
         }
         const tree = app.mock.state.tree;
         const key: Record<string, (o: OrgRecord) => number | string> = {

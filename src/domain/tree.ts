@@ -64,6 +64,8 @@ const ADDRESS_FIELDS = ['fullAddress', 'country', 'city', 'state', 'zip'] as con
 
 /** Below this share of the tree, a viewer's subtree is collected and sorted rather than filtered from an index. */
 const SMALL_SUBTREE_SHARE = 1 / 16;
+/** Cached (viewer, query) match sets: a few bitmaps of one byte per id. */
+const MATCH_CACHE_SIZE = 16;
 
 export class OrgTree {
   private c: Columns = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
@@ -71,6 +73,9 @@ export class OrgTree {
   private rootId = 0;
   private nextId: number;
   private indexes!: Record<SortField, SortedIndex>;
+  /** Bumped by every write; cached search matches of an older version are stale. */
+  private version = 0;
+  private matchCache = new Map<string, { version: number; selected: Uint8Array; total: number }>();
 
   /**
    * Records are never changed in place (a rename stores a new record), so trees built from the same
@@ -132,7 +137,7 @@ export class OrgTree {
   /** An independent copy: writes to one never show in the other. */
   clone(): OrgTree {
     const copy = Object.create(OrgTree.prototype) as OrgTree;
-    Object.assign(copy, { limits: this.limits, rootId: this.rootId, nextId: this.nextId, count: this.count });
+    Object.assign(copy, { limits: this.limits, rootId: this.rootId, nextId: this.nextId, count: this.count, version: 0, matchCache: new Map() });
     copy.c = {
       records: this.c.records.slice(),
       lowerNames: this.c.lowerNames.slice(),
@@ -236,6 +241,7 @@ export class OrgTree {
     this.c.descendants[org.id] = 0;
     this.count++;
     for (const index of Object.values(this.indexes)) index.insert(org.id);
+    this.version++;
     return org;
   }
 
@@ -250,6 +256,7 @@ export class OrgTree {
     this.c.records[org.id] = renamed;
     this.c.lowerNames[org.id] = name.toLowerCase();
     byName.insert(org.id);
+    this.version++;
     return renamed;
   }
 
@@ -271,6 +278,7 @@ export class OrgTree {
     this.c.records[org.id] = undefined;
     this.c.children[org.id] = undefined;
     this.count--;
+    this.version++;
   }
 
   search(viewerOrgId: number, q: SearchQuery): SearchPage {
@@ -286,7 +294,7 @@ export class OrgTree {
       return { content: index.slice(descending, from, to).map((id) => this.record(id)), totalElements: this.count };
     }
 
-    const { lowerNames, paths } = this.c;
+    const { lowerNames } = this.c;
     // A small subtree: collect it and sort it.
     if ((this.c.descendants[viewerOrgId] as number) + 1 < this.count * SMALL_SUBTREE_SHARE) {
       const found: number[] = [];
@@ -295,18 +303,9 @@ export class OrgTree {
       return { content: found.slice(from, to).map((id) => this.record(id)), totalElements: found.length };
     }
 
-    // A large subtree. First pass in id order, which is memory order and so cheap: what matches and is
-    // visible, and how many. Second pass along the kept sort order, only as far as the page reaches.
-    const level = (paths[viewerOrgId] as readonly number[]).length - 1;
-    const everyone = viewerOrgId === this.rootId;
-    const selected = new Uint8Array(this.nextId);
-    let total = 0;
-    this.indexes['Organization Id'].forEach(false, (id) => {
-      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return;
-      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return;
-      selected[id] = 1;
-      total++;
-    });
+    // A large subtree. First pass in id order (memory order, so cheap), or its cached result: what matches
+    // and is visible, and how many. Second pass along the kept sort order, only as far as the page reaches.
+    const { selected, total } = this.matchesFor(viewerOrgId, needle);
     const content: OrgRecord[] = [];
     if (from < total) {
       let position = 0;
@@ -317,6 +316,32 @@ export class OrgTree {
       });
     }
     return { content, totalElements: total };
+  }
+
+  /**
+   * Which organizations a viewer sees that match a query, as a bitmap by id, and how many. Kept for the
+   * last few (viewer, query) pairs until the next write: paging and re-sorting the same query reuse it.
+   */
+  private matchesFor(viewerOrgId: number, needle: string): { selected: Uint8Array; total: number } {
+    const key = `${viewerOrgId}\u0000${needle}`;
+    const cached = this.matchCache.get(key);
+    if (cached && cached.version === this.version) return cached;
+    const { lowerNames, paths } = this.c;
+    const level = (paths[viewerOrgId] as readonly number[]).length - 1;
+    const everyone = viewerOrgId === this.rootId;
+    const selected = new Uint8Array(this.nextId);
+    let total = 0;
+    this.indexes['Organization Id'].forEach(false, (id) => {
+      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return;
+      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return;
+      selected[id] = 1;
+      total++;
+    });
+    const entry = { version: this.version, selected, total };
+    this.matchCache.delete(key);
+    this.matchCache.set(key, entry);
+    if (this.matchCache.size > MATCH_CACHE_SIZE) this.matchCache.delete(this.matchCache.keys().next().value as string);
+    return entry;
   }
 
   private *subtreeIds(rootId: number): Generator<number> {
