@@ -36,6 +36,16 @@ const searchPath = () => {
   return `/api/v1/organization/search?query=${WORDS[i % WORDS.length]}&size=50&sortBy=${SORTS[i % SORTS.length]}&sortOrder=${i % 2 ? 'DESC' : 'ASC'}`;
 };
 
+/** Every two-letter query in turn: never one of the few (token, query) match sets the mock keeps. */
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const BIGRAMS = [...LETTERS].flatMap((a) => [...LETTERS].map((b) => a + b));
+let fresh = 0;
+const freshSearchPath = () => {
+  const i = fresh++;
+  return `/api/v1/organization/search?query=${BIGRAMS[i % BIGRAMS.length]}&size=50&sortBy=${SORTS[i % SORTS.length]}&sortOrder=${i % 2 ? 'DESC' : 'ASC'}`;
+};
+const FRESH_SEARCH: Scenario = { name: 'search, a new query each time', method: 'GET', path: freshSearchPath };
+
 const SCENARIOS: Scenario[] = [
   { name: 'profile', method: 'GET', path: () => '/api/v1/organization/profile' },
   { name: 'get', method: 'GET', path: () => '/api/v1/organization?orgId=4' },
@@ -92,9 +102,14 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const throughput: Record<string, { bare: Load; mock: Load }> = {};
   let search: Load | undefined;
+  let repeated: Load | undefined;
   for (const scenario of SCENARIOS) {
-    // Search service time on one connection, while the tree still holds 100,000 (creates come last).
-    if (scenario.name === 'create') search = await load(mock.url, SCENARIOS[2] as Scenario, 1);
+    // Search service time on one connection, while the tree still holds 100,000 (creates come last):
+    // a new query each time (no cached match set), and ten queries in rotation (cached after the first).
+    if (scenario.name === 'create') {
+      search = await load(mock.url, FRESH_SEARCH, 1);
+      repeated = await load(mock.url, SCENARIOS[2] as Scenario, 1);
+    }
     // One second of warm-up each, so that both are measured with their code compiled; then rounds that
     // alternate bare and mock, keeping the round with the median ratio, so that a burst of noise from
     // other work on a shared machine hits one round, not the comparison.
@@ -103,14 +118,16 @@ async function main(): Promise<void> {
     const rounds: Array<{ bare: Load; mock: Load }> = [];
     for (let round = 0; round < ROUNDS; round++) rounds.push({ bare: await load(bare.url, scenario, 10), mock: await load(mock.url, scenario, 10) });
     rounds.sort((x, y) => x.mock.rps / x.bare.rps - y.mock.rps / y.bare.rps);
+    // (The 10-connection search load repeats ten queries, so after the first round it measures cached match sets.)
     const { bare: b, mock: m } = rounds[Math.floor(rounds.length / 2)] as { bare: Load; mock: Load };
     throughput[scenario.name] = { bare: b, mock: m };
     const line = `| ${pad(scenario.name, 7)} | ${pad(b.rps, 7)} | ${pad(`${b.p50} / ${b.p99}`, 11)} | ${pad(m.rps, 7)} | ${pad(`${m.p50} / ${m.p99}`, 11)} | ${pad((m.rps / b.rps).toFixed(2), 5)} | ${m.errors + m.unexpected} |`;
     rows.push(line);
     console.log(line);
   }
-  if (!search) throw new Error('the search scenario did not run');
-  console.log(`search, 1 connection: ${search.rps} req/s, p50 ${search.p50} ms, p99 ${search.p99} ms`);
+  if (!search || !repeated) throw new Error('the search scenario did not run');
+  console.log(`search, 1 connection, a new query each time: ${search.rps} req/s, p50 ${search.p50} ms, p99 ${search.p99} ms`);
+  console.log(`search, 1 connection, 10 queries in rotation: ${repeated.rps} req/s, p50 ${repeated.p50} ms, p99 ${repeated.p99} ms`);
   const afterLoad = memoryOf(mock.child.pid as number);
   await mock.stop();
   await bare.stop();
@@ -125,7 +142,7 @@ async function main(): Promise<void> {
   const targets = [
     `| get at ≥ 80 % of bare | ${(ratio('get') * 100).toFixed(0)} % | ${check(ratio('get') >= 0.8)} |`,
     `| profile at ≥ 80 % of bare | ${(ratio('profile') * 100).toFixed(0)} % | ${check(ratio('profile') >= 0.8)} |`,
-    `| search p99 < 20 ms at 100,000 (50-item page, a query, every sort) | ${search.p99} ms | ${check(search.p99 < 20)} |`,
+    `| search p99 < 20 ms at 100,000 (50-item page, a new query each time, every sort) | ${search.p99} ms | ${check(search.p99 < 20)} |`,
     `| start-up with 100,000 < 3 s | ${startOf(100_000)?.ms} ms | ${check((startOf(100_000)?.ms ?? Infinity) < 3000)} |`,
     ...(startOf(1_000_000)
       ? [
@@ -150,8 +167,12 @@ Latency in ms (p50 / p99). The bare app answers a fixed Organization and reads n
 |---------|---------|-------------|---------|-------------|-------|---|
 ${rows.join('\n')}
 
-Search, one connection (service time): ${search.rps} req/s, p50 ${search.p50} ms, p99 ${search.p99} ms — queries
-${WORDS.join(', ')} in rotation with every sort field, ascending and descending, 50 per page.
+Search on one connection (service time), 50 per page, every sort field ascending and descending in turn:
+
+| queries | req/s | p50 | p99 |
+|---|---|---|---|
+| a new two-letter query each time (aa, ab, …; no cached match set) | ${search.rps} | ${search.p50} ms | ${search.p99} ms |
+| ${WORDS.join(', ')} in rotation (match sets cached until a write) | ${repeated.rps} | ${repeated.p50} ms | ${repeated.p99} ms |
 Mock memory after the loads: ${afterLoad.rssMb} MB resident, ${afterLoad.peakMb} MB peak.
 
 ## Start-up
