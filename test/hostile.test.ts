@@ -141,6 +141,18 @@ describe('bounded memory', () => {
     expect(MAX_ISSUED_TOKENS).toBe(100_000);
   });
 
+  it('issued tokens: expired ones are dropped as new ones are issued', () => {
+    let clock = 0;
+    const client = { clientId: 'c', clientSecret: 's', organizationId: 1, platformApiScope: true };
+    const store = new TokenStore([], [client], { ttlSeconds: 60, refreshTtlSeconds: 60, maxIssued: 100_000, now: () => clock });
+    for (let i = 0; i < 1000; i++) store.issue(client, { grantType: 'client_credentials' });
+    expect(store.issuedCount).toBe(2000);
+    clock += 61_000;
+    for (let i = 0; i < 100; i++) store.issue(client, { grantType: 'client_credentials' });
+    // The 1024th grant purged the 2000 expired entries; only the 100 new pairs remain.
+    expect(store.issuedCount).toBe(200);
+  });
+
   it('rate-limit counters are dropped when their window ends', async () => {
     let clock = 0;
     const limited = await makeApp({ now: () => clock });

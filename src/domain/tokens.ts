@@ -77,12 +77,14 @@ interface Grant {
 // RFC 6750 b64token.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const ALL: ReadonlySet<Permission> = new Set(PERMISSIONS);
+const PURGE_EVERY = 1024;
 
 export class TokenStore {
   private readonly staticTokens = new Map<string, { principal: Principal; expired: boolean }>();
   private readonly clients = new Map<string, OAuthClient>();
   private readonly accessTokens = new Map<string, Grant>();
   private readonly refreshTokens = new Map<string, Grant>();
+  private granted = 0;
 
   constructor(
     staticTokens: StaticToken[],
@@ -145,7 +147,7 @@ export class TokenStore {
     return { token: this.grant(client) };
   }
 
-  /** Drops expired grants; called now and then so that memory stays bounded. */
+  /** Drops expired grants; run every PURGE_EVERY grants, so that expired tokens do not wait for the size cap. */
   purgeExpired(): void {
     const now = this.options.now();
     for (const map of [this.accessTokens, this.refreshTokens]) {
@@ -158,6 +160,7 @@ export class TokenStore {
   }
 
   private grant(client: OAuthClient): IssuedToken {
+    if (++this.granted % PURGE_EVERY === 0) this.purgeExpired();
     const now = this.options.now();
     const principal: Principal = {
       organizationId: client.organizationId,
