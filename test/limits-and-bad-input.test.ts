@@ -145,6 +145,19 @@ describe('Prefer: code=… and injected faults', () => {
   });
 });
 
+describe('validateResponses', () => {
+  it('answers 500 instead of a response that departs from openapi.yaml, and lets conforming ones through', async () => {
+    const lines: string[] = [];
+    const strict = await makeApp({ validateResponses: true, log: (line) => lines.push(line) });
+    expect((await call(strict, 'GET', '/api/v1/organization?orgId=abc')).status).toBe(400);
+    const tree = strict.mock.state.tree;
+    const { tz: _dropped, ...withoutTz } = tree.get(1)!;
+    tree.getVisible = () => withoutTz as never; // a bug that loses a required field
+    expectError(await call(strict, 'GET', '/api/v1/organization/profile'), 500, 'Internal server error.');
+    expect(lines.some((line) => line.includes('departs from openapi.yaml') && line.includes("'tz'"))).toBe(true);
+  });
+});
+
 describe('a thrown bug', () => {
   it('becomes a 500 with no stack trace in the body, and the server keeps serving', async () => {
     const lines: string[] = [];

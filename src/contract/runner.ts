@@ -73,6 +73,7 @@ export interface RunReport {
 }
 
 const CLEANUP_GRACE_MS = 60_000;
+const BUDGET_SPENT = 'the time budget is spent';
 
 /** The runner itself cannot work: exit code 2. */
 export class RunnerError extends Error {}
@@ -213,7 +214,7 @@ export async function runContract(options: RunOptions): Promise<RunReport> {
   try {
     for (const check of checks) {
       const result = await runOne(check, ctx, options, { budgetExceeded, interrupted: options.signal?.aborted ?? false });
-      if (result.reason === 'the time budget is spent') budgetExceeded = true;
+      if (result.outcome === 'skipped' && result.reason === BUDGET_SPENT) budgetExceeded = true;
       if (options.signal?.aborted) interrupted = true;
       results.push(result);
       options.onResult?.(result);
@@ -260,7 +261,7 @@ async function runOne(
   const base = { name: check.name, kind: check.kind, operationId: check.operationId, durationMs: 0, exchanges: [] };
   const skip = (reason: string): CheckResult => ({ ...base, outcome: 'skipped', reason });
   if (state.interrupted || options.signal?.aborted) return skip('the run was interrupted');
-  if (state.budgetExceeded) return skip('the time budget is spent');
+  if (state.budgetExceeded) return skip(BUDGET_SPENT);
   if (check.writes && !options.allowWrites) return skip('needs --allow-writes');
   const skipReason = check.skipReason?.(ctx);
   if (skipReason) return skip(skipReason);
@@ -271,7 +272,7 @@ async function runOne(
   try {
     reason = await check.run(ctx);
   } catch (error) {
-    if (error instanceof BudgetExceeded) return skip('the time budget is spent');
+    if (error instanceof BudgetExceeded) return skip(BUDGET_SPENT);
     reason = `runner_error: ${(error as Error).message}`;
   }
   const exchanges = ctx.client.exchanges.slice(firstExchange);

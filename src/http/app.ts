@@ -6,7 +6,7 @@ import { headerOf } from './header-of.ts';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
-import { messages } from '../domain/errors.ts';
+import { ApiError, messages } from '../domain/errors.ts';
 import { type JournalEntry, toJson } from '../domain/journal.ts';
 import type { Fixtures } from '../domain/fixtures.ts';
 import { MockRuntime, type MockState } from '../domain/state.ts';
@@ -18,7 +18,7 @@ import { operationHandlers } from './handlers.ts';
 import { operationRoute, type RouteContext } from './operation-route.ts';
 import { preferring, type Route } from './prefer.ts';
 import { searchOf } from './search-of.ts';
-import { errorResponse, toErrorResponse } from './respond.ts';
+import { apiErrorResponse, errorResponse, toErrorResponse } from './respond.ts';
 import { tokenRoute } from './token-route.ts';
 
 export interface AppOptions {
@@ -156,9 +156,9 @@ function conforming(
     try {
       response = await route(c);
     } catch (error) {
-      response = toErrorResponse(error, () => {
-        throw error;
-      });
+      // Refusals are answers to check like any other; anything else is a bug for onError.
+      if (!(error instanceof ApiError)) throw error;
+      response = apiErrorResponse(error);
     }
     const text = await response.clone().text();
     let body: unknown;
