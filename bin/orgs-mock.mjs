@@ -1,13 +1,7 @@
 #!/usr/bin/env node
-// The package ships TypeScript sources; tsx compiles them on load, so no build step is needed.
+// Development launcher: runs the TypeScript sources through tsx, so no build step is needed in a clone.
+// The published package's command is dist/cli/bin.js (npm run build).
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(`orgs-mock: ${error?.message ?? error}`);
-    process.exit(2);
-  },
-);
+await import('../src/cli/bin.ts');

@@ -1,7 +1,6 @@
 /** `orgs-mock serve`: the mock on HOST:PORT with the default data, configured by env and flags. */
 import { ConfigError, resolveConfig, SETTINGS } from '../config.ts';
-import { loadFixtures } from '../domain/fixtures.ts';
-import { createApp } from '../http/app.ts';
+import { createApp } from '../node/app.ts';
 import { listen } from '../server.ts';
 
 export function serveHelp(): string {
@@ -40,9 +39,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const fixtures = loadFixtures(config.fixtures);
   const started = performance.now();
-  const app = await createApp({ config, fixtures });
+  const app = await createApp({ config });
+  const fixtures = app.mock.runtime.fixtures;
   const server = await listen(app, config.host, config.port);
   const tokens = fixtures.tokens.map((t) => `${t.token} (org ${t.organizationId})`).join(', ');
   console.log(

@@ -1,16 +1,16 @@
 /**
  * Everything the mock holds in memory: the seeded records, the default tree, the isolated sessions,
  * the tokens, the rate limiter, the journal and the chaos settings. Built from the configuration and
- * the fixture file; no HTTP here.
+ * the fixtures; no HTTP here.
  */
 import type { Config } from '../config.ts';
 import { Chaos } from './chaos.ts';
-import { type Fixtures, loadFixtures } from './fixtures.ts';
+import type { Fixtures } from './fixtures.ts';
 import { Journal } from './journal.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { generateOrganizations } from './seed.ts';
 import { SessionStore } from './sessions.ts';
 import { exportTree, importTree, type Snapshot } from './snapshot.ts';
+import type { OrgRecord } from './organization.ts';
 import { TokenStore } from './tokens.ts';
 import { OrgTree, type TreeLimits } from './tree.ts';
 
@@ -42,12 +42,13 @@ export class MockRuntime {
   constructor(
     readonly config: Config,
     readonly now: () => number,
-    fixtures?: Fixtures,
+    fixtures: Fixtures,
+    /** The organizations generated beyond the fixture's (src/domain/fixtures.ts). */
+    generated: readonly OrgRecord[],
   ) {
-    this.fixtures = fixtures ?? loadFixtures(config.fixtures);
+    this.fixtures = fixtures;
     this.startedAt = now();
     this.limits = { maxDepth: config.maxDepth, maxOrganizations: config.maxOrganizations };
-    const generated = generateOrganizations(this.fixtures.organizations, { seed: config.seed, count: config.orgCount, maxDepth: config.maxDepth });
     this.pristine = new OrgTree([...this.fixtures.organizations, ...generated], this.limits);
     this.tree = this.seededTree();
     this.tokens = new TokenStore(this.fixtures.tokens, this.fixtures.clients, {
