@@ -29,4 +29,4 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
     rewritten++;
   }
 }
-console.log(`built ${dist} (${rewritten} declaration files with .ts imports rewritten)`);
+console.error(`built ${dist} (${rewritten} declaration files with .ts imports rewritten)`);

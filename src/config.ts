@@ -103,7 +103,7 @@ const isBoolean = (s: AnySetting) => typeof s.defaultValue === 'boolean';
 export const DEFAULT_CONFIG: Config = Object.fromEntries(SETTINGS.map((s) => [s.key, s.defaultValue])) as unknown as Config;
 
 /** Reads `--name value`, `--name=value` and bare boolean flags; returns the config and the leftover arguments. */
-export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv): { config: Config; rest: string[] } {
+export function resolveConfig(argv: string[], env: Readonly<Record<string, string | undefined>>): { config: Config; rest: string[] } {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const s of SETTINGS) {
     const raw = env[s.env];

@@ -1,11 +1,12 @@
 /**
  * No Docker engine runs on these machines, so the image is checked here: the Dockerfile's instructions,
- * then its own build and start steps run on a clean copy of the repo — production install in a deps
- * stage, the final stage assembled from its COPY lines, started with its ENV and CMD (on loopback), and
- * probed with its own HEALTHCHECK command.
+ * then its own build and start steps run on a clean copy of the repo — the build stage (npm ci, tsc), the
+ * production install in a deps stage, the final stage assembled from its COPY lines, started with its ENV
+ * and CMD (on loopback), and probed with its own HEALTHCHECK command. Each stage runs on this machine's
+ * Node, not the image's; `npm run test:container` builds and runs the real image with podman.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,17 +51,25 @@ function envOf(stage: Stage): Record<string, string> {
 }
 
 describe('the Dockerfile', () => {
-  it('builds in stages, installs production dependencies only, and runs as a non-root user on 0.0.0.0:8080', () => {
-    expect(dockerfile.length).toBeGreaterThanOrEqual(2);
-    const deps = dockerfile[0]!;
-    expect(all(deps, 'RUN').map((r) => r.args).join(' ')).toMatch(/npm ci\b.*--omit=dev/);
+  it('builds in stages, installs production dependencies only, and runs the build as a non-root user on 0.0.0.0:8080', () => {
+    expect(dockerfile.length).toBeGreaterThanOrEqual(3);
+    const build = dockerfile.find((s) => all(s, 'RUN').some((r) => r.args.includes('npm run build')))!;
+    const deps = dockerfile.find((s) => all(s, 'RUN').some((r) => /npm ci\b.*--omit=dev/.test(r.args)))!;
+    expect(build?.name).toBeTruthy();
+    expect(deps?.name).toBeTruthy();
+    // No install script runs (Scarf, Swagger UI's analytics, among them), and Scarf is told no as well.
+    for (const stage of dockerfile) for (const run of all(stage, 'RUN').filter((r) => r.args.includes('npm ci'))) expect(run.args).toContain('--ignore-scripts');
+    for (const stage of dockerfile) expect(envOf(stage).SCARF_ANALYTICS).toBe('false');
     expect(all(final, 'RUN')).toEqual([]); // nothing is built or installed in the final stage
     expect(all(final, 'COPY').some((c) => c.args.startsWith(`--from=${deps.name}`) && c.args.includes('node_modules'))).toBe(true);
+    expect(all(final, 'COPY').some((c) => c.args.startsWith(`--from=${build.name}`) && c.args.includes('dist'))).toBe(true);
+    expect(JSON.parse(one(final, 'CMD'))).toEqual(['node', 'dist/cli/bin.js', 'serve']);
     expect(one(final, 'USER')).toMatch(/^(node|\d{4,})$/);
     expect(envOf(final)).toMatchObject({ HOST: '0.0.0.0', PORT: '8080', NODE_ENV: 'production' });
     expect(one(final, 'EXPOSE')).toBe('8080');
     expect(one(final, 'HEALTHCHECK')).toContain('/_mock/health');
-    expect(final.from).toMatch(/^node:20-(alpine|slim|bookworm-slim)/);
+    // The active LTS line of Node (26 since 2026-10-28), in every stage.
+    for (const stage of dockerfile) expect(stage.from).toMatch(/^node:26-(alpine|slim|trixie-slim)$/);
   });
 
   it('copies only files that exist and that .dockerignore lets through', () => {
@@ -80,7 +89,10 @@ describe('the Dockerfile', () => {
 describe('the image, built and started by the Dockerfile\'s own steps', () => {
   const work = mkdtempSync(join(tmpdir(), 'image-'));
   let child: ReturnType<typeof spawn> | undefined;
-  afterAll(() => child?.kill('SIGKILL'));
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  });
 
   /** A clean copy: only the files git tracks, as a fresh clone has them. */
   function cleanCopy(): string {
@@ -108,7 +120,7 @@ describe('the image, built and started by the Dockerfile\'s own steps', () => {
           cpSync(join(base, relative), destination, { recursive: true });
         }
       }
-      if (keyword === 'RUN') execFileSync('sh', ['-c', args], { cwd: root, stdio: 'pipe', timeout: 240_000 });
+      if (keyword === 'RUN') execFileSync('sh', ['-c', args], { cwd: root, env: { ...process.env, ...envOf(stage) }, stdio: 'pipe', timeout: 240_000 });
     }
   }
 
@@ -131,7 +143,8 @@ describe('the image, built and started by the Dockerfile\'s own steps', () => {
     }
     const app = join(work, `stage-${dockerfile.length - 1}`);
     expect(existsSync(join(app, 'node_modules', 'hono'))).toBe(true);
-    for (const devOnly of ['vitest', 'dredd', 'typescript', 'autocannon']) expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).toBe(false);
+    for (const devOnly of ['vitest', 'dredd', 'typescript', 'autocannon', 'tsx', 'msw', 'node22']) expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).toBe(false);
+    expect(existsSync(join(app, 'src')), 'sources in the image').toBe(false);
 
     const port = await freePort();
     // Loopback only on this machine: the image's HOST=0.0.0.0 is replaced for the test.
