@@ -248,19 +248,20 @@ describe('POST /api/v1/organization/create', () => {
     expect(app.mock.state.tree.size).toBe(105);
   });
 
-  it('refuses to go deeper than MAX_DEPTH levels below the root', async () => {
-    let parentId = 3; // level 2
-    for (const level of [3, 4]) {
-      const reply = await create({ name: `Level ${level}`, parentId });
-      expect(reply.status).toBe(201);
-      parentId = reply.body.id;
-    }
-    expectError(await create({ name: 'Level 5', parentId }), 400, 'Organization hierarchy cannot be deeper than 4 levels below the root.');
-    const shallow = await makeApp({ config: { maxDepth: 2 } });
+  it('allows four levels counting the root as level 1, as the vendor does, and refuses a fifth', async () => {
+    // 1 (level 1) → 2 (level 2) → 3 (level 3) → a new one at level 4.
+    const level4 = await create({ name: 'Level Four', parentId: 3 });
+    expect(level4.status).toBe(201);
+    const before = app.mock.state.tree.size;
+    expectError(await create({ name: 'Level Five', parentId: level4.body.id }), 400, 'Organization hierarchy cannot be deeper than 4 levels, counting the root.');
+    expect(app.mock.state.tree.size).toBe(before);
+    // MAX_DEPTH keeps the same count: 3 allows children of 2 (level 3) but not of 3.
+    const shallow = await makeApp({ config: { maxDepth: 3 } });
+    expect((await call(shallow, 'POST', '/api/v1/organization/create', { body: { name: 'Level Three', parentId: 2 } })).status).toBe(201);
     expectError(
       await call(shallow, 'POST', '/api/v1/organization/create', { body: { name: 'Too Deep', parentId: 3 } }),
       400,
-      'Organization hierarchy cannot be deeper than 2 levels below the root.',
+      'Organization hierarchy cannot be deeper than 3 levels, counting the root.',
     );
   });
 
