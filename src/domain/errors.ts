@@ -33,9 +33,13 @@ export const messages = {
   contentTypeUnsupported: 'Content-Type should be application/json.',
   fieldRequired: (field: string) => `Field ${field} is required.`,
   parameterRequired: (parameter: string) => `Parameter ${parameter} is required.`,
-  fieldInvalid: (field: string) => `Field ${field} is invalid.`,
   resourceNotFound: 'Resource not found.',
   resourceNotFoundHint: (hint: string) => `Resource not found. Did you mean ${hint}?`,
+  ignoredField: (field: string, operationId: string) => `Field ${field} is ignored by ${operationId}.`,
+  ignoredFieldMeant: (field: string, operationId: string, meant: string) =>
+    `Field ${field} is ignored by ${operationId}; did you mean ${meant}?`,
+  ignoredFieldInQuery: (field: string, operationId: string) =>
+    `Field ${field} is ignored by ${operationId}; ${field} travels in the query string.`,
   preferInvalid: (possible: string) =>
     `Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=${possible}.`,
   // OAuth2 error descriptions (RFC 6749 bodies); the invalid_client text is the vendor's [doc].

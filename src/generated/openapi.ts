@@ -390,6 +390,8 @@ export interface components {
                 status: number;
                 ms: number;
                 session?: string;
+                /** @description Slips the mock noticed, such as body fields the operation ignores, with the field probably meant. */
+                warnings?: string[];
             }[];
         };
         MockConfig: {
@@ -581,6 +583,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Only from orgs-mock, never from the real service, for a `Prefer` header it cannot honour. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -144,6 +144,9 @@ export class SpecValidators {
       .filter((p) => p.in === 'query')
       .map((parameter) => ({ parameter, validate: this.requestAjv.compile(parameter.schema) }));
     const bodySchema = op.requestBody?.content['application/json']?.schema;
+    // Every refusal carries a message of the spec: a constraint without one stops start-up, not a request.
+    for (const { parameter } of queryParams) requireMessages(parameter.schema, `${op.operationId} ${parameter.name}`, true);
+    if (bodySchema) requireMessages(bodySchema, `${op.operationId} body`);
     const validateBody = bodySchema ? this.requestAjv.compile(bodySchema) : undefined;
     return {
       hasJsonBody: validateBody !== undefined,
@@ -158,7 +161,7 @@ export class SpecValidators {
           }
           const value = coerce(raw, parameter.schema);
           if (!validate(value)) {
-            throw badRequest(parameter.schema['x-error-message'] ?? messages.fieldInvalid(parameter.name));
+            throw badRequest(parameter.schema['x-error-message'] as string);
           }
           values[parameter.name] = value;
         }
@@ -184,6 +187,19 @@ function coerce(raw: string, schema: Schema): unknown {
   if (schema.type === 'number') return /^-?\d{1,20}(\.\d{1,20})?$/.test(raw) ? Number(raw) : raw;
   if (schema.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
   return raw;
+}
+
+const CONSTRAINTS = ['type', 'enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems'];
+
+/** Throws unless every constrained schema node (properties and items included) has an `x-error-message`. */
+function requireMessages(schema: Schema, where: string, inQuery = false): void {
+  // A query value is always a string, so `type: string` alone cannot refuse one.
+  const constrained = CONSTRAINTS.some((keyword) => keyword in schema && !(inQuery && keyword === 'type' && schema.type === 'string'));
+  if (constrained && typeof schema['x-error-message'] !== 'string') {
+    throw new Error(`openapi.yaml: ${where} has constraints but no x-error-message.`);
+  }
+  for (const [name, child] of Object.entries(schema.properties ?? {})) requireMessages(child, `${where}.${name}`);
+  if (schema.items) requireMessages(schema.items, `${where}[]`);
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -218,7 +234,7 @@ function trimMarked(value: unknown, schema: Schema): unknown {
 }
 
 function bodyError(error: ErrorObject | undefined): ApiError {
-  if (!error) return badRequest(messages.fieldInvalid('body'));
+  if (!error) throw new Error('ajv refused a body without saying why.');
   const field = error.instancePath.slice(1).replace(/\//g, '.');
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
@@ -227,7 +243,7 @@ function bodyError(error: ErrorObject | undefined): ApiError {
   const schema = error.parentSchema as Schema | undefined;
   const byKeyword = schema?.['x-error-messages'] as Record<string, string> | undefined;
   const message = byKeyword?.[error.keyword] ?? schema?.['x-error-message'];
-  return badRequest(message ?? messages.fieldInvalid(field || 'body'));
+  return badRequest(message as string); // requireMessages made sure that there is one
 }
 
 function essence(contentType: string | null): string {
