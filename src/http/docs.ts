@@ -4,6 +4,7 @@
  * on first request: starting the mock reads none of them.
  */
 import { Hono } from 'hono';
+import { messages } from '../domain/errors.ts';
 
 /** Swagger UI's file of this name (one of ASSETS); undefined where there are none, as in a browser. */
 export type DocsAssets = (file: string) => Promise<Uint8Array | undefined>;
@@ -33,6 +34,8 @@ const PAGE = `<!doctype html>
       dom_id: '#swagger-ui',
       deepLinking: true,
       persistAuthorization: true,
+      // No call to swagger.io's online validator: nothing leaves the mock's origin.
+      validatorUrl: 'none',
       presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
       layout: 'StandaloneLayout',
     });
@@ -55,7 +58,7 @@ export function docsRoutes(specText: string, readAsset?: DocsAssets): Hono {
       content = await readAsset(file);
       if (content) assets.set(file, content);
     }
-    if (!type || !content) return c.json({ error: { message: 'Resource not found.' } }, 404);
+    if (!type || !content) return c.json({ error: { message: messages.resourceNotFound } }, 404);
     return c.body(new Uint8Array(content), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
   });
   return docs;
