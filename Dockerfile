@@ -12,7 +12,9 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-RUN npm run build
+# Not `npm run build`: npm scripts put node_modules/.bin first on PATH, where --ignore-scripts leaves the
+# `node` of the x64 Node binaries the package test uses (devDependencies) — the wrong one on arm64.
+RUN node scripts/build.mjs
 
 # Stage 2: production dependencies only.
 FROM node:26-alpine AS deps
@@ -34,4 +36,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/_mock/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/cli/bin.js", "serve"]
+CMD ["node", "dist/bin/orgs-mock.js", "serve"]

@@ -7,15 +7,25 @@
  * 2. Search latency at 100,000 organizations: one connection (service time, not queueing), a 50-item page
  *    with a query, every sort field and order in rotation.
  * 3. Start-up with 100,000 and 1,000,000 generated organizations: time to serving, peak memory.
+ * 4. Cold start at the default size: from spawning the process to its first answer, the median of
+ *    BENCH_COLD_RUNS (default 7) starts, for the built package, the sources through tsx, Prism, and a bare
+ *    node:http server (Node's own start: the floor on this machine).
  *
  * Writes bench/results.md. BENCH_SECONDS (default 4) sets each load's length, BENCH_ROUNDS (default 3)
  * the alternating bare/mock rounds per load (the median ratio is kept); BENCH_SKIP_MILLION=1
- * leaves out the 1,000,000-organization start-up.
+ * leaves out the 1,000,000-organization start-up; BENCH_ONLY=cold-start measures only the cold starts and
+ * replaces only their section of bench/results.md.
  */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { DEFAULT_CONFIG } from '../src/config.ts';
 import { memoryOf, startBare, startMock, type Started } from './servers.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const RESULTS = new URL('./results.md', import.meta.url);
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -93,9 +103,119 @@ async function startup(count: number): Promise<{ count: number; ms: number; peak
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
+const COLD_TARGET_MS = 300;
+
+interface ColdCandidate {
+  name: string;
+  /** The command, given a free port. */
+  command: (port: number) => [string, ...string[]];
+}
+
+const NODE26 = `${ROOT}node_modules/node26/bin/node`;
+const COLD_CANDIDATES: ColdCandidate[] = [
+  { name: 'orgs-mock, built (`node dist/bin/orgs-mock.js serve`, as the package and the image run it)', command: () => [process.execPath, 'dist/bin/orgs-mock.js', 'serve'] },
+  ...(existsSync(NODE26) ? [{ name: "orgs-mock, built, on Node 26 (the image's Node; compile cache warm after the first start)", command: () => [NODE26, 'dist/bin/orgs-mock.js', 'serve'] as [string, ...string[]] }] : []),
+  { name: 'orgs-mock from the sources through tsx (`npm start` in a clone)', command: () => [process.execPath, 'bin/orgs-mock.mjs', 'serve'] },
+  { name: 'Prism 5 (`prism mock openapi.yaml`)', command: (port) => [process.execPath, 'node_modules/@stoplight/prism-cli/dist/index.js', 'mock', 'openapi.yaml', '-h', '127.0.0.1', '-p', String(port)] },
+  { name: 'a bare node:http server (Node alone: the floor on this machine)', command: () => [process.execPath, '-e', "require('http').createServer((q, s) => s.end('{}')).listen(process.env.PORT, '127.0.0.1')"] },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+}
+
+/** Spawns the server and asks for the profile every 2 ms until it answers: the time to that answer. */
+async function firstAnswer(candidate: ColdCandidate): Promise<number> {
+  const port = await freePort();
+  const [command, ...args] = candidate.command(port);
+  const started = performance.now();
+  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), QUIET: 'true' }, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    while (performance.now() - started < 60_000) {
+      let response: Response;
+      try {
+        response = await fetch(`http://127.0.0.1:${port}/api/v1/organization/profile`, { headers: AUTH });
+      } catch {
+        if (child.exitCode !== null) throw new Error(`${candidate.name} exited with ${child.exitCode}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        continue;
+      }
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${candidate.name} answered ${response.status}`);
+      return performance.now() - started;
+    }
+    throw new Error(`${candidate.name} did not answer within 60 s`);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+/** Every candidate in turn, COLD_RUNS times, so that noise from other work spreads over all of them. */
+async function coldStarts(machine: string): Promise<{ section: string; target: string; builtMs: number; prismMs: number }> {
+  // The built package is measured as built from these sources.
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const times = new Map<ColdCandidate, number[]>(COLD_CANDIDATES.map((c) => [c, []]));
+  for (let run = 0; run < COLD_RUNS; run++) {
+    for (const candidate of COLD_CANDIDATES) times.get(candidate)?.push(await firstAnswer(candidate));
+  }
+  const rows = COLD_CANDIDATES.map((c) => {
+    const all = times.get(c) ?? [];
+    const line = `| ${c.name} | ${Math.round(median(all))} ms | ${Math.round(Math.min(...all))}–${Math.round(Math.max(...all))} ms |`;
+    console.log(line);
+    return line;
+  });
+  const builtMs = Math.round(median(times.get(COLD_CANDIDATES[0] as ColdCandidate) ?? []));
+  const prism = COLD_CANDIDATES.find((c) => c.name.startsWith('Prism'));
+  const prismMs = Math.round(median(times.get(prism as ColdCandidate) ?? []));
+  const section = `## Cold start: from process start to the first answer
+
+At the default size (${DEFAULT_CONFIG.orgCount} generated organizations), measured ${new Date().toISOString().slice(0, 10)} on ${machine}: each
+server spawned ${COLD_RUNS} times (candidates in turn, so that noise from other work spreads over all of them),
+asked for the profile every 2 ms until it answers; the median and the range. Prism answers from the
+spec's examples, the others from their data.
+
+| server | median | range |
+|---|---|---|
+${rows.join('\n')}
+`;
+  const target = `| first answer ≤ ${COLD_TARGET_MS} ms from process start, default size, built (Prism: ${prismMs} ms) | ${builtMs} ms | ${builtMs <= COLD_TARGET_MS ? '✓' : '✗'} |`;
+  return { section, target, builtMs, prismMs };
+}
+
+const COLD_HEADING = '## Cold start';
+
+/** Replaces the cold-start section of results.md (up to the next heading) and its target row, or adds them. */
+function withColdSection(report: string, section: string, target: string): string {
+  const start = report.indexOf(COLD_HEADING);
+  const next = start === -1 ? -1 : report.indexOf('\n## ', start + COLD_HEADING.length);
+  let updated =
+    start === -1 ? `${report.trimEnd()}\n\n${section}` : `${report.slice(0, start)}${section}${next === -1 ? '' : `\n${report.slice(next + 1)}`}`;
+  if (/^\| first answer .*$/m.test(updated)) updated = updated.replace(/^\| first answer .*$/m, target);
+  else updated = updated.replace(/(## Targets\n\n\| target .*\n\|---.*\n)/, `$1${target}\n`);
+  return updated;
+}
+
 async function main(): Promise<void> {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
   console.log(`orgs-mock bench — ${machine}; ${SECONDS} s per load\n`);
+  if (process.env.BENCH_ONLY === 'cold-start') {
+    const cold = await coldStarts(machine);
+    const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
+    writeFileSync(RESULTS, withColdSection(previous, cold.section, cold.target));
+    console.log(`\ncold start ${cold.builtMs} ms (target ${COLD_TARGET_MS} ms), Prism ${cold.prismMs} ms; wrote the cold-start section of bench/results.md`);
+    return;
+  }
 
   const bare: Started = await startBare();
   const mock: Started = await startMock({ ORG_COUNT: '100000' });
@@ -135,11 +255,13 @@ async function main(): Promise<void> {
   const starts = [await startup(100_000)];
   if (!process.env.BENCH_SKIP_MILLION) starts.push(await startup(1_000_000));
   for (const s of starts) console.log(`start-up with ${s.count} organizations: ${s.ms} ms, peak ${s.peakMb} MB`);
+  const cold = await coldStarts(machine);
 
   const ratio = (name: string) => (throughput[name] as { bare: Load; mock: Load }).mock.rps / (throughput[name] as { bare: Load; mock: Load }).bare.rps;
   const check = (ok: boolean) => (ok ? '✓' : '✗');
   const startOf = (count: number) => starts.find((s) => s.count === count);
   const targets = [
+    cold.target,
     `| get at ≥ 80 % of bare | ${(ratio('get') * 100).toFixed(0)} % | ${check(ratio('get') >= 0.8)} |`,
     `| profile at ≥ 80 % of bare | ${(ratio('profile') * 100).toFixed(0)} % | ${check(ratio('profile') >= 0.8)} |`,
     `| search p99 < 20 ms at 100,000 (50-item page, a new query each time, every sort) | ${search.p99} ms | ${check(search.p99 < 20)} |`,
@@ -183,13 +305,14 @@ Time from starting the process to serving (module load, data generation, indexes
 |---|---|---|
 ${starts.map((s) => `| ${s.count.toLocaleString('en')} | ${s.ms} ms | ${s.peakMb} MB |`).join('\n')}
 
+${cold.section}
 ## Targets
 
 | target | measured | |
 |---|---|---|
 ${targets.join('\n')}
 `;
-  writeFileSync(new URL('./results.md', import.meta.url), report);
+  writeFileSync(RESULTS, report);
   console.log('\nwrote bench/results.md');
 }
 

@@ -53,7 +53,7 @@ function envOf(stage: Stage): Record<string, string> {
 describe('the Dockerfile', () => {
   it('builds in stages, installs production dependencies only, and runs the build as a non-root user on 0.0.0.0:8080', () => {
     expect(dockerfile.length).toBeGreaterThanOrEqual(3);
-    const build = dockerfile.find((s) => all(s, 'RUN').some((r) => r.args.includes('npm run build')))!;
+    const build = dockerfile.find((s) => all(s, 'RUN').some((r) => r.args.includes('node scripts/build.mjs')))!;
     const deps = dockerfile.find((s) => all(s, 'RUN').some((r) => /npm ci\b.*--omit=dev/.test(r.args)))!;
     expect(build?.name).toBeTruthy();
     expect(deps?.name).toBeTruthy();
@@ -63,7 +63,7 @@ describe('the Dockerfile', () => {
     expect(all(final, 'RUN')).toEqual([]); // nothing is built or installed in the final stage
     expect(all(final, 'COPY').some((c) => c.args.startsWith(`--from=${deps.name}`) && c.args.includes('node_modules'))).toBe(true);
     expect(all(final, 'COPY').some((c) => c.args.startsWith(`--from=${build.name}`) && c.args.includes('dist'))).toBe(true);
-    expect(JSON.parse(one(final, 'CMD'))).toEqual(['node', 'dist/cli/bin.js', 'serve']);
+    expect(JSON.parse(one(final, 'CMD'))).toEqual(['node', 'dist/bin/orgs-mock.js', 'serve']);
     expect(one(final, 'USER')).toMatch(/^(node|\d{4,})$/);
     expect(envOf(final)).toMatchObject({ HOST: '0.0.0.0', PORT: '8080', NODE_ENV: 'production' });
     expect(one(final, 'EXPOSE')).toBe('8080');
