@@ -2,13 +2,17 @@
 # orgs-mock: the mock server on port 8080. Configure it with the environment variables of the README.
 # Node 26 is the active LTS line (since 2026-10-28); the package itself supports Node 20 and later.
 
-# Stage 1: the build. Every dependency, exactly as the lockfile says, then tsc to dist/.
+# Stage 1: the build. Every dependency, exactly as the lockfile says, then tsc and esbuild to dist/.
 # --ignore-scripts: nothing the build needs runs at install, and Scarf (Swagger UI's analytics) stays silent.
+# Behind a TLS-inspecting proxy, give its CA as a build secret (--secret id=npm-ca,src=ca.pem): npm trusts
+# it during the install, and no layer keeps it.
 FROM node:26-alpine AS build
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --ignore-scripts
+RUN --mount=type=secret,id=npm-ca \
+    if [ -f /run/secrets/npm-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm-ca; fi; \
+    npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
@@ -21,7 +25,9 @@ FROM node:26-alpine AS deps
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+RUN --mount=type=secret,id=npm-ca \
+    if [ -f /run/secrets/npm-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm-ca; fi; \
+    npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 
 # Stage 3: the build and those dependencies, run as the unprivileged node user. Nothing is compiled at start.
 FROM node:26-alpine

@@ -334,7 +334,10 @@ ${cold.section}
 |---|---|---|
 ${targets.join('\n')}
 `;
-  writeFileSync(RESULTS, report);
+  // The image's section comes from `npm run test:container`, not from here: kept as it is.
+  const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+  const image = /\n## Image[\s\S]*?(?=\n## |$)/.exec(previous)?.[0];
+  writeFileSync(RESULTS, image ? `${report.trimEnd()}\n${image.trimEnd()}\n` : report);
   console.log('\nwrote bench/results.md');
 }
 

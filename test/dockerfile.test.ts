@@ -120,7 +120,8 @@ describe('the image, built and started by the Dockerfile\'s own steps', () => {
           cpSync(join(base, relative), destination, { recursive: true });
         }
       }
-      if (keyword === 'RUN') execFileSync('sh', ['-c', args], { cwd: root, env: { ...process.env, ...envOf(stage) }, stdio: 'pipe', timeout: 240_000 });
+      // RUN's own flags (--mount=type=secret,…) are for the builder, not the shell.
+      if (keyword === 'RUN') execFileSync('sh', ['-c', args.replace(/^(--\S+\s+)+/, '')], { cwd: root, env: { ...process.env, ...envOf(stage) }, stdio: 'pipe', timeout: 240_000 });
     }
   }
 
