@@ -24,13 +24,31 @@ const WRONG_TYPE: Record<string, unknown> = {
   array: 'not-an-array',
 };
 
-const PATTERN_CANDIDATES = ['!', '/', '<>', 'abc', '0', ' ', '+0', '\\', 'a b'];
+/** Characters that some pattern forbids: symbols, slashes, brackets, an emoji, a control character. */
+const BREAKING_CHARS = ['!', '/', '\\', '<', '>', '@', '#', '_', '*', '$', '%', '😀', '\t', '+', '0', 'a', ' '];
 
-/** A string that fails `pattern` but keeps within the schema's lengths, so only the pattern is broken. */
-function patternBreaker(schema: Schema): string | undefined {
-  const pattern = new RegExp(schema.pattern as string, 'u');
+/**
+ * Strings that fail `pattern` but keep within the schema's lengths, so only the pattern is broken: each
+ * breaking character after a padding of letters, and each alone. Empty when the schema has no pattern.
+ */
+export function patternBreakers(schema: Schema, padding = 'Abc'): string[] {
+  if (schema.pattern === undefined) return [];
+  const pattern = new RegExp(schema.pattern, 'u');
   const fits = (s: string) => s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity);
-  return PATTERN_CANDIDATES.find((candidate) => fits(candidate) && !pattern.test(candidate));
+  const out: string[] = [];
+  for (const char of BREAKING_CHARS) {
+    for (const candidate of [char, `${padding}${char}`, `${padding}${char}${padding}`]) {
+      if (fits(candidate) && !pattern.test(candidate)) {
+        out.push(candidate);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function patternBreaker(schema: Schema): string | undefined {
+  return patternBreakers(schema)[0];
 }
 
 /** The violations of one schema's own keywords, as values for the place it sits. */
