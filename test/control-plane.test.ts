@@ -108,7 +108,7 @@ describe('/_mock/ control plane', () => {
     for (const [method, path] of [['POST', '/_mock/reset'], ['GET', '/_mock/state'], ['GET', '/_mock/journal'], ['PATCH', '/_mock/config'], ['GET', '/_mock/tokens']]) {
       const reply = await app.request(path as string, { method });
       expect(reply.status, path).toBe(404);
-      expect(await reply.json()).toEqual({ error: { message: 'Resource not found.' } });
+      expect(await reply.json()).toEqual({ error: { message: 'Resource not found. Did you mean GET /_mock/health?' } });
     }
     expect((await call(app, 'GET', '/_mock/health')).status).toBe(200);
   });

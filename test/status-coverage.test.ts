@@ -21,6 +21,7 @@ const overLimit = (send: Scenario): Scenario => async (app) => {
 
 const scenarios: Record<string, Scenario> = {
   'getCurrentOrganization 200': (app) => call(app, 'GET', '/api/v1/organization/profile'),
+  'getCurrentOrganization 400': (app) => call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'code=404' } }),
   'getCurrentOrganization 401': (app) => call(app, 'GET', '/api/v1/organization/profile', { token: null }),
   'getCurrentOrganization 403': (app) => call(app, 'GET', '/api/v1/organization/profile', { token: TOKENS.noScope }),
   'getCurrentOrganization 429': overLimit((app) => call(app, 'GET', '/api/v1/organization/profile')),

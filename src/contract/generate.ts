@@ -37,7 +37,9 @@ export function patternBreakers(schema: Schema, padding = 'Abc'): string[] {
   const fits = (s: string) => s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity);
   const out: string[] = [];
   for (const char of BREAKING_CHARS) {
-    for (const candidate of [char, `${padding}${char}`, `${padding}${char}${padding}`]) {
+    // White space only inside: at either end it may be trimmed away before the check (x-trim).
+    const forms = /\s/u.test(char) ? [`${padding}${char}${padding}`] : [char, `${padding}${char}`, `${padding}${char}${padding}`];
+    for (const candidate of forms) {
       if (fits(candidate) && !pattern.test(candidate)) {
         out.push(candidate);
         break;

@@ -192,7 +192,13 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
   let cleanup: RunReport['cleanup'] = { removed: [], leftover: [] };
   for (const c of chosen) if (!(c as { trafficOnly?: boolean }).trafficOnly) recaps.set(c.name, { name: c.name, kind: c.kind, outcome: 'passed', contractFailures: 0, fidelityFindings: 0, durationMs: 0 });
   try {
-    if (ctx.allowWrites && spec.has('createOrganization')) await inventory(ctx).catch(() => undefined);
+    if (ctx.allowWrites && spec.has('createOrganization')) {
+      await inventory(ctx).catch(() => undefined);
+      // One create up front tells whether the token may create at all (a view-only token's 403 is no failure).
+      client.currentCheck = 'setup';
+      await sandbox.create({ name: sandbox.name('Probe'), parentId: organizationId }, organizationId).catch(() => undefined);
+      client.currentCheck = undefined;
+    }
     for (const check of chosen) {
       if (check.kind !== 'scenario') continue;
       const recap = recaps.get(check.name);

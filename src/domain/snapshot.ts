@@ -63,8 +63,9 @@ export function importTree(snapshot: Snapshot, limits: TreeLimits): OrgTree {
   for (let i = 0; i < ordered.length; i++) {
     const parent = ordered[i]!;
     for (const child of children.get(parent.id) ?? []) {
-      const level = (depth.get(parent.id) ?? 0) + 1;
-      if (level > limits.maxDepth) throw invalid(`organization ${child.id} is deeper than ${limits.maxDepth} levels below the root`);
+      // Levels count the root as 1, as the vendor does.
+      const level = (depth.get(parent.id) ?? 1) + 1;
+      if (level > limits.maxDepth) throw invalid(`organization ${child.id} is deeper than ${limits.maxDepth} levels, counting the root`);
       depth.set(child.id, level);
       ordered.push(child);
     }

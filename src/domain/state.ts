@@ -21,7 +21,6 @@ export interface MockState {
   rateLimiter: RateLimiter;
 }
 
-export const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 export const MAX_ISSUED_TOKENS = 100_000;
 /** Session ids longer than this are cut; ids are keys, not data. */
 export const MAX_SESSION_ID_LENGTH = 200;
@@ -52,7 +51,6 @@ export class MockRuntime {
     this.tree = this.seededTree();
     this.tokens = new TokenStore(this.fixtures.tokens, this.fixtures.clients, {
       ttlSeconds: config.tokenTtlSeconds,
-      refreshTtlSeconds: REFRESH_TTL_SECONDS,
       maxIssued: MAX_ISSUED_TOKENS,
       now,
     });

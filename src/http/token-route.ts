@@ -6,6 +6,7 @@ import { headerOf } from './header-of.ts';
 import type { Context } from 'hono';
 import type { MockState } from '../domain/state.ts';
 import type { TokenRequest } from '../domain/tokens.ts';
+import { messages } from '../domain/errors.ts';
 import { readText } from './body.ts';
 import { enforceRateLimit, type RouteContext } from './operation-route.ts';
 import { oauthErrorResponse } from './respond.ts';
@@ -39,7 +40,7 @@ export function tokenRoute(ctx: RouteContext) {
     const state: MockState = ctx.state(c);
     const params = await tokenParameters(c);
     const basic = basicCredentials(headerOf(c, 'authorization'));
-    if (basic === 'invalid') return oauthErrorResponse('invalid_client', 'Client authentication failed.');
+    if (basic === 'invalid') return oauthErrorResponse('invalid_client', messages.oauthInvalidClient);
     const request: TokenRequest = {
       grantType: params.get('grant_type') ?? undefined,
       refreshToken: params.get('refresh_token') ?? undefined,

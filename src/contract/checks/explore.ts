@@ -8,7 +8,7 @@ import type { Operation, Schema } from '../../spec/document.ts';
 import type { Exchange } from '../client.ts';
 import { bodyViolations, describeViolation, queryViolations, type Violation, withValue } from '../generate.ts';
 import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
-import { request, send, statusLine } from './support.ts';
+import { request, schemaMessage, send, statusLine } from './support.ts';
 
 /** Valid values of a query parameter: example, default, every enum value, the bounds and lengths. */
 function validQueryValues(schema: Schema, example: unknown): string[] {
@@ -90,8 +90,7 @@ export const negativeDataRejected: ScenarioCheck = {
     const out: Finding[] = [];
     const attempt = async (op: Operation, v: Violation, e: Exchange, schema: Schema | undefined) => {
       const pointer = schema ? ctx.spec.pointerOf(schema) : ctx.spec.operationPointer(op.operationId);
-      const message = schema?.['x-error-message'] as string | undefined;
-      if (message && v.constraint !== 'required') e.expectation = { template: message, field: 'message', pointer: `${pointer}/x-error-message`, severity: ctx.spec.severityAt(pointer, 'x-error-message') };
+      if (v.constraint !== 'required') e.expectation = schemaMessage(ctx, schema, v.constraint);
       if (e.response.status !== 400) out.push(ctx.finding('negative_data_rejected', { operation: op.operationId, expected: `400 for ${describeViolation(v)} = ${JSON.stringify(v.value)?.slice(0, 60)}`, actual: statusLine(e), specLocation: pointer, exchange: e }));
     };
     for (const op of readOps(ctx)) {

@@ -74,3 +74,14 @@ export class SkipError extends Skip {}
 export const UNLIKELY_ID = 2_147_483_647;
 
 export const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The message a schema documents for a broken keyword: `x-error-messages[keyword]`, else `x-error-message`. */
+export function schemaMessage(ctx: CheckContext, schema: import('../../spec/document.ts').Schema | undefined, keyword: string): import('../client.ts').MessageExpectation | undefined {
+  if (!schema) return undefined;
+  const pointer = ctx.spec.pointerOf(schema);
+  const specific = (schema['x-error-messages'] as Record<string, string> | undefined)?.[keyword];
+  const template = specific ?? (schema['x-error-message'] as string | undefined);
+  if (!template) return undefined;
+  const at = specific ? `${pointer}/x-error-messages/${keyword}` : `${pointer}/x-error-message`;
+  return { template, field: 'message', pointer: at, severity: ctx.spec.severityAt(pointer, specific ? 'x-error-messages' : 'x-error-message') };
+}

@@ -3,7 +3,7 @@ import type { Exchange } from '../client.ts';
 import type { Schema } from '../../spec/document.ts';
 import { patternBreakers } from '../generate.ts';
 import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
-import { type Org, pageOf, refused, request, requireCreate, search, send, sleepMs, statusLine } from './support.ts';
+import { type Org, pageOf, refused, request, requireCreate, schemaMessage, search, send, sleepMs, statusLine } from './support.ts';
 
 const scenario = (name: string, description: string, run: ScenarioCheck['run']): ScenarioCheck => ({ kind: 'scenario', name, description, requires: ['writes'], run });
 
@@ -32,11 +32,10 @@ function property(ctx: CheckContext, name: string): Schema | undefined {
 }
 
 /** A create that must be refused with the message of the schema that states the rule. */
-async function createRefused(ctx: CheckContext, check: string, body: Record<string, unknown>, schema: Schema | undefined, what: string): Promise<Finding[]> {
+async function createRefused(ctx: CheckContext, check: string, body: Record<string, unknown>, schema: Schema | undefined, what: string, keyword = 'pattern'): Promise<Finding[]> {
   const { exchange, id } = await ctx.sandbox.create(body, Number(body.parentId ?? ctx.organizationId));
   const pointer = ctx.spec.pointerOf(schema);
-  const message = schema?.['x-error-message'] as string | undefined;
-  if (message) exchange.expectation = { template: message, field: 'message', pointer: `${pointer}/x-error-message`, severity: ctx.spec.severityAt(pointer, 'x-error-message') };
+  exchange.expectation = schemaMessage(ctx, schema, keyword);
   if (exchange.response.status === 400) return [];
   return [finding(ctx, check, exchange, `400 for ${what}`, `${statusLine(exchange)}${id ? ` (created ${id})` : ''}`, pointer)];
 }
@@ -166,7 +165,7 @@ export const timeZoneValid = scenario(
       const shown = (exchange.response.body as Org | undefined)?.tz;
       if (id === undefined || shown !== tz) out.push(finding(ctx, 'time_zone_valid', exchange, `201 storing tz "${tz}"`, `${exchange.response.status} tz ${JSON.stringify(shown)}`, ctx.spec.pointerOf(schema)));
     }
-    for (const tz of invalid) out.push(...(await createRefused(ctx, 'time_zone_valid', { name: ctx.sandbox.name('Zone bad'), parentId: ctx.organizationId, tz }, schema, `tz "${tz}"`)));
+    for (const tz of invalid) out.push(...(await createRefused(ctx, 'time_zone_valid', { name: ctx.sandbox.name('Zone bad'), parentId: ctx.organizationId, tz }, schema, `tz "${tz}"`, 'format')));
     return out;
   },
 );
