@@ -212,6 +212,18 @@ export class Sandbox {
       }
     }
     const leftover: Leftover[] = [...this.owned.values()].map((org) => ({ id: org.id, name: org.name, why: failed.get(org.id) ?? 'not removed' }));
+    // Whatever else carries the run's name was created by it but never verified: listed, never touched.
+    try {
+      const op = this.spec.op('searchOrganizations');
+      const found = await this.client.send({ operationId: op.operationId, method: 'GET', path: op.path, query: { query: this.namePrefix, size: '1000' }, headers: this.auth });
+      for (const org of ((found.response.body as { content?: Org[] } | undefined)?.content ?? [])) {
+        if (typeof org.id === 'number' && typeof org.name === 'string' && org.name.includes(this.namePrefix) && !leftover.some((l) => l.id === org.id) && !this.unverified.has(org.id)) {
+          this.unverified.set(org.id, { id: org.id, name: org.name, why: 'carries the run\'s name but was never verified as its own; not touched' });
+        }
+      }
+    } catch {
+      // The listing is a courtesy; what is known is reported below.
+    }
     return { removed, leftover: [...leftover, ...this.unverified.values()] };
   }
 

@@ -1,0 +1,37 @@
+/**
+ * The library of broken servers (test/broken-variants): each breaks one rule and must be caught by the
+ * check named for it. Hostile ones must not make the run change anything that existed before it.
+ */
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/http/app.ts';
+import { HOSTILE, VARIANTS, broken } from './broken-variants/index.ts';
+import { contentOf, run } from './contract-helpers.ts';
+
+const app = (config?: Parameters<typeof createApp>[0]) => createApp({ ...config, config: { quiet: true, ...config?.config } });
+
+describe('broken variants', () => {
+  it('are at least 40, each named for a registered check', () => {
+    expect(VARIANTS.length + HOSTILE.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(VARIANTS.map((v) => [v.name, v] as const))('catches %s', async (_name, variant) => {
+    const server = await app(variant.config);
+    const { report } = await run(broken(server, variant.handler), { checks: [variant.check], ...variant.options });
+    const caught = report.failures.filter((f) => f.check === variant.check);
+    expect(caught.length, `failures: ${JSON.stringify(report.failures.map((f) => [f.check, f.actual]))}; checks: ${JSON.stringify(report.checks)}`).toBeGreaterThan(0);
+    expect(report.verdict).toBe('failed');
+  });
+});
+
+describe('hostile variants', () => {
+  it.each(HOSTILE.map((v) => [v.name, v] as const))('%s: nothing that existed before is changed, and the report says what is left', async (_name, variant) => {
+    const server = await app(variant.config);
+    const before = contentOf(server);
+    const { report } = await run(broken(server, variant.handler), { token: 'root-admin-token', ...variant.options });
+    expect(report.failures.some((f) => f.check === variant.check), JSON.stringify(report.failures.map((f) => f.check))).toBe(true);
+    expect(contentOf(server)).toBe(before);
+    const leftover = server.mock.state.tree.all().filter((o) => o.id > 105);
+    expect(report.cleanup.leftover.map((l) => l.id).sort()).toEqual(leftover.map((o) => o.id).sort());
+    for (const l of report.cleanup.leftover) expect(l.name).toBeTruthy();
+  });
+});
