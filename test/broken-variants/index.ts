@@ -75,7 +75,7 @@ export const VARIANTS: Variant[] = [
   // Visibility
   { name: '403 instead of 404 outside the subtree', check: 'visibility', options: { otherToken: 'branch-admin-token' }, handler: answer((u, i, r) => r.status === 404 && is(u, ORG), (b) => ({ error: { message: 'Forbidden.' } }), 403) },
   { name: '200 outside the subtree (visibility ignored)', check: 'visibility', options: { otherToken: 'branch-admin-token' }, handler: ask((u, i) => method(i) === 'GET' && is(u, ORG) && new Headers(i.headers).get('authorization') === 'Bearer branch-admin-token', (u, i) => [u, { ...i, headers: { ...Object.fromEntries(new Headers(i.headers)), authorization: 'Bearer root-admin-token' } }]) },
-  { name: 'a wrong not-found message', check: 'error_message', handler: answer((u, i, r) => r.status === 404 && is(u, ORG) && method(i) === 'GET', () => ({ error: { message: 'Not found.' } })) },
+  { name: 'a wrong not-found message', check: 'error_message', options: { checks: ['error_message', 'unknown_id_not_found'] }, handler: answer((u, i, r) => r.status === 404 && is(u, ORG) && method(i) === 'GET', () => ({ error: { message: 'Not found.' } })) },
   // Search
   { name: 'size ignored', check: 'search_paging', handler: ask((u) => is(u, SEARCH), (u, i) => (u.searchParams.delete('size'), u.searchParams.set('size', '1000'), [u, i])) },
   { name: 'page ignored', check: 'search_paging', handler: ask((u) => is(u, SEARCH), (u, i) => (u.searchParams.delete('page'), [u, i])) },
@@ -84,18 +84,17 @@ export const VARIANTS: Variant[] = [
   { name: 'sortOrder=DESC ignored', check: 'search_sorting', handler: ask((u) => is(u, SEARCH), (u, i) => (u.searchParams.delete('sortOrder'), [u, i])) },
   { name: 'sortBy ignored', check: 'search_sorting', handler: ask((u) => is(u, SEARCH), (u, i) => (u.searchParams.delete('sortBy'), [u, i])) },
   { name: 'fails only on sortOrder=DESC', check: 'not_a_server_error', handler: async (u, i, next) => (is(u, SEARCH) && u.searchParams.get('sortOrder') === 'DESC' ? reply({ error: { message: 'boom' } }, 500) : next(u, i)) },
-  { name: 'ties sorted by id descending', check: 'search_sorting', handler: answer((u, i, r) => is(u, SEARCH) && r.status === 200 && u.searchParams.get('sortBy') === 'Name', (b, u) => ({ ...b, content: [...b.content].sort((x: any, y: any) => (x.name.toLowerCase() < y.name.toLowerCase() ? -1 : x.name.toLowerCase() > y.name.toLowerCase() ? 1 : y.id - x.id) * (u.searchParams.get('sortOrder') === 'DESC' ? -1 : 1)) }), undefined) },
   { name: 'case-sensitive search', check: 'search_matching', handler: answer((u, i, r) => is(u, SEARCH) && r.status === 200, (b, u) => { const q = u.searchParams.get('query') ?? ''; const content = b.content.filter((o: any) => o.name.includes(q)); return { content, totalElements: content.length }; }) },
   { name: 'the empty query matches nothing', check: 'search_matching', handler: answer((u, i, r) => is(u, SEARCH) && r.status === 200 && u.searchParams.get('query') === '', () => ({ content: [], totalElements: 0 })) },
-  { name: 'results that do not match the query', check: 'search_matching', handler: answer((u, i, r) => is(u, SEARCH) && r.status === 200 && (u.searchParams.get('query') ?? '') !== '', (b) => ({ content: [...b.content, { id: 5, name: 'Acme Americas', parentOrganizationId: 1, tz: 'UTC', lastModifiedTs: 1707244800000 }], totalElements: b.totalElements + 1 })) },
+  { name: 'results that do not match the query', check: 'search_matching', handler: answer((u, i, r) => is(u, SEARCH) && r.status === 200 && (u.searchParams.get('query') ?? '') !== '', (b) => ({ content: [...b.content, { id: 5, name: 'Zzz Unrelated', parentOrganizationId: 1, tz: 'UTC', lastModifiedTs: 1707244800000 }], totalElements: b.totalElements + 1 })) },
   // Shape
   { name: 'a missing required field (tz)', check: 'response_schema_conformance', handler: answer((u, i, r) => is(u, ORG) && r.status === 200, ({ tz: _tz, ...rest }) => rest) },
   { name: 'id as a string', check: 'response_schema_conformance', handler: answer((u, i, r) => u.pathname.endsWith('/profile') && r.status === 200, (b) => ({ ...b, id: String(b.id) })) },
-  { name: 'a malformed error body', check: 'response_schema_conformance', handler: answer((u, i, r) => r.status === 404, (b) => ({ message: b.error.message })) },
+  { name: 'a malformed error body', check: 'response_schema_conformance', options: { checks: ['response_schema_conformance', 'unknown_id_not_found'] }, handler: answer((u, i, r) => r.status === 404, (b) => ({ message: b.error.message })) },
   { name: 'delete answers 200 with a body', check: 'status_code_conformance', options: { allowWrites: true }, handler: async (u, i, next) => { const r = await next(u, i); return r.status === 204 ? reply({ deleted: true }, 200) : r; } },
   { name: 'a wrong content type', check: 'content_type_conformance', handler: async (u, i, next) => { const r = await next(u, i); if (!is(u, SEARCH)) return r; const h = new Headers(r.headers); h.set('content-type', 'text/plain'); return new Response(await r.text(), { status: r.status, headers: h }); } },
   { name: 'undeclared fields', check: 'undeclared_fields', handler: answer((u, i, r) => is(u, ORG) && r.status === 200, (b) => ({ ...b, createdBy: 'admin', deviceCount: 3 })) },
-  { name: 'a 401 without WWW-Authenticate', check: 'response_headers_conformance', handler: async (u, i, next) => { const r = await next(u, i); return r.status === 401 ? reply(await json(r), 401) : r; } },
+  { name: 'a 401 without WWW-Authenticate', check: 'response_headers_conformance', options: { checks: ['response_headers_conformance', 'auth_required'] }, handler: async (u, i, next) => { const r = await next(u, i); return r.status === 401 ? reply(await json(r), 401) : r; } },
   { name: 'a 5xx on search', check: 'not_a_server_error', handler: async (u, i, next) => (is(u, SEARCH) ? reply({ error: { message: 'boom' } }, 500) : next(u, i)) },
   // Time
   { name: 'lastModifiedTs in seconds', check: 'time_in_milliseconds', handler: answer((u, i, r) => r.status < 300 && (is(u, ORG) || u.pathname.endsWith('/profile')), (b) => ({ ...b, lastModifiedTs: Math.floor(b.lastModifiedTs / 1000) })) },
@@ -127,10 +126,10 @@ export const VARIANTS: Variant[] = [
   { name: 'expires_in zero', check: 'oauth_token_works', handler: answer((u, i, r) => is(u, TOKEN) && r.status === 200, (b) => ({ ...b, expires_in: 0 })) },
   { name: 'an issued token that does not work', check: 'oauth_token_works', options: { token: 'root-admin-token' }, handler: answer((u, i, r) => is(u, TOKEN) && r.status === 200, (b) => ({ ...b, access_token: 'not-a-working-token' })) },
   { name: 'an unknown client accepted', check: 'oauth_client_rejected', handler: answer((u, i, r) => is(u, TOKEN) && r.status === 400, () => ({ access_token: 'x1234', token_type: 'Bearer', expires_in: 60, refresh_token: 'y1234' }), 200) },
-  { name: 'a wrong invalid_client description', check: 'error_message', handler: answer((u, i, r) => is(u, TOKEN) && r.status === 400, (b) => ({ ...b, error_description: 'Bad client.' })) },
+  { name: 'a wrong invalid_client description', check: 'error_message', options: { checks: ['error_message', 'oauth_client_rejected'] }, handler: answer((u, i, r) => is(u, TOKEN) && r.status === 400, (b) => ({ ...b, error_description: 'Bad client.' })) },
   // Rate limit
   { name: 'no rate limit', check: 'rate_limit', options: { checkRateLimit: true, rateLimitBurst: 40 }, handler: (u, i, next) => next(u, i) },
-  { name: 'a 429 without Retry-After', check: 'response_headers_conformance', options: { checkRateLimit: true, rateLimitBurst: 40, checks: ['rate_limit', 'response_headers_conformance'] }, config: { config: { rateLimitPerMinute: 20 } }, handler: async (u, i, next) => { const r = await next(u, i); return r.status === 429 ? reply(await json(r), 429) : r; } },
+  { name: 'a 429 without Retry-After', check: 'response_headers_conformance', options: { checkRateLimit: true, rateLimitBurst: 40, checks: ['rate_limit', 'response_headers_conformance'], sleep: async () => {} }, config: { config: { rateLimitPerMinute: 20 } }, handler: async (u, i, next) => { const r = await next(u, i); return r.status === 429 ? reply(await json(r), 429) : r; } },
 ];
 
 /** Hostile variants: the run must change no organization that existed before it and say what it left. */
