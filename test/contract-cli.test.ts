@@ -49,19 +49,18 @@ afterAll(async () => {
 describe('orgs-mock contract', () => {
   it('passes against the mock with writes, and writes a JUnit file that a JUnit parser reads', async () => {
     const out = mkdtempSync(join(tmpdir(), 'contract-'));
-    const result = await contract(['--target', server.url, '--client-id', 'root-client', '--client-secret', 'root-secret', '--allow-writes', '--reporter', 'console,json,junit', '--out', out, '--max-rps', '500']);
+    const result = await contract(['--target', server.url, '--client-id', 'root-client', '--client-secret', 'root-secret', '--other-token', 'branch-admin-token', '--allow-writes', '--strict', '--reporter', 'console,json,junit', '--out', out, '--max-rps', '1000']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^✓ positive getCurrentOrganization \(\d+ ms\)$/m);
-    expect(result.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped/);
+    expect(result.stdout).toMatch(/^✓ search_sorting \(\d+ ms\)$/m);
+    expect(result.stdout).toMatch(/0 contract failures, 0 fidelity findings/);
     expect(result.stdout).toContain('Coverage of documented statuses');
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = (await parseJunit(xml)) as { tests: number; failures: number; testsuite: Array<{ name: string; testcase: unknown[] }> };
     const json = JSON.parse(readFileSync(join(out, 'contract-report.json'), 'utf8'));
-    expect(parsed.tests).toBe(json.results.length);
+    expect(parsed.tests).toBe(json.checks.length);
     expect(parsed.failures).toBe(0);
-    expect(parsed.testsuite.map((s) => s.name).sort()).toEqual(['auth', 'negative', 'not-found', 'oauth', 'positive', 'stateful']);
     expect(json.coverage.find((row: { operationId: string }) => row.operationId === 'deleteOrganization').statuses).toContainEqual({ status: '204', exercised: true });
     expect(app.mock.state.tree.size).toBe(105);
   });
@@ -74,12 +73,12 @@ describe('orgs-mock contract', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = (await parseJunit(xml)) as { failures: number; testsuite: Array<{ testcase: Array<{ name: string; failure?: Array<{ message: string; inner: string; type: string }> }> }> };
     expect(parsed.failures).toBeGreaterThan(0);
-    const failure = parsed.testsuite.flatMap((s) => s.testcase).find((c) => c.name === 'not-found getOrganization')?.failure?.[0];
+    const failure = parsed.testsuite.flatMap((s) => s.testcase).find((c) => c.name === 'response_schema_conformance')?.failure?.[0];
     expect(failure?.type).toBe('response_schema_conformance');
-    expect(failure?.message).toContain('Body does not match the schema');
-    expect(failure?.inner).toContain('GET http://127.0.0.1');
+    expect(failure?.inner).toContain('curl -i -X GET "http://127.0.0.1');
     expect(failure?.inner).toContain('→ 404');
     expect(failure?.inner).toContain('{"message":"not found"}');
+    expect(failure?.inner).toContain('Bearer $TOKEN');
     // Tokens never appear whole in a report.
     expect(xml).not.toContain('root-admin-token');
   });
@@ -110,7 +109,7 @@ describe('orgs-mock contract', () => {
     expect(same.code).toBe(0);
     const drift = await contract(['diff', '--a', server.url, '--b', broken.url, '--token', 'root-admin-token', '--max-rps', '1000']);
     expect(drift.code).toBe(1);
-    expect(drift.stdout).toMatch(/not-found getOrganization \(GET \/api\/v1\/organization\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/);
+    expect(drift.stdout).toMatch(/unknown_id_not_found \(GET \/api\/v1\/organization\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/);
     expect(drift.stdout).toMatch(/body shape: A \$\.error: object, \$\.error\.message: string \| B \$\.message: string/);
   });
 
