@@ -79,6 +79,24 @@ describe('against the mock, --strict', () => {
   });
 });
 
+describe('time on the clock the client keeps (requests are spaced by --max-rps)', () => {
+  const timed = async (options: Record<string, unknown>) => {
+    const app = await makeApp();
+    let clock = 0;
+    const { report } = await run(fetchOf(app), { otherToken: 'branch-admin-token', otherClientId: 'noscope-client', otherClientSecret: 'noscope-secret', ...options, maxRps: options.maxRps as number | undefined, clock: () => clock, sleep: async (ms) => void (clock += ms) });
+    expect(failures(report)).toEqual([]);
+    return clock;
+  };
+
+  it('a read-only run at --max-rps 5 needs under 90 s', async () => {
+    expect(await timed({ maxRps: 5 })).toBeLessThan(90_000);
+  });
+
+  it('a full --allow-writes --strict run at the default rate needs under 15 s', async () => {
+    expect(await timed({ allowWrites: true })).toBeLessThan(15_000);
+  });
+});
+
 describe('reports', () => {
   it('the JSON report of a failing run matches docs/contract-report.schema.json and holds no secret', async () => {
     const app = await makeApp();

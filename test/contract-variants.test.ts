@@ -23,6 +23,19 @@ describe('broken variants', () => {
   });
 });
 
+describe('the property-based phase', () => {
+  it('shrinks a failure to a minimal request, prints the seed, and replays it with that seed', async () => {
+    const variant = VARIANTS.find((v) => v.check === 'property_based') as (typeof VARIANTS)[number];
+    const first = await run(broken(await app(), variant.handler), { checks: ['property_based'], seed: 7 });
+    const failure = first.report.failures.find((f) => f.check === 'property_based');
+    // fast-check shrinks the page size to the smallest that fails.
+    expect(failure?.actual).toMatch(/minimal input: \{[^}]*"size":"700"/);
+    expect(failure?.actual).toContain('replay with --seed 7 --examples 50');
+    const again = await run(broken(await app(), variant.handler), { checks: ['property_based'], seed: 7 });
+    expect(again.report.failures.map((f) => f.actual)).toEqual(first.report.failures.map((f) => f.actual));
+  });
+});
+
 describe('hostile variants', () => {
   it.each(HOSTILE.map((v) => [v.name, v] as const))('%s: nothing that existed before is changed, and the report says what is left', async (_name, variant) => {
     const server = await app(variant.config);

@@ -128,17 +128,53 @@ function schemaAt(schema: Schema, path: string): Schema | undefined {
   return node;
 }
 
-/** The seeded property-based phase over the read operations: valid requests succeed, invalid ones get 400. */
+/** A failing example of the property phase: what was sent, what came back, what was expected. */
+interface Failed {
+  input: unknown;
+  exchange: Exchange;
+  problem: string;
+}
+
+/** Runs one seeded property; a failure is shrunk by fast-check and reported with the seed that replays it. */
+async function property<T>(ctx: CheckContext, operationId: string, arb: fc.Arbitrary<T>, probe: (input: T) => Promise<Failed | undefined>, runs: number): Promise<Finding[]> {
+  let last: Failed | undefined;
+  const result = await fc.check(
+    fc.asyncProperty(arb, async (input) => {
+      const failed = await probe(input);
+      if (failed) last = failed;
+      return failed === undefined;
+    }),
+    { seed: ctx.seed, numRuns: runs, endOnFailure: false },
+  );
+  if (!result.failed || !last) return [];
+  const shrunk = result.counterexample?.[0] ?? last.input;
+  return [
+    ctx.finding('property_based', {
+      operation: operationId,
+      expected: last.problem,
+      actual: `${statusLine(last.exchange)} — minimal input: ${JSON.stringify(shrunk)?.slice(0, 300)}; replay with --seed ${result.seed} --examples ${ctx.examples}`,
+      specLocation: ctx.spec.operationPointer(operationId),
+      exchange: last.exchange,
+    }),
+  ];
+}
+
+/** Zone names the runner knows the verdict of, valid and not. */
+const ZONES = ['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'Asia/Tokyo', 'America/New_York', 'Mars/Olympus', 'Kyiv', '+02:00', 'Europe/Nowhere'];
+const VALID_ZONES = new Set(ZONES.slice(0, 5));
+const NAME_CHARS = [...'aZ9 .-\'', 'é', 'Ж', '東', 'ß', 'ع', '!', '/', '<', '_', '@', '😀'];
+
+/** The seeded property-based phase: search parameters always, create bodies with --allow-writes. */
 export const propertyBased: ScenarioCheck = {
   kind: 'scenario',
   name: 'property_based',
-  description: 'Seeded random search requests (valid and invalid parameters) from the schemas: a valid one answers 200, an invalid one 400, never 5xx. A failure is shrunk to a minimal request and reported with the seed that replays it (--seed, --examples).',
+  description: 'Seeded random requests from the schemas, valid and invalid: search parameters, ids, and with --allow-writes create bodies. A valid request succeeds, an invalid one gets 400, none a 5xx. A failure is shrunk to a minimal request and reported with the seed that replays it (--seed, --examples).',
   requires: [],
   async run(ctx) {
-    const op = ctx.spec.op('searchOrganizations');
-    const params = op.parameters.filter((p) => p.in === 'query');
     const validators = ctx.spec.validators;
-    const arb = fc.record(
+    const search = ctx.spec.op('searchOrganizations');
+    const params = search.parameters.filter((p) => p.in === 'query');
+    const queryArb = fc.record(
       Object.fromEntries(
         params.map((p) => {
           const s = p.schema;
@@ -149,35 +185,61 @@ export const propertyBased: ScenarioCheck = {
         }),
       ) as Record<string, fc.Arbitrary<string | undefined>>,
     );
-    const isValid = (query: Record<string, string | undefined>) =>
+    const validQuery = (query: Record<string, string | undefined>) =>
       params.every((p) => {
         const raw = query[p.name];
         if (raw === undefined) return !p.required;
         const typed = p.schema.type === 'integer' ? (/^-?\d+$/.test(raw) ? Number(raw) : raw) : raw;
         return validators.validate(p.schema, typed).length === 0;
       });
-    let last: { query: Record<string, string | undefined>; exchange: Exchange; problem: string } | undefined;
-    const result = await fc.check(
-      fc.asyncProperty(arb, async (query) => {
-        const e = await send(ctx, request(ctx, op.operationId, query));
-        const want = isValid(query) ? 200 : 400;
-        if (e.response.status === want) return true;
-        last = { query, exchange: e, problem: `${want} for ${isValid(query) ? 'a valid' : 'an invalid'} request` };
-        return false;
-      }),
-      { seed: ctx.seed, numRuns: ctx.examples, endOnFailure: false, maxSkipsPerRun: 0 },
-    );
-    if (!result.failed || !last) return [];
-    const shrunk = (result.counterexample?.[0] ?? last.query) as Record<string, string | undefined>;
-    return [
-      ctx.finding('property_based', {
-        operation: op.operationId,
-        expected: last.problem,
-        actual: `${statusLine(last.exchange)} — minimal request: ${JSON.stringify(shrunk)}; replay with --seed ${result.seed} --examples ${ctx.examples} (path ${result.counterexamplePath})`,
-        specLocation: ctx.spec.operationPointer(op.operationId),
-        exchange: last.exchange,
-      }),
-    ];
+    const findings = await property(ctx, search.operationId, queryArb, async (query) => {
+      const e = await send(ctx, request(ctx, search.operationId, query));
+      const want = validQuery(query) ? 200 : 400;
+      return e.response.status === want ? undefined : { input: query, exchange: e, problem: `${want} for ${want === 200 ? 'a valid' : 'an invalid'} search` };
+    }, ctx.examples);
+    if (findings.length) return findings;
+
+    const get = ctx.spec.op('getOrganization');
+    const orgIdSchema = get.parameters.find((p) => p.name === 'orgId')?.schema;
+    if (orgIdSchema) {
+      const idArb = fc.oneof(fc.integer({ min: -3, max: 2 ** 31 + 3 }).map(String), fc.constantFrom('abc', '1.5', '', '0x1', '1e3', ' 1'));
+      const found = await property(ctx, get.operationId, idArb, async (orgId) => {
+        const e = await send(ctx, request(ctx, get.operationId, { orgId }));
+        const valid = /^-?\d+$/.test(orgId) && validators.validate(orgIdSchema, Number(orgId)).length === 0;
+        const ok = valid ? [200, 404].includes(e.response.status) : e.response.status === 400;
+        return ok ? undefined : { input: orgId, exchange: e, problem: valid ? '200 or 404 for a valid id' : '400 for an invalid id' };
+      }, Math.max(1, Math.ceil(ctx.examples / 2)));
+      if (found.length) return found;
+    }
+
+    if (!ctx.allowWrites || ctx.sandbox.cannotCreate || !ctx.spec.has('createOrganization')) return [];
+    const schema = ctx.spec.bodySchema('createOrganization') as Schema;
+    const nameSchema = schema.properties?.name ?? {};
+    const description = schema.properties?.description;
+    // Names carry the run's prefix, so that whatever a broken server keeps can be found again.
+    const bodyArb = fc.record({
+      suffix: fc.array(fc.constantFrom(...NAME_CHARS), { maxLength: 90 }).map((chars) => chars.join('')),
+      pad: fc.constantFrom('', '  ', '\t'),
+      tz: fc.option(fc.constantFrom(...ZONES), { nil: undefined }),
+      description: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+      unitSystem: fc.option(fc.constantFrom('METRIC', 'IMPERIAL', 'metric', ''), { nil: undefined }),
+    });
+    const prefix = ctx.sandbox.name('P');
+    return property(ctx, 'createOrganization', bodyArb, async (b) => {
+      const name = `${b.pad}${prefix} ${b.suffix}${b.pad}`;
+      const body: Record<string, unknown> = { name, parentId: ctx.organizationId };
+      for (const key of ['tz', 'description', 'unitSystem'] as const) if (b[key] !== undefined) body[key] = b[key];
+      const trimmed = nameSchema['x-trim'] ? name.trim() : name;
+      const valid =
+        validators.validate(nameSchema, trimmed).length === 0 &&
+        (b.tz === undefined || VALID_ZONES.has(b.tz)) &&
+        (b.description === undefined || !description || validators.validate(description, b.description).length === 0) &&
+        (b.unitSystem === undefined || validators.validate(schema.properties?.unitSystem ?? {}, b.unitSystem).length === 0);
+      const { exchange, id } = await ctx.sandbox.create(body, ctx.organizationId, trimmed);
+      if (id !== undefined) await ctx.sandbox.deleteConfirmed(id);
+      const ok = valid ? id !== undefined : exchange.response.status === 400;
+      return ok ? undefined : { input: body, exchange, problem: valid ? '201 for a valid body (and GET shows it)' : '400 for an invalid body' };
+    }, ctx.examples);
   },
 };
 
