@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { XMLValidator } from 'fast-xml-parser';
 import { parse as parseJunit } from 'junit2json';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { contractCommand } from '../src/cli/contract.ts';
+import { CHECKS } from '../src/contract/registry.ts';
 import type { MockApp } from '../src/http/app.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { makeApp } from './helpers.ts';
@@ -21,6 +23,24 @@ async function contract(args: string[]): Promise<{ code: number; stdout: string;
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** The command's function in this process, its console captured. */
+async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const listeners = [process.listeners('SIGINT'), process.listeners('SIGTERM')];
+  try {
+    const code = await contractCommand(args);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    // The command installs its Ctrl-C handlers; a test process keeps its own.
+    for (const [i, signal] of (['SIGINT', 'SIGTERM'] as const).entries()) for (const l of process.listeners(signal)) if (!listeners[i]?.includes(l)) process.off(signal, l);
   }
 }
 
@@ -87,20 +107,41 @@ describe('orgs-mock contract', () => {
     const unreachable = await contract(['--target', 'http://127.0.0.1:9', '--token', 'x']);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain('Cannot reach http://127.0.0.1:9');
-    const noTarget = await contract(['--token', 'x']);
+    // The rest in-process: the same command function, without a process start each.
+    const noTarget = await inProcess(['--token', 'x']);
     expect(noTarget.code).toBe(2);
     expect(noTarget.stderr).toContain('--target is required.');
-    const badFlag = await contract(['--target', server.url, '--token', 'x', '--frobnicate']);
+    const badFlag = await inProcess(['--target', server.url, '--token', 'x', '--frobnicate']);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain("Unknown option '--frobnicate'");
     const dir = mkdtempSync(join(tmpdir(), 'spec-'));
     writeFileSync(join(dir, 'broken.yaml'), 'openapi: 3.0.3\ninfo: {}\n');
-    const badSpec = await contract(['--target', server.url, '--token', 'root-admin-token', '--spec', join(dir, 'broken.yaml')]);
+    const badSpec = await inProcess(['--target', server.url, '--token', 'root-admin-token', '--spec', join(dir, 'broken.yaml')]);
     expect(badSpec.code).toBe(2);
     expect(badSpec.stderr).toContain('Cannot read the spec');
-    const badToken = await contract(['--target', server.url, '--token', 'nobody']);
+    const badToken = await inProcess(['--target', server.url, '--token', 'nobody']);
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toContain("Cannot find the token's organization");
+    const unknownCheck = await inProcess(['--target', server.url, '--token', 'root-admin-token', '--checks', 'no_such_check']);
+    expect(unknownCheck.code).toBe(2);
+    expect(unknownCheck.stderr).toContain('Unknown check no_such_check');
+  });
+
+  it('exits 3 naming the checks not run when the budget runs out, 0 with --allow-partial', async () => {
+    const args = ['--target', server.url, '--token', 'root-admin-token', '--max-rps', '20', '--budget', '1'];
+    const partial = await inProcess(args);
+    expect(partial.code).toBe(3);
+    expect(partial.stderr).toMatch(/the budget ran out before these checks ran: [a-z_]+/);
+    expect(partial.stdout).toContain('verdict: incomplete');
+    const allowed = await inProcess([...args, '--allow-partial']);
+    expect(allowed.code).toBe(0);
+  });
+
+  it('--list-checks prints every registered check with what it catches', async () => {
+    const listed = await inProcess(['--list-checks']);
+    expect(listed.code).toBe(0);
+    for (const check of CHECKS) expect(listed.stdout).toContain(`${check.name}`);
+    expect(listed.stdout).toContain('visibility [needs other-token]');
   });
 
   it('diff reports no differences between two copies of the mock, and each difference of a broken one', async () => {
