@@ -76,6 +76,7 @@ export const VARIANTS: Variant[] = [
   { name: '403 instead of 404 outside the subtree', check: 'visibility', options: { otherToken: 'branch-admin-token' }, handler: answer((u, i, r) => r.status === 404 && is(u, ORG), (b) => ({ error: { message: 'Forbidden.' } }), 403) },
   { name: '200 outside the subtree (visibility ignored)', check: 'visibility', options: { otherToken: 'branch-admin-token' }, handler: ask((u, i) => method(i) === 'GET' && is(u, ORG) && new Headers(i.headers).get('authorization') === 'Bearer branch-admin-token', (u, i) => [u, { ...i, headers: { ...Object.fromEntries(new Headers(i.headers)), authorization: 'Bearer root-admin-token' } }]) },
   { name: 'a wrong not-found message', check: 'error_message', options: { checks: ['error_message', 'unknown_id_not_found'] }, handler: answer((u, i, r) => r.status === 404 && is(u, ORG) && method(i) === 'GET', () => ({ error: { message: 'Not found.' } })) },
+  { name: 'a wrong missing-parameter message', check: 'error_message', options: { checks: ['error_message', 'negative_data_rejected'] }, handler: answer((u, i, r) => r.status === 400 && is(u, SEARCH), (b) => (b.error.message.startsWith('Parameter ') ? { error: { message: 'Missing parameter.' } } : b)) },
   // Search
   { name: 'size ignored', check: 'search_paging', handler: ask((u) => is(u, SEARCH), (u, i) => (u.searchParams.delete('size'), u.searchParams.set('size', '1000'), [u, i])) },
   { name: 'page ignored', check: 'search_paging', handler: ask((u) => is(u, SEARCH), (u, i) => (u.searchParams.delete('page'), [u, i])) },

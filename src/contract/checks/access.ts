@@ -82,7 +82,14 @@ export const visibility = scenario(
     if (profile.response.status !== 200 || typeof otherOrg !== 'number') throw new Skip(`the other token does not work: ${statusLine(profile)}`);
     if (otherOrg === ctx.organizationId) throw new Skip('the other token belongs to the same organization');
     const probe = async (e: Exchange, operationId: string, values: Record<string, number> = {}) => out.push(...refused(ctx, 'visibility', e, ctx.spec.refusal(operationId, 'notVisible'), values, "outside the other token's subtree"));
-    await probe(await send(ctx, request(ctx, 'getOrganization', { orgId: String(ctx.organizationId) }, undefined, other)), 'getOrganization');
+    const first = await send(ctx, request(ctx, 'getOrganization', { orgId: String(ctx.organizationId) }, undefined, other));
+    await probe(first, 'getOrganization');
+    if (first.response.status === 200) {
+      // Either the server ignores visibility, or the other organization is an ancestor: the token sees its descendants only.
+      const seen = await send(ctx, request(ctx, 'getOrganization', { orgId: String(otherOrg) }));
+      const last = out[out.length - 1];
+      if (last && seen.response.status !== 200) last.actual += ` (organization ${otherOrg} of --other-token is not visible to --token, so it may be an ancestor: give a token of a sibling or a descendant)`;
+    }
     if (!ctx.allowWrites || ctx.sandbox.cannotCreate) return out;
     const { id } = await ctx.sandbox.create({ name: ctx.sandbox.name('Hidden'), parentId: ctx.organizationId }, ctx.organizationId);
     if (id === undefined) return out;

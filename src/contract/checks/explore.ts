@@ -91,6 +91,12 @@ export const negativeDataRejected: ScenarioCheck = {
     const attempt = async (op: Operation, v: Violation, e: Exchange, schema: Schema | undefined) => {
       const pointer = schema ? ctx.spec.pointerOf(schema) : ctx.spec.operationPointer(op.operationId);
       if (v.constraint !== 'required') e.expectation = schemaMessage(ctx, schema, v.constraint);
+      else {
+        const templates = ctx.spec.doc.raw['x-required-messages'] as Record<string, string> | undefined;
+        const kind = v.location === 'query' ? 'parameter' : 'field';
+        const template = templates?.[kind];
+        if (template) e.expectation = { template, values: { name: v.path }, field: 'message', pointer: `#/x-required-messages/${kind}`, severity: ctx.spec.severityAt('#/x-required-messages', 'x-error-message') };
+      }
       if (e.response.status !== 400) out.push(ctx.finding('negative_data_rejected', { operation: op.operationId, expected: `400 for ${describeViolation(v)} = ${JSON.stringify(v.value)?.slice(0, 60)}`, actual: statusLine(e), specLocation: pointer, exchange: e }));
     };
     for (const op of readOps(ctx)) {
