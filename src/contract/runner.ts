@@ -120,7 +120,12 @@ function missingRequirement(check: ScenarioCheck, ctx: CheckContext, options: Ru
 
 function coverage(spec: ContractSpec, exchanges: Exchange[]): RunReport['coverage'] {
   const seen = new Set(exchanges.map((e) => `${e.request.operationId} ${e.response.status}`));
-  return spec.operations.map((op) => ({ operationId: op.operationId, statuses: Object.keys(op.responses).map((status) => ({ status, exercised: seen.has(`${op.operationId} ${status}`) })) }));
+  return spec.operations.map((op) => ({
+    operationId: op.operationId,
+    statuses: Object.entries(op.responses)
+      .filter(([, response]) => !(response as { 'x-mock-only'?: boolean })['x-mock-only'])
+      .map(([status]) => ({ status, exercised: seen.has(`${op.operationId} ${status}`) })),
+  }));
 }
 
 export async function runContract(options: RunOptions): Promise<RunResult> {

@@ -39,9 +39,11 @@ export class ResponseValidators {
     private readonly spec: ContractSpec,
   ) {}
 
+  /** The documented response for a status; one marked `x-mock-only` is not one a real server may give. */
   documented(operationId: string, status: number): ResponseSpec | undefined {
     const op = this.doc.byId.get(operationId);
-    return op?.responses[String(status)] ?? op?.responses.default;
+    const response = op?.responses[String(status)] ?? op?.responses.default;
+    return (response as { 'x-mock-only'?: boolean } | undefined)?.['x-mock-only'] ? undefined : response;
   }
 
   schemaFor(operationId: string, status: number, headers: Headers): Schema | undefined {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
+import { messages } from '../domain/errors.ts';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -50,7 +51,7 @@ export function docsRoutes(specPath: string): Hono {
   docs.get('/docs/assets/:file', (c) => {
     const file = c.req.param('file');
     const type = ASSETS[file];
-    if (!type) return c.json({ error: { message: 'Resource not found.' } }, 404);
+    if (!type) return c.json({ error: { message: messages.resourceNotFound } }, 404);
     let content = assets.get(file);
     if (!content) assets.set(file, (content = readFileSync(join(assetDir, file))));
     return c.body(new Uint8Array(content), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
