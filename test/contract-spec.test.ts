@@ -28,7 +28,7 @@ describe('severities come from openapi.yaml', () => {
 
   it('a mark changed in the spec changes the severity', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spec-'));
-    const text = readFileSync(DEFAULT_SPEC_PATH, 'utf8').replace('  x-error-message: ours\n  x-trim: ours', '  x-error-message: doc\n  x-trim: ours');
+    const text = readFileSync(DEFAULT_SPEC_PATH, 'utf8').replace('  error-message: ours\n  trim: ours', '  error-message: doc\n  trim: ours');
     writeFileSync(join(dir, 'openapi.yaml'), text);
     const spec = new ContractSpec(await loadSpec(join(dir, 'openapi.yaml')));
     expect(spec.severityAt('#/components/schemas/OrganizationName', 'x-error-message')).toBe('contract');

@@ -68,7 +68,7 @@ export class ContractSpec {
       if (own === 'doc' || own === 'ours') return own === 'doc' ? 'contract' : 'fidelity';
       if (!key && (node['x-source'] === 'doc' || node['x-source'] === 'ours')) return node['x-source'] === 'doc' ? 'contract' : 'fidelity';
     }
-    if (key && this.defaults[key]) return this.defaults[key] === 'ours' ? 'fidelity' : 'contract';
+    if (key && this.defaults[defaultKey(key)]) return this.defaults[defaultKey(key)] === 'ours' ? 'fidelity' : 'contract';
     if (key) return this.severityAt(pointer);
     return this.defaults.default === 'ours' ? 'fidelity' : 'contract';
   }
@@ -78,7 +78,7 @@ export class ContractSpec {
   }
 
   defaultSource(key: string): Severity {
-    return this.defaults[key] === 'ours' ? 'fidelity' : 'contract';
+    return this.defaults[defaultKey(key)] === 'ours' ? 'fidelity' : 'contract';
   }
 
   /** The refusals an operation documents: its own `x-refusals` and those of its documented responses. */
@@ -144,6 +144,11 @@ export class ContractSpec {
     this.pointers.set(node, pointer);
     for (const [key, child] of Object.entries(node)) this.index(child, `${pointer}/${escapePointer(key)}`);
   }
+}
+
+/** The name of an extension in `x-contract-sources`: `x-error-messages` → `error-message`, `x-trim` → `trim`. */
+function defaultKey(key: string): string {
+  return key.replace(/^x-/, '').replace(/-messages$/, '-message');
 }
 
 function escapePointer(segment: string): string {
