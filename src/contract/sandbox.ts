@@ -120,39 +120,38 @@ export class Sandbox {
   /** Sends an update of an organization the run owns; refuses (throws) for any other id. */
   async update(id: number, body: unknown, headers: Record<string, string> = this.auth): Promise<Exchange | string> {
     this.assertOwned(id, 'update');
+    if (!this.probed && !this.updatesUnsafe) await this.probeUpdates();
     if (this.updatesUnsafe) return this.updatesUnsafe;
-    if (!this.probed) {
-      this.probed = true;
-      const problem = await this.probeUpdate(id);
-      if (problem) return problem;
-    }
     const op = this.spec.op('updateOrganization');
     const exchange = await this.client.send({ operationId: op.operationId, method: 'PUT', path: op.path, query: { orgId: String(id) }, headers, body });
     const name = (body as { name?: unknown } | undefined)?.name;
-    if (exchange.response.status === 200 && typeof name === 'string') (this.owned.get(id) as OwnOrganization).name = name.trim();
+    if (exchange.response.status === 200 && typeof name === 'string' && this.owned.has(id)) (this.owned.get(id) as OwnOrganization).name = name.trim();
     return exchange;
   }
 
   /**
-   * The first update renames an organization of the run to the token's organization's own name: a
-   * server that ignores `orgId` then renames the token's organization to the name it already has.
+   * Before the first update: a fresh organization of the run is renamed to the token's organization's own
+   * name. A server that ignores `orgId` then renames the token's organization to the name it already has,
+   * and the run learns it without harm. Until a probe succeeds, no update is sent.
    */
-  private async probeUpdate(id: number): Promise<string | undefined> {
+  private async probeUpdates(): Promise<void> {
+    const { id } = await this.create({ name: this.name('Update probe'), parentId: this.ownOrganization.id }, this.ownOrganization.id);
+    if (id === undefined) {
+      this.updatesUnsafe = 'updates are not sent: no organization of the run to probe them on';
+      return;
+    }
     const op = this.spec.op('updateOrganization');
-    const exchange = await this.client.send({
-      operationId: op.operationId,
-      method: 'PUT',
-      path: op.path,
-      query: { orgId: String(id) },
-      headers: this.auth,
-      body: { name: this.ownOrganization.name },
-    });
-    if (exchange.response.status !== 200) return undefined;
+    const exchange = await this.client.send({ operationId: op.operationId, method: 'PUT', path: op.path, query: { orgId: String(id) }, headers: this.auth, body: { name: this.ownOrganization.name } });
+    if (exchange.response.status !== 200) {
+      this.updatesUnsafe = `updates are not sent: the harmless probe (renaming organization ${id} of the run to "${this.ownOrganization.name}") answered ${exchange.response.status}`;
+      return;
+    }
     const after = await this.client.send(this.getRequest(id));
     const name = (after.response.body as Org | undefined)?.name;
     if (name === this.ownOrganization.name) {
       (this.owned.get(id) as OwnOrganization).name = this.ownOrganization.name;
-      return undefined;
+      this.probed = true;
+      return;
     }
     this.updatesUnsafe = `updates are not sent: PUT orgId=${id} answered 200 but organization ${id} kept its name`;
     this.finding({
@@ -162,7 +161,6 @@ export class Sandbox {
       specLocation: this.spec.operationPointer('updateOrganization'),
       exchange,
     });
-    return this.updatesUnsafe;
   }
 
   /** Sends a delete of an organization the run owns; refuses (throws) for any other id. */

@@ -33,8 +33,14 @@ export const authRequired = scenario(
       for (const variant of AUTH_VARIANTS) {
         const req = request(ctx, op.operationId, query, op.method === 'post' ? {} : op.method === 'put' ? { name: ctx.sandbox.name('Unauthorized') } : undefined, null);
         if (variant.header) req.headers = { Authorization: variant.header };
-        // Writes without a token go through the sandbox's guard: only ids of the run.
-        const e: Exchange = op.method === 'delete' && target !== undefined ? await ctx.sandbox.delete(target, req.headers) : await send(ctx, req);
+        // Writes without a token go through the sandbox's guard too: only ids of the run, updates only once probed.
+        let e: Exchange;
+        if (op.method === 'delete' && target !== undefined) e = await ctx.sandbox.delete(target, req.headers);
+        else if (op.method === 'put' && target !== undefined) {
+          const put = await ctx.sandbox.update(target, req.body, req.headers ?? {});
+          if (typeof put === 'string') continue;
+          e = put;
+        } else e = await send(ctx, req);
         out.push(...refused(ctx, 'auth_required', e, ctx.spec.refusal(op.operationId, variant.key) ?? { key: variant.key, status: 401, pointer: `${ctx.spec.operationPointer(op.operationId)}/responses/401`, ruleSeverity: 'contract', statusSeverity: 'contract', messageSeverity: 'fidelity' }, {}, variant.label));
       }
     }
