@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/contract/registry.ts';
+import { summary } from '../src/contract/reporters/console.ts';
+import { junitXml } from '../src/contract/reporters/junit.ts';
 import { type Fetch, fetchOf, makeApp, run } from './contract-helpers.ts';
 
 const snapshot = (app: Awaited<ReturnType<typeof makeApp>>) => JSON.stringify(app.mock.state.tree.all());
@@ -117,7 +119,8 @@ describe('reports', () => {
     expect(group?.examples[0]?.request?.curl).toMatch(/^curl -i -X POST "http:\/\/mock\.test\/oauth2\/token\?grant_type=/);
     expect(group?.examples[0]?.response?.bodyStart).toMatch(/"access_token":"\$(ACCESS_)?TOKEN".*"refresh_token":"\$REFRESH_TOKEN"/);
     expect(report.verdict).toBe('failed');
-    const text = JSON.stringify(report);
+    const text = JSON.stringify(report) + junitXml(report) + summary(report);
+    expect(issued.length).toBeGreaterThan(4);
     for (const secret of ['root-secret', 'noscope-secret', ...issued]) expect(text).not.toContain(secret);
   });
 

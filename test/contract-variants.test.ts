@@ -40,7 +40,16 @@ describe('hostile variants', () => {
   it.each(HOSTILE.map((v) => [v.name, v] as const))('%s: nothing that existed before is changed, and the report says what is left', async (_name, variant) => {
     const server = await app(variant.config);
     const before = contentOf(server);
-    const { report } = await run(broken(server, variant.handler), { token: 'root-admin-token', ...variant.options });
+    const sent: URL[] = [];
+    const hostile = broken(server, variant.handler);
+    const logged: typeof fetch = (input, init) => {
+      if (['PUT', 'DELETE'].includes((init?.method ?? 'GET').toUpperCase())) sent.push(new URL(String(input)));
+      return hostile(input, init);
+    };
+    const { report } = await run(logged, { token: 'root-admin-token', ...variant.options });
+    // The run itself never addresses a write to an organization that existed before it (when no create is
+    // verified, it sends no update or delete at all).
+    for (const url of sent) expect(Number(url.searchParams.get('orgId'))).toBeGreaterThan(105);
     expect(report.failures.some((f) => f.check === variant.check), JSON.stringify(report.failures.map((f) => f.check))).toBe(true);
     expect(contentOf(server)).toBe(before);
     // Every organization left that carries the run's name is listed (a 3-character name cannot carry it).
