@@ -4,7 +4,17 @@
  */
 import type { Operation, Schema } from '../spec/document.ts';
 
-export type Constraint = 'required' | 'type' | 'minimum' | 'maximum' | 'minLength' | 'maxLength' | 'pattern' | 'enum';
+export type Constraint = 'required' | 'type' | 'minimum' | 'maximum' | 'minLength' | 'maxLength' | 'pattern' | 'enum' | 'format';
+
+/** A value that breaks a string format the spec names (and nothing else of a short string). */
+const FORMAT_BREAKERS: Record<string, string> = {
+  'iana-time-zone': 'Mars/Olympus_Mons',
+  'date-time': 'not a date',
+  date: 'not a date',
+  email: 'not-an-email',
+  uri: 'not a uri',
+  uuid: 'not-a-uuid',
+};
 
 /** One way to break one constraint: where, which, and the breaking value (`undefined` means leave it out). */
 export interface Violation {
@@ -71,6 +81,7 @@ function keywordViolations(schema: Schema, asText: boolean): Array<{ constraint:
     if (value !== undefined) out.push({ constraint: 'pattern', value });
   }
   if (schema.enum !== undefined) out.push({ constraint: 'enum', value: 'NOT-IN-ENUM' });
+  if (schema.type === 'string' && schema.format && FORMAT_BREAKERS[schema.format] !== undefined) out.push({ constraint: 'format', value: FORMAT_BREAKERS[schema.format] });
   return out;
 }
 

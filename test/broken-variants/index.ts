@@ -110,6 +110,7 @@ export const VARIANTS: Variant[] = [
   { name: 'a negative page accepted', check: 'negative_data_rejected', handler: ask((u) => is(u, SEARCH) && Number(u.searchParams.get('page')) < 0, (u, i) => (u.searchParams.set('page', '0'), [u, i])) },
   { name: 'an invalid phone accepted', check: 'negative_data_rejected', options: { allowWrites: true }, handler: ask((u, i) => is(u, CREATE), editBody((b) => (typeof b.phoneNumber === 'string' && !b.phoneNumber.startsWith('+') ? { ...b, phoneNumber: '+1' } : b))) },
   { name: 'an unknown unitSystem accepted', check: 'negative_data_rejected', options: { allowWrites: true }, handler: ask((u) => is(u, CREATE), editBody((b) => (b.unitSystem === 'NOT-IN-ENUM' ? { ...b, unitSystem: undefined } : b))) },
+  { name: 'a time zone outside the IANA database accepted', check: 'negative_data_rejected', options: { allowWrites: true, checks: ['negative_data_rejected'] }, handler: ask((u) => is(u, CREATE), editBody((b) => (b.tz === 'Mars/Olympus_Mons' ? { ...b, tz: 'UTC' } : b))) },
   // Rules
   { name: 'the name alphabet not enforced', check: 'name_alphabet', options: { allowWrites: true }, handler: ask((u) => is(u, CREATE), editBody((b) => (typeof b.name === 'string' ? { ...b, name: b.name.replace(/[^\p{L}\p{M}\p{Nd} .'-]/gu, '') } : b))) },
   { name: 'names not trimmed', check: 'name_trimmed', options: { allowWrites: true }, handler: answer((u, i, r) => is(u, CREATE) && r.status === 201, (b, u, i) => ({ ...b, name: bodyOf(i).name })) },
