@@ -137,6 +137,34 @@ describe('orgs-mock contract', () => {
     expect(allowed.code).toBe(0);
   });
 
+  it('Ctrl-C stops starting checks and cleans up; a second Ctrl-C prints the ids left behind', async () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const err: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => {
+      // Twice, as a user would, while organizations of the run exist.
+      if (String(line).includes('read_your_writes')) {
+        process.emit('SIGINT');
+        process.emit('SIGINT');
+      }
+    });
+    const listeners = [...process.listeners('SIGINT'), ...process.listeners('SIGTERM')];
+    try {
+      const code = await contractCommand(['--target', server.url, '--token', 'root-admin-token', '--allow-writes', '--max-rps', '1000']);
+      expect(code).toBe(2);
+      expect(exit).toHaveBeenCalledWith(2);
+      expect(err.join('\n')).toContain('Interrupted: finishing the current check');
+      expect(err.join('\n')).toMatch(/Left behind: \d+ "orgs-mock-contract [0-9a-f]{8} /);
+      // The mocked exit returned, so the run went on to clean up after all.
+      expect(app.mock.state.tree.size).toBe(105);
+    } finally {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(signal)) if (!listeners.includes(l)) process.off(signal, l);
+      exit.mockRestore();
+      error.mockRestore();
+      log.mockRestore();
+    }
+  });
+
   it('--list-checks prints every registered check with what it catches', async () => {
     const listed = await inProcess(['--list-checks']);
     expect(listed.code).toBe(0);
