@@ -40,7 +40,8 @@ async function inProcess(args: string[]): Promise<{ code: number; stdout: string
     log.mockRestore();
     error.mockRestore();
     // The command installs its Ctrl-C handlers; a test process keeps its own.
-    for (const [i, signal] of (['SIGINT', 'SIGTERM'] as const).entries()) for (const l of process.listeners(signal)) if (!listeners[i]?.includes(l)) process.off(signal, l);
+    for (const [i, signal] of (['SIGINT', 'SIGTERM'] as const).entries())
+      for (const l of process.listeners(signal)) if (!listeners[i]?.includes(l)) process.off(signal, l);
   }
 }
 
@@ -69,7 +70,24 @@ afterAll(async () => {
 describe('orgs-mock contract', () => {
   it('passes against the mock with writes, and writes a JUnit file that a JUnit parser reads', async () => {
     const out = mkdtempSync(join(tmpdir(), 'contract-'));
-    const result = await contract(['--target', server.url, '--client-id', 'root-client', '--client-secret', 'root-secret', '--other-token', 'branch-admin-token', '--allow-writes', '--strict', '--reporter', 'console,json,junit', '--out', out, '--max-rps', '1000']);
+    const result = await contract([
+      '--target',
+      server.url,
+      '--client-id',
+      'root-client',
+      '--client-secret',
+      'root-secret',
+      '--other-token',
+      'branch-admin-token',
+      '--allow-writes',
+      '--strict',
+      '--reporter',
+      'console,json,junit',
+      '--out',
+      out,
+      '--max-rps',
+      '1000',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^✓ search_sorting \(\d+ ms\)$/m);
@@ -77,23 +95,46 @@ describe('orgs-mock contract', () => {
     expect(result.stdout).toContain('Coverage of documented statuses');
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
-    const parsed = (await parseJunit(xml)) as { tests: number; failures: number; testsuite: Array<{ name: string; testcase: unknown[] }> };
+    const parsed = (await parseJunit(xml)) as {
+      tests: number;
+      failures: number;
+      testsuite: Array<{ name: string; testcase: unknown[] }>;
+    };
     const json = JSON.parse(readFileSync(join(out, 'contract-report.json'), 'utf8'));
     expect(parsed.tests).toBe(json.checks.length);
     expect(parsed.failures).toBe(0);
-    expect(json.coverage.find((row: { operationId: string }) => row.operationId === 'deleteOrganization').statuses).toContainEqual({ status: '204', exercised: true });
+    expect(
+      json.coverage.find((row: { operationId: string }) => row.operationId === 'deleteOrganization').statuses,
+    ).toContainEqual({ status: '204', exercised: true });
     expect(app.mock.state.tree.size).toBe(105);
   });
 
   it('exits 1 against a broken server, and its JUnit failures carry the request, response and reason', async () => {
     const out = mkdtempSync(join(tmpdir(), 'contract-'));
-    const result = await contract(['--target', broken.url, '--token', 'root-admin-token', '--reporter', 'junit', '--out', out, '--max-rps', '1000']);
+    const result = await contract([
+      '--target',
+      broken.url,
+      '--token',
+      'root-admin-token',
+      '--reporter',
+      'junit',
+      '--out',
+      out,
+      '--max-rps',
+      '1000',
+    ]);
     expect(result.code).toBe(1);
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
-    const parsed = (await parseJunit(xml)) as { failures: number; testsuite: Array<{ testcase: Array<{ name: string; failure?: Array<{ message: string; inner: string; type: string }> }> }> };
+    const parsed = (await parseJunit(xml)) as {
+      failures: number;
+      testsuite: Array<{
+        testcase: Array<{ name: string; failure?: Array<{ message: string; inner: string; type: string }> }>;
+      }>;
+    };
     expect(parsed.failures).toBeGreaterThan(0);
-    const failure = parsed.testsuite.flatMap((s) => s.testcase).find((c) => c.name === 'response_schema_conformance')?.failure?.[0];
+    const failure = parsed.testsuite.flatMap((s) => s.testcase).find((c) => c.name === 'response_schema_conformance')
+      ?.failure?.[0];
     expect(failure?.type).toBe('response_schema_conformance');
     expect(failure?.inner).toContain('curl -i -X GET "http://127.0.0.1');
     expect(failure?.inner).toContain('→ 404');
@@ -116,13 +157,27 @@ describe('orgs-mock contract', () => {
     expect(badFlag.stderr).toContain("Unknown option '--frobnicate'");
     const dir = mkdtempSync(join(tmpdir(), 'spec-'));
     writeFileSync(join(dir, 'broken.yaml'), 'openapi: 3.0.3\ninfo: {}\n');
-    const badSpec = await inProcess(['--target', server.url, '--token', 'root-admin-token', '--spec', join(dir, 'broken.yaml')]);
+    const badSpec = await inProcess([
+      '--target',
+      server.url,
+      '--token',
+      'root-admin-token',
+      '--spec',
+      join(dir, 'broken.yaml'),
+    ]);
     expect(badSpec.code).toBe(2);
     expect(badSpec.stderr).toContain('Cannot read the spec');
     const badToken = await inProcess(['--target', server.url, '--token', 'nobody']);
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toContain("Cannot find the token's organization");
-    const unknownCheck = await inProcess(['--target', server.url, '--token', 'root-admin-token', '--checks', 'no_such_check']);
+    const unknownCheck = await inProcess([
+      '--target',
+      server.url,
+      '--token',
+      'root-admin-token',
+      '--checks',
+      'no_such_check',
+    ]);
     expect(unknownCheck.code).toBe(2);
     expect(unknownCheck.stderr).toContain('Unknown check no_such_check');
   });
@@ -150,7 +205,15 @@ describe('orgs-mock contract', () => {
     });
     const listeners = [...process.listeners('SIGINT'), ...process.listeners('SIGTERM')];
     try {
-      const code = await contractCommand(['--target', server.url, '--token', 'root-admin-token', '--allow-writes', '--max-rps', '1000']);
+      const code = await contractCommand([
+        '--target',
+        server.url,
+        '--token',
+        'root-admin-token',
+        '--allow-writes',
+        '--max-rps',
+        '1000',
+      ]);
       expect(code).toBe(2);
       expect(exit).toHaveBeenCalledWith(2);
       expect(err.join('\n')).toContain('Interrupted: finishing the current check');
@@ -158,7 +221,8 @@ describe('orgs-mock contract', () => {
       // The mocked exit returned, so the run went on to clean up after all.
       expect(app.mock.state.tree.size).toBe(105);
     } finally {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(signal)) if (!listeners.includes(l)) process.off(signal, l);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const)
+        for (const l of process.listeners(signal)) if (!listeners.includes(l)) process.off(signal, l);
       exit.mockRestore();
       error.mockRestore();
       log.mockRestore();
@@ -173,20 +237,47 @@ describe('orgs-mock contract', () => {
   });
 
   it('diff reports no differences between two copies of the mock, and each difference of a broken one', async () => {
-    const same = await contract(['diff', '--a', server.url, '--b', server.url, '--token', 'root-admin-token', '--max-rps', '1000']);
+    const same = await contract([
+      'diff',
+      '--a',
+      server.url,
+      '--b',
+      server.url,
+      '--token',
+      'root-admin-token',
+      '--max-rps',
+      '1000',
+    ]);
     expect(same.stdout).toContain('No differences');
     expect(same.code).toBe(0);
-    const drift = await contract(['diff', '--a', server.url, '--b', broken.url, '--token', 'root-admin-token', '--max-rps', '1000']);
+    const drift = await contract([
+      'diff',
+      '--a',
+      server.url,
+      '--b',
+      broken.url,
+      '--token',
+      'root-admin-token',
+      '--max-rps',
+      '1000',
+    ]);
     expect(drift.code).toBe(1);
-    expect(drift.stdout).toMatch(/unknown_id_not_found \(GET \/api\/v1\/organization\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/);
-    expect(drift.stdout).toMatch(/body shape: A \$\.error: object, \$\.error\.message: string \| B \$\.message: string/);
+    expect(drift.stdout).toMatch(
+      /unknown_id_not_found \(GET \/api\/v1\/organization\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/,
+    );
+    expect(drift.stdout).toMatch(
+      /body shape: A \$\.error: object, \$\.error\.message: string \| B \$\.message: string/,
+    );
   });
 
   it('npm run contract:dredd runs Dredd with our hooks against the mock, green, leaving nothing behind', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dredd-')), 'dredd.xml');
     const script = new URL('../contracts/run-dredd.sh', import.meta.url).pathname;
     const before = app.mock.state.tree.size;
-    const { stdout } = await promisify(execFile)('bash', [script, server.url, '--reporter', 'xunit', '--output', out], { timeout: 120_000 });
+    const { stdout } = await promisify(execFile)('bash', [script, server.url, '--reporter', 'xunit', '--output', out], {
+      timeout: 120_000,
+    });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Dredd colours its output with ANSI escapes.
     expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/complete: \d+ passing, 0 failing, 0 errors/);
     const xml = readFileSync(out, 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);

@@ -1,6 +1,7 @@
 /** Runs the contract runner in-process against an app, or against a deliberately broken variant of it. */
-import { cachedSpec, type MockApp } from '../src/http/app.ts';
+
 import { type RunOptions, runContract } from '../src/contract/runner.ts';
+import { cachedSpec, type MockApp } from '../src/http/app.ts';
 import { type Fetch, fetchOf } from './broken-variants/index.ts';
 import { makeApp } from './helpers.ts';
 
@@ -20,6 +21,11 @@ export async function run(fetchImpl: Fetch, options: Partial<RunOptions> = {}) {
 
 /** The organizations as a client sees them, without lastModifiedTs (a server that ignores orgId may touch it). */
 export const contentOf = (app: MockApp, maxId = 105) =>
-  JSON.stringify(app.mock.state.tree.all().filter((o) => o.id <= maxId).map(({ lastModifiedTs: _t, ...rest }) => rest));
+  JSON.stringify(
+    app.mock.state.tree
+      .all()
+      .filter((o) => o.id <= maxId)
+      .map(({ lastModifiedTs: _t, ...rest }) => rest),
+  );
 
-export { fetchOf, makeApp, type Fetch };
+export { type Fetch, fetchOf, makeApp };

@@ -12,7 +12,8 @@ import { junitXml } from '../src/contract/reporters/junit.ts';
 import { type Fetch, fetchOf, makeApp, run } from './contract-helpers.ts';
 
 const snapshot = (app: Awaited<ReturnType<typeof makeApp>>) => JSON.stringify(app.mock.state.tree.all());
-const failures = (report: { failures: Array<{ check: string; severity: string; expected: string; actual: string }> }) => report.failures.map((f) => `${f.check} [${f.severity}]: expected ${f.expected}, got ${f.actual}`);
+const failures = (report: { failures: Array<{ check: string; severity: string; expected: string; actual: string }> }) =>
+  report.failures.map((f) => `${f.check} [${f.severity}]: expected ${f.expected}, got ${f.actual}`);
 
 /** Every request the run sends, and every token the server issues during it. */
 function recording(app: Awaited<ReturnType<typeof makeApp>>) {
@@ -35,7 +36,10 @@ const SETUPS: Array<[string, Record<string, unknown>]> = [
   ['root-admin-token', { token: 'root-admin-token', otherToken: 'branch-admin-token' }],
   ['branch-admin-token', { token: 'branch-admin-token' }],
   ['viewer-token', { token: 'viewer-token', otherToken: 'branch-admin-token' }],
-  ['the OAuth client root-client', { otherToken: 'branch-admin-token', otherClientId: 'noscope-client', otherClientSecret: 'noscope-secret' }],
+  [
+    'the OAuth client root-client',
+    { otherToken: 'branch-admin-token', otherClientId: 'noscope-client', otherClientSecret: 'noscope-secret' },
+  ],
 ];
 
 describe('against the mock, --strict', () => {
@@ -51,10 +55,22 @@ describe('against the mock, --strict', () => {
         expect(report.cleanup.leftover).toEqual([]);
         expect(snapshot(app)).toBe(before);
         for (const c of report.checks.filter((c) => c.outcome === 'skipped')) expect(c.reason).toBeTruthy();
-        if (!allowWrites) expect(requests.filter((r) => !r.startsWith('GET ') && r !== 'POST /oauth2/token')).toEqual([]);
-        else expect(report.checks.find((c) => c.name === 'read_your_writes')?.outcome).toBe(label === 'viewer-token' ? 'skipped' : 'passed');
+        if (!allowWrites)
+          expect(requests.filter((r) => !r.startsWith('GET ') && r !== 'POST /oauth2/token')).toEqual([]);
+        else
+          expect(report.checks.find((c) => c.name === 'read_your_writes')?.outcome).toBe(
+            label === 'viewer-token' ? 'skipped' : 'passed',
+          );
         const text = JSON.stringify(report) + JSON.stringify(log);
-        for (const secret of ['root-admin-token', 'branch-admin-token', 'viewer-token', 'root-secret', 'noscope-secret', ...issued]) expect(text).not.toContain(secret);
+        for (const secret of [
+          'root-admin-token',
+          'branch-admin-token',
+          'viewer-token',
+          'root-secret',
+          'noscope-secret',
+          ...issued,
+        ])
+          expect(text).not.toContain(secret);
       });
     }
   }
@@ -72,7 +88,9 @@ describe('against the mock, --strict', () => {
       checkRateLimit: true,
       rateLimitBurst: 500,
       onNote: (line) => notes.push(line),
-      sleep: async (ms) => void (clock += ms),
+      sleep: async (ms) => {
+        clock += ms;
+      },
     });
     expect(failures(report)).toEqual([]);
     expect(report.checks.map((c) => c.name)).toEqual(CHECKS.map((c) => c.name));
@@ -85,7 +103,17 @@ describe('time on the clock the client keeps (requests are spaced by --max-rps)'
   const timed = async (options: Record<string, unknown>) => {
     const app = await makeApp();
     let clock = 0;
-    const { report } = await run(fetchOf(app), { otherToken: 'branch-admin-token', otherClientId: 'noscope-client', otherClientSecret: 'noscope-secret', ...options, maxRps: options.maxRps as number | undefined, clock: () => clock, sleep: async (ms) => void (clock += ms) });
+    const { report } = await run(fetchOf(app), {
+      otherToken: 'branch-admin-token',
+      otherClientId: 'noscope-client',
+      otherClientSecret: 'noscope-secret',
+      ...options,
+      maxRps: options.maxRps as number | undefined,
+      clock: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
     expect(failures(report)).toEqual([]);
     return clock;
   };
@@ -105,9 +133,18 @@ describe('reports', () => {
     const { issued, fetchImpl } = recording(app);
     const failing: Fetch = async (input, init) => {
       const res = await fetchImpl(input, init);
-      return new URL(String(input)).pathname === '/oauth2/token' && res.status === 200 ? new Response(JSON.stringify({ ...((await res.json()) as object), extra: 1 }), { status: 200, headers: { 'content-type': 'application/json' } }) : res;
+      return new URL(String(input)).pathname === '/oauth2/token' && res.status === 200
+        ? new Response(JSON.stringify({ ...((await res.json()) as object), extra: 1 }), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          })
+        : res;
     };
-    const { report } = await run(failing, { allowWrites: true, otherClientId: 'noscope-client', otherClientSecret: 'noscope-secret' });
+    const { report } = await run(failing, {
+      allowWrites: true,
+      otherClientId: 'noscope-client',
+      otherClientSecret: 'noscope-secret',
+    });
     const schema = JSON.parse(readFileSync(new URL('../docs/contract-report.schema.json', import.meta.url), 'utf8'));
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(schema);
@@ -116,8 +153,12 @@ describe('reports', () => {
     const group = report.failures.find((f) => f.check === 'undeclared_fields');
     expect(group?.severity).toBe('fidelity');
     expect(group?.count).toBeGreaterThan(1);
-    expect(group?.examples[0]?.request?.curl).toMatch(/^curl -i -X POST "http:\/\/mock\.test\/oauth2\/token\?grant_type=/);
-    expect(group?.examples[0]?.response?.bodyStart).toMatch(/"access_token":"\$(ACCESS_)?TOKEN".*"refresh_token":"\$REFRESH_TOKEN"/);
+    expect(group?.examples[0]?.request?.curl).toMatch(
+      /^curl -i -X POST "http:\/\/mock\.test\/oauth2\/token\?grant_type=/,
+    );
+    expect(group?.examples[0]?.response?.bodyStart).toMatch(
+      /"access_token":"\$(ACCESS_)?TOKEN".*"refresh_token":"\$REFRESH_TOKEN"/,
+    );
     expect(report.verdict).toBe('failed');
     const text = JSON.stringify(report) + junitXml(report) + summary(report);
     expect(issued.length).toBeGreaterThan(4);
@@ -128,7 +169,12 @@ describe('reports', () => {
     const app = await makeApp();
     const extra: Fetch = async (input, init) => {
       const res = await fetchOf(app)(input, init);
-      return new URL(String(input)).pathname.endsWith('/profile') ? new Response(JSON.stringify({ ...((await res.json()) as object), createdBy: 'x' }), { status: res.status, headers: res.headers }) : res;
+      return new URL(String(input)).pathname.endsWith('/profile')
+        ? new Response(JSON.stringify({ ...((await res.json()) as object), createdBy: 'x' }), {
+            status: res.status,
+            headers: res.headers,
+          })
+        : res;
     };
     const { report } = await run(extra, { strict: false, token: 'root-admin-token' });
     expect(report.totals.contractFailures).toBe(0);
@@ -142,7 +188,14 @@ describe('the client', () => {
     let clock = Date.UTC(2026, 0, 1, 0, 0, 0);
     const app = await makeApp({ now: () => clock, config: { rateLimitPerMinute: 5 } });
     const waits: number[] = [];
-    const { report } = await run(fetchOf(app), { token: 'root-admin-token', checks: ['search_paging'], sleep: async (ms) => { waits.push(ms); clock += ms; } });
+    const { report } = await run(fetchOf(app), {
+      token: 'root-admin-token',
+      checks: ['search_paging'],
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
     expect(failures(report)).toEqual([]);
     expect(report.retriesAfter429).toBeGreaterThan(0);
     expect(waits.filter((ms) => ms >= 1000).length).toBe(report.retriesAfter429);
@@ -156,7 +209,15 @@ describe('the client', () => {
       sent.push(clock);
       return fetchOf(app)(input, init);
     };
-    await run(counting, { token: 'root-admin-token', checks: ['time_in_milliseconds'], maxRps: 40, clock: () => clock, sleep: async (ms) => void (clock += ms) });
+    await run(counting, {
+      token: 'root-admin-token',
+      checks: ['time_in_milliseconds'],
+      maxRps: 40,
+      clock: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
     expect(sent.length).toBeGreaterThan(2);
     for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(25 - 1e-9);
   });
@@ -178,7 +239,11 @@ describe('the client', () => {
   it('when interrupted, stops starting checks and removes what it created', async () => {
     const app = await makeApp();
     const controller = new AbortController();
-    const { report } = await run(fetchOf(app), { allowWrites: true, signal: controller.signal, onCheck: (c) => c.name === 'read_your_writes' && controller.abort() });
+    const { report } = await run(fetchOf(app), {
+      allowWrites: true,
+      signal: controller.signal,
+      onCheck: (c) => c.name === 'read_your_writes' && controller.abort(),
+    });
     expect(report.interrupted).toBe(true);
     expect(report.notRun.length).toBeGreaterThan(3);
     expect(report.cleanup.removed.length).toBeGreaterThan(0);
@@ -187,10 +252,15 @@ describe('the client', () => {
 
   it('--checks and --exclude-checks choose by name; an unknown name is refused', async () => {
     const app = await makeApp();
-    const { report } = await run(fetchOf(app), { token: 'root-admin-token', checks: ['search_sorting', 'undeclared_fields'] });
+    const { report } = await run(fetchOf(app), {
+      token: 'root-admin-token',
+      checks: ['search_sorting', 'undeclared_fields'],
+    });
     expect(report.checks.map((c) => c.name)).toEqual(['undeclared_fields', 'search_sorting']);
     const excluded = await run(fetchOf(app), { token: 'root-admin-token', excludeChecks: ['property_based'] });
     expect(excluded.report.checks.some((c) => c.name === 'property_based')).toBe(false);
-    await expect(run(fetchOf(app), { token: 'root-admin-token', checks: ['no_such_check'] })).rejects.toThrow('Unknown check no_such_check');
+    await expect(run(fetchOf(app), { token: 'root-admin-token', checks: ['no_such_check'] })).rejects.toThrow(
+      'Unknown check no_such_check',
+    );
   });
 });

@@ -21,14 +21,21 @@ describe('severities come from openapi.yaml', () => {
     expect(spec.severityAt('#/components/schemas/OrganizationName', 'x-trim')).toBe('fidelity');
     expect(spec.defaultSource('undeclared-fields')).toBe('fidelity');
     const notVisible = spec.refusal('getOrganization', 'notVisible');
-    expect([notVisible?.status, notVisible?.messageSeverity, notVisible?.ruleSeverity]).toEqual([404, 'contract', 'contract']);
+    expect([notVisible?.status, notVisible?.messageSeverity, notVisible?.ruleSeverity]).toEqual([
+      404,
+      'contract',
+      'contract',
+    ]);
     const hasChildren = spec.refusal('deleteOrganization', 'hasChildren');
     expect([hasChildren?.ruleSeverity, hasChildren?.messageSeverity]).toEqual(['contract', 'fidelity']);
   });
 
   it('a mark changed in the spec changes the severity', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spec-'));
-    const text = readFileSync(DEFAULT_SPEC_PATH, 'utf8').replace('  error-message: ours\n  trim: ours', '  error-message: doc\n  trim: ours');
+    const text = readFileSync(DEFAULT_SPEC_PATH, 'utf8').replace(
+      '  error-message: ours\n  trim: ours',
+      '  error-message: doc\n  trim: ours',
+    );
     writeFileSync(join(dir, 'openapi.yaml'), text);
     const spec = new ContractSpec(await loadSpec(join(dir, 'openapi.yaml')));
     expect(spec.severityAt('#/components/schemas/OrganizationName', 'x-error-message')).toBe('contract');
@@ -39,12 +46,18 @@ describe('documented refusals', () => {
   it('every x-refusals message is a text the mock answers', async () => {
     const spec = new ContractSpec(await cachedSpec());
     const catalogue = new Set(
-      Object.values(messages).map((m) => (typeof m === 'function' ? (m as (...a: unknown[]) => string)('{x}', '{x}', '{x}') : m)),
+      Object.values(messages).map((m) =>
+        typeof m === 'function' ? (m as (...a: unknown[]) => string)('{x}', '{x}', '{x}') : m,
+      ),
     );
     const normal = (text: string) => text.replace(/\{[a-zA-Z]+\}/g, '{x}');
-    const texts = spec.operations.flatMap((op) => [...spec.refusals(op.operationId).values()].map((r) => r.message).filter((m): m is string => Boolean(m)));
+    const texts = spec.operations.flatMap((op) =>
+      [...spec.refusals(op.operationId).values()].map((r) => r.message).filter((m): m is string => Boolean(m)),
+    );
     expect(texts.length).toBeGreaterThan(8);
     for (const text of texts) expect(catalogue.has(normal(text)), text).toBe(true);
-    expect(fillMessage('Organization with identifier {orgId} is not found', { orgId: 7 })).toBe('Organization with identifier 7 is not found');
+    expect(fillMessage('Organization with identifier {orgId} is not found', { orgId: 7 })).toBe(
+      'Organization with identifier 7 is not found',
+    );
   });
 });

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffReports, formatDifferences } from '../contract/diff.ts';
 import { CHECKS } from '../contract/registry.ts';
+import type { RunReport } from '../contract/report.ts';
 import { checkLine, summary } from '../contract/reporters/console.ts';
 import { junitXml } from '../contract/reporters/junit.ts';
-import type { RunReport } from '../contract/report.ts';
-import { DEFAULT_SEED, type RunOptions, RunnerError, runContract } from '../contract/runner.ts';
+import { DEFAULT_SEED, RunnerError, type RunOptions, runContract } from '../contract/runner.ts';
 import { DEFAULT_SPEC_PATH, loadSpec, type SpecDocument } from '../spec/document.ts';
 
 export const CONTRACT_HELP = `Usage:
@@ -109,7 +109,11 @@ function url(raw: string | undefined, name: string): string {
   }
 }
 
-const list = (raw: string | undefined) => raw?.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (raw: string | undefined) =>
+  raw
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 async function readSpec(path: string): Promise<SpecDocument> {
   try {
@@ -120,13 +124,21 @@ async function readSpec(path: string): Promise<SpecDocument> {
 }
 
 export function listChecks(): string {
-  return CHECKS.map((c) => `${c.name}${c.kind === 'scenario' && c.requires.length ? ` [needs ${c.requires.join(', ')}]` : ''}\n    ${c.description}`).join('\n');
+  return CHECKS.map(
+    (c) =>
+      `${c.name}${c.kind === 'scenario' && c.requires.length ? ` [needs ${c.requires.join(', ')}]` : ''}\n    ${c.description}`,
+  ).join('\n');
 }
 
 export async function contractCommand(argv: string[]): Promise<number> {
   const isDiff = argv[0] === 'diff';
   try {
-    const { values } = parseArgs({ args: isDiff ? argv.slice(1) : argv, options: OPTIONS, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: isDiff ? argv.slice(1) : argv,
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.help) {
       console.log(CONTRACT_HELP);
       return 0;
@@ -136,7 +148,9 @@ export async function contractCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const reporters = new Set((values.reporter ?? 'console').split(',').map((r) => r.trim()));
-    for (const r of reporters) if (!['console', 'json', 'junit'].includes(r)) throw new UsageError(`Unknown reporter "${r}"; use console, json or junit.`);
+    for (const r of reporters)
+      if (!['console', 'json', 'junit'].includes(r))
+        throw new UsageError(`Unknown reporter "${r}"; use console, json or junit.`);
     const common: Omit<RunOptions, 'target' | 'spec'> = {
       clientId: values['client-id'],
       clientSecret: values['client-secret'],
@@ -154,17 +168,25 @@ export async function contractCommand(argv: string[]): Promise<number> {
       maxRps: positiveNumber(values['max-rps'], '--max-rps', 50),
       budgetSeconds: positiveNumber(values.budget, '--budget', 300),
     };
-    if ((common.clientId === undefined) !== (common.clientSecret === undefined)) throw new UsageError('--client-id and --client-secret go together.');
-    if ((common.otherClientId === undefined) !== (common.otherClientSecret === undefined)) throw new UsageError('--other-client-id and --other-client-secret go together.');
+    if ((common.clientId === undefined) !== (common.clientSecret === undefined))
+      throw new UsageError('--client-id and --client-secret go together.');
+    if ((common.otherClientId === undefined) !== (common.otherClientSecret === undefined))
+      throw new UsageError('--other-client-id and --other-client-secret go together.');
     const controller = new AbortController();
     let leftovers: () => Array<{ id: number; name: string }> = () => [];
     const onSignal = () => {
       if (controller.signal.aborted) {
         const left = leftovers();
-        console.error(left.length ? `\nStopped during clean-up. Left behind: ${left.map((l) => `${l.id} "${l.name}"`).join(', ')}` : '\nStopped. Nothing of the run is left behind.');
+        console.error(
+          left.length
+            ? `\nStopped during clean-up. Left behind: ${left.map((l) => `${l.id} "${l.name}"`).join(', ')}`
+            : '\nStopped. Nothing of the run is left behind.',
+        );
         process.exit(2);
       }
-      console.error('\nInterrupted: finishing the current check and removing what the run created (Ctrl-C again to stop at once)…');
+      console.error(
+        '\nInterrupted: finishing the current check and removing what the run created (Ctrl-C again to stop at once)…',
+      );
       controller.abort();
     };
     process.on('SIGINT', onSignal);
@@ -176,8 +198,10 @@ export async function contractCommand(argv: string[]): Promise<number> {
       const b = url(values.b, '--b');
       const tokenA = values['token-a'] ?? values.token;
       const tokenB = values['token-b'] ?? values.token;
-      if (!common.clientId && (!tokenA || !tokenB)) throw new UsageError('Give --token, or --token-a and --token-b, or client credentials.');
-      const run = (target: string, token: string | undefined) => runContract({ ...common, target, token, spec, signal: controller.signal });
+      if (!common.clientId && (!tokenA || !tokenB))
+        throw new UsageError('Give --token, or --token-a and --token-b, or client credentials.');
+      const run = (target: string, token: string | undefined) =>
+        runContract({ ...common, target, token, spec, signal: controller.signal });
       const [resultA, resultB] = [await run(a, tokenA), await run(b, tokenB)];
       const diffs = diffReports(resultA, resultB);
       console.log(formatDifferences(diffs, a, b));
@@ -205,7 +229,9 @@ export async function contractCommand(argv: string[]): Promise<number> {
     if (report.interrupted) return 2;
     if (report.verdict === 'failed') return 1;
     if (report.notRun.length > 0 && !values['allow-partial']) {
-      console.error(`orgs-mock contract: the budget ran out before these checks ran: ${report.notRun.join(', ')} (--allow-partial accepts that).`);
+      console.error(
+        `orgs-mock contract: the budget ran out before these checks ran: ${report.notRun.join(', ')} (--allow-partial accepts that).`,
+      );
       return 3;
     }
     return 0;
@@ -222,7 +248,12 @@ export async function contractCommand(argv: string[]): Promise<number> {
   }
 }
 
-function writeReports(reporters: Set<string>, out: string | undefined, json: unknown, report: RunReport | undefined): void {
+function writeReports(
+  reporters: Set<string>,
+  out: string | undefined,
+  json: unknown,
+  report: RunReport | undefined,
+): void {
   const dir = out ?? join('reports', 'contract');
   if (!reporters.has('json') && !reporters.has('junit')) return;
   mkdirSync(dir, { recursive: true });

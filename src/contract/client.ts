@@ -113,7 +113,11 @@ export class TargetClient {
   async send(request: OutgoingRequest): Promise<Exchange> {
     const url = this.url(request);
     const readOnly = this.options.readOnly;
-    if (readOnly && request.method !== 'GET' && !(request.method === 'POST' && readOnly.allowPostTo.includes(request.path))) {
+    if (
+      readOnly &&
+      request.method !== 'GET' &&
+      !(request.method === 'POST' && readOnly.allowPostTo.includes(request.path))
+    ) {
       throw new WriteRefused(`A read-only run does not send ${request.method} ${request.path}.`);
     }
     const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
@@ -147,7 +151,8 @@ export class TargetClient {
       this.exchanges.push(exchange);
       this.onExchange?.(exchange);
       const wait = retryAfterSeconds(response);
-      if (response.status !== 429 || request.noRetry || attempt >= (this.options.maxRetries ?? 3) || wait === undefined) return exchange;
+      if (response.status !== 429 || request.noRetry || attempt >= (this.options.maxRetries ?? 3) || wait === undefined)
+        return exchange;
       const waitMs = Math.min(wait, this.options.maxRetryAfterSeconds ?? 60) * 1000;
       if (Date.now() + waitMs >= this.options.deadline) return exchange;
       this.retries++;

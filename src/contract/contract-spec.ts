@@ -66,9 +66,11 @@ export class ContractSpec {
       const node = nodes[i] as Record<string, unknown>;
       const own = key ? node[`${key}-source`] : undefined;
       if (own === 'doc' || own === 'ours') return own === 'doc' ? 'contract' : 'fidelity';
-      if (!key && (node['x-source'] === 'doc' || node['x-source'] === 'ours')) return node['x-source'] === 'doc' ? 'contract' : 'fidelity';
+      if (!key && (node['x-source'] === 'doc' || node['x-source'] === 'ours'))
+        return node['x-source'] === 'doc' ? 'contract' : 'fidelity';
     }
-    if (key && this.defaults[defaultKey(key)]) return this.defaults[defaultKey(key)] === 'ours' ? 'fidelity' : 'contract';
+    if (key && this.defaults[defaultKey(key)])
+      return this.defaults[defaultKey(key)] === 'ours' ? 'fidelity' : 'contract';
     if (key) return this.severityAt(pointer);
     return this.defaults.default === 'ours' ? 'fidelity' : 'contract';
   }
@@ -169,7 +171,11 @@ function resolvePath(root: unknown, pointer: string): unknown[] {
 }
 
 /** A message of openapi.yaml with `{placeholders}` as a matcher; known values are filled in. */
-export function messageMatches(template: string, actual: unknown, values: Record<string, string | number> = {}): boolean {
+export function messageMatches(
+  template: string,
+  actual: unknown,
+  values: Record<string, string | number> = {},
+): boolean {
   if (typeof actual !== 'string') return false;
   const parts = template.split(/(\{[a-zA-Z]+\})/);
   const source = parts
@@ -183,5 +189,7 @@ export function messageMatches(template: string, actual: unknown, values: Record
 }
 
 export function fillMessage(template: string, values: Record<string, string | number> = {}): string {
-  return template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) => (values[name] !== undefined ? String(values[name]) : whole));
+  return template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) =>
+    values[name] !== undefined ? String(values[name]) : whole,
+  );
 }

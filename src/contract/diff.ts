@@ -47,12 +47,19 @@ function compareExchange(check: string, a: LoggedExchange, b: LoggedExchange): D
   if (a.status !== b.status) diffs.push({ check, request, aspect: 'status', a: String(a.status), b: String(b.status) });
   const [bodyA, bodyB] = [parse(a.responseBody), parse(b.responseBody)];
   const [messageA, messageB] = [errorMessage(bodyA), errorMessage(bodyB)];
-  if (messageA !== messageB) diffs.push({ check, request, aspect: 'error message', a: messageA ?? '(none)', b: messageB ?? '(none)' });
+  if (messageA !== messageB)
+    diffs.push({ check, request, aspect: 'error message', a: messageA ?? '(none)', b: messageB ?? '(none)' });
   const [shapeA, shapeB] = [shapeOf(bodyA), shapeOf(bodyB)];
   const onlyA = [...shapeA].filter((s) => !shapeB.has(s));
   const onlyB = [...shapeB].filter((s) => !shapeA.has(s));
   if (onlyA.length || onlyB.length) {
-    diffs.push({ check, request, aspect: 'body shape', a: onlyA.join(', ') || '(nothing more)', b: onlyB.join(', ') || '(nothing more)' });
+    diffs.push({
+      check,
+      request,
+      aspect: 'body shape',
+      a: onlyA.join(', ') || '(nothing more)',
+      b: onlyB.join(', ') || '(nothing more)',
+    });
   }
   return diffs;
 }
@@ -74,7 +81,13 @@ export function diffReports(a: RunResult, b: RunResult): Difference[] {
       if (ea && eb) diffs.push(...compareExchange(check, ea, eb));
       else {
         const present = (ea ?? eb) as LoggedExchange;
-        diffs.push({ check, request: `${present.method} ${new URL(present.url).pathname}`, aspect: 'missing exchange', a: ea ? String(ea.status) : '(not sent)', b: eb ? String(eb.status) : '(not sent)' });
+        diffs.push({
+          check,
+          request: `${present.method} ${new URL(present.url).pathname}`,
+          aspect: 'missing exchange',
+          a: ea ? String(ea.status) : '(not sent)',
+          b: eb ? String(eb.status) : '(not sent)',
+        });
       }
     }
   }

@@ -4,7 +4,16 @@
  */
 import type { Operation, Schema } from '../spec/document.ts';
 
-export type Constraint = 'required' | 'type' | 'minimum' | 'maximum' | 'minLength' | 'maxLength' | 'pattern' | 'enum' | 'format';
+export type Constraint =
+  | 'required'
+  | 'type'
+  | 'minimum'
+  | 'maximum'
+  | 'minLength'
+  | 'maxLength'
+  | 'pattern'
+  | 'enum'
+  | 'format';
 
 /** A value that breaks a string format the spec names (and nothing else of a short string). */
 const FORMAT_BREAKERS: Record<string, string> = {
@@ -48,7 +57,9 @@ export function patternBreakers(schema: Schema, padding = 'Abc'): string[] {
   const out: string[] = [];
   for (const char of BREAKING_CHARS) {
     // White space only inside: at either end it may be trimmed away before the check (x-trim).
-    const forms = /\s/u.test(char) ? [`${padding}${char}${padding}`] : [char, `${padding}${char}`, `${padding}${char}${padding}`];
+    const forms = /\s/u.test(char)
+      ? [`${padding}${char}${padding}`]
+      : [char, `${padding}${char}`, `${padding}${char}${padding}`];
     for (const candidate of forms) {
       if (fits(candidate) && !pattern.test(candidate)) {
         out.push(candidate);
@@ -81,7 +92,8 @@ function keywordViolations(schema: Schema, asText: boolean): Array<{ constraint:
     if (value !== undefined) out.push({ constraint: 'pattern', value });
   }
   if (schema.enum !== undefined) out.push({ constraint: 'enum', value: 'NOT-IN-ENUM' });
-  if (schema.type === 'string' && schema.format && FORMAT_BREAKERS[schema.format] !== undefined) out.push({ constraint: 'format', value: FORMAT_BREAKERS[schema.format] });
+  if (schema.type === 'string' && schema.format && FORMAT_BREAKERS[schema.format] !== undefined)
+    out.push({ constraint: 'format', value: FORMAT_BREAKERS[schema.format] });
   return out;
 }
 
@@ -96,7 +108,8 @@ export function queryViolations(op: Operation): Violation[] {
 
 export function bodyViolations(schema: Schema, prefix = ''): Violation[] {
   const out: Violation[] = [];
-  if (prefix === '' && schema.type === 'object') out.push({ location: 'body', path: '', constraint: 'type', value: ['not', 'an', 'object'] });
+  if (prefix === '' && schema.type === 'object')
+    out.push({ location: 'body', path: '', constraint: 'type', value: ['not', 'an', 'object'] });
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const path = prefix ? `${prefix}.${name}` : name;
     if (schema.required?.includes(name)) out.push({ location: 'body', path, constraint: 'required', value: undefined });
@@ -110,7 +123,8 @@ export function bodyViolations(schema: Schema, prefix = ''): Violation[] {
 export function withValue(body: unknown, path: string, value: unknown): unknown {
   if (path === '') return value;
   const [head, ...rest] = path.split('.') as [string, ...string[]];
-  const copy: Record<string, unknown> = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body } : {};
+  const copy: Record<string, unknown> =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body } : {};
   const next = rest.length === 0 ? value : withValue(copy[head] ?? {}, rest.join('.'), value);
   if (next === undefined) delete copy[head];
   else copy[head] = next;

@@ -51,9 +51,9 @@ export type Check = ExchangeCheck | ScenarioCheck;
 /** Thrown by a scenario that finds it cannot run here (e.g. the token may not create). */
 export class Skip extends Error {}
 
+import type { TargetClient } from './client.ts';
 import type { ContractSpec } from './contract-spec.ts';
 import type { Sandbox } from './sandbox.ts';
-import type { TargetClient } from './client.ts';
 
 export interface CheckContext {
   client: TargetClient;

@@ -11,7 +11,8 @@ import { WRITES_VERIFIED } from './sandbox.ts';
 const writesVerified: ExchangeCheck = {
   kind: 'exchange',
   name: WRITES_VERIFIED,
-  description: 'Safety of writes: a create answers a new id that a GET shows with the run\'s name under the asked parent; an update renames the id it names. What fails this is never touched again.',
+  description:
+    "Safety of writes: a create answers a new id that a GET shows with the run's name under the asked parent; an update renames the id it names. What fails this is never touched again.",
   inspect: () => [],
 };
 

@@ -69,7 +69,14 @@ export interface RunReport {
   budgetExceeded: boolean;
   retriesAfter429: number;
   requests: number;
-  totals: { contractFailures: number; fidelityFindings: number; passed: number; failed: number; skipped: number; notRun: number };
+  totals: {
+    contractFailures: number;
+    fidelityFindings: number;
+    passed: number;
+    failed: number;
+    skipped: number;
+    notRun: number;
+  };
 }
 
 /** Replaces every secret the run used or was given by a name a shell can fill in again. */
@@ -93,7 +100,8 @@ export class Masker {
   mask(text: string): string {
     let out = text;
     // Longest first, so a secret that contains another is replaced whole.
-    for (const [secret, placeholder] of [...this.secrets].sort((a, b) => b[0].length - a[0].length)) out = out.split(secret).join(placeholder);
+    for (const [secret, placeholder] of [...this.secrets].sort((a, b) => b[0].length - a[0].length))
+      out = out.split(secret).join(placeholder);
     for (const [secret, placeholder] of this.secrets) {
       const encoded = encodeURIComponent(secret);
       if (encoded !== secret) out = out.split(encoded).join(placeholder);
@@ -110,14 +118,26 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function view(exchange: Exchange, masker: Masker): { request: RequestView; response: ResponseView } {
   const { request, response } = exchange;
-  const body = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+  const body =
+    request.body === undefined
+      ? undefined
+      : typeof request.body === 'string'
+        ? request.body
+        : JSON.stringify(request.body);
   const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k, masker.mask(v)]));
   const url = masker.mask(request.url);
-  const shownBody = body === undefined ? undefined : masker.mask(body.length > 2000 ? `${body.slice(0, 2000)}…(${body.length} characters)` : body);
+  const shownBody =
+    body === undefined
+      ? undefined
+      : masker.mask(body.length > 2000 ? `${body.slice(0, 2000)}…(${body.length} characters)` : body);
   // In the curl line, secrets stay shell variables ("$TOKEN") so that the line runs once they are set.
   const curlParts = ['curl', '-i', '-X', request.method, `"${url.replace(/"/g, '\\"')}"`];
   for (const [k, v] of Object.entries(headers)) curlParts.push('-H', `"${k}: ${v.replace(/"/g, '\\"')}"`);
-  if (body !== undefined) curlParts.push('--data-binary', body.length > 2000 ? `@body-of-${body.length}-characters.json` : shellQuote(masker.mask(body)));
+  if (body !== undefined)
+    curlParts.push(
+      '--data-binary',
+      body.length > 2000 ? `@body-of-${body.length}-characters.json` : shellQuote(masker.mask(body)),
+    );
   return {
     request: { method: request.method, url, headers, body: shownBody, curl: curlParts.join(' ') },
     response: {
@@ -129,7 +149,18 @@ export function view(exchange: Exchange, masker: Masker): { request: RequestView
 }
 
 /** Numbers and quoted values vary between instances of one cause; the rest names it. */
-const causeOf = (f: Finding) => [f.check, f.severity, f.operation, f.specLocation, f.expected.replace(/\d+/g, 'N').replace(/"[^"]*"/g, '"…"'), f.actual.replace(/\d+/g, 'N').replace(/"[^"]*"/g, '"…"').slice(0, 80)].join('\u0000');
+const causeOf = (f: Finding) =>
+  [
+    f.check,
+    f.severity,
+    f.operation,
+    f.specLocation,
+    f.expected.replace(/\d+/g, 'N').replace(/"[^"]*"/g, '"…"'),
+    f.actual
+      .replace(/\d+/g, 'N')
+      .replace(/"[^"]*"/g, '"…"')
+      .slice(0, 80),
+  ].join('\u0000');
 
 export function groupFindings(findings: Finding[], masker: Masker, examplesPerGroup = 3): FailureGroup[] {
   const groups = new Map<string, FailureGroup>();
@@ -137,11 +168,21 @@ export function groupFindings(findings: Finding[], masker: Masker, examplesPerGr
     const key = causeOf(f);
     let group = groups.get(key);
     if (!group) {
-      group = { check: f.check, severity: f.severity, operation: f.operation, expected: masker.mask(f.expected), actual: masker.mask(f.actual), specLocation: f.specLocation, count: 0, examples: [] };
+      group = {
+        check: f.check,
+        severity: f.severity,
+        operation: f.operation,
+        expected: masker.mask(f.expected),
+        actual: masker.mask(f.actual),
+        specLocation: f.specLocation,
+        count: 0,
+        examples: [],
+      };
       groups.set(key, group);
     }
     group.count++;
-    if (group.examples.length < examplesPerGroup) group.examples.push({ actual: masker.mask(f.actual), ...(f.exchange ? view(f.exchange, masker) : {}) });
+    if (group.examples.length < examplesPerGroup)
+      group.examples.push({ actual: masker.mask(f.actual), ...(f.exchange ? view(f.exchange, masker) : {}) });
   }
   return [...groups.values()].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'contract' ? -1 : 1));
 }

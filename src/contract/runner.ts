@@ -66,32 +66,63 @@ export class RunnerError extends Error {}
 export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks'>): Check[] {
   const names = new Set(CHECKS.map((c) => c.name));
   const unknown = [...(options.checks ?? []), ...(options.excludeChecks ?? [])].filter((n) => !names.has(n));
-  if (unknown.length) throw new RunnerError(`Unknown check ${unknown.join(', ')}; the checks are: ${[...names].join(', ')}.`);
+  if (unknown.length)
+    throw new RunnerError(`Unknown check ${unknown.join(', ')}; the checks are: ${[...names].join(', ')}.`);
   const only = options.checks?.length ? new Set(options.checks) : undefined;
   const excluded = new Set(options.excludeChecks ?? []);
   let chosen = CHECKS.filter((c) => (!only || only.has(c.name)) && !excluded.has(c.name));
   // Exchange checks need traffic: when only they are named, the exploration sends it (its verdicts stay out).
-  if (only && !chosen.some((c) => c.kind === 'scenario')) chosen = [...chosen, ...CHECKS.filter((c) => c.name === 'positive_data_accepted' || c.name === 'negative_data_rejected').map((c) => ({ ...c, trafficOnly: true }))];
+  if (only && !chosen.some((c) => c.kind === 'scenario'))
+    chosen = [
+      ...chosen,
+      ...CHECKS.filter((c) => c.name === 'positive_data_accepted' || c.name === 'negative_data_rejected').map((c) => ({
+        ...c,
+        trafficOnly: true,
+      })),
+    ];
   return chosen;
 }
 
 async function obtainToken(client: TargetClient, spec: ContractSpec, options: RunOptions): Promise<string> {
   if (options.token) return options.token;
   const op = spec.operations.find((o) => !o.bearer);
-  if (!op || !options.clientId || options.clientSecret === undefined) throw new RunnerError('Give --token, or --client-id and --client-secret.');
-  const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
-  const e = await client.send({ operationId: op.operationId, method: 'POST', path: op.path, query: { grant_type: 'client_credentials' }, headers: { Authorization: `Basic ${basic}` } });
+  if (!op || !options.clientId || options.clientSecret === undefined)
+    throw new RunnerError('Give --token, or --client-id and --client-secret.');
+  const basic = Buffer.from(
+    `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
+  ).toString('base64');
+  const e = await client.send({
+    operationId: op.operationId,
+    method: 'POST',
+    path: op.path,
+    query: { grant_type: 'client_credentials' },
+    headers: { Authorization: `Basic ${basic}` },
+  });
   const token = (e.response.body as { access_token?: unknown } | undefined)?.access_token;
-  if (e.response.status !== 200 || typeof token !== 'string') throw new RunnerError(`Cannot obtain a token from ${op.path}: ${e.response.status} ${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`);
+  if (e.response.status !== 200 || typeof token !== 'string')
+    throw new RunnerError(
+      `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
+    );
   return token;
 }
 
-async function ownOrganization(client: TargetClient, spec: ContractSpec, token: string): Promise<Record<string, unknown>> {
+async function ownOrganization(
+  client: TargetClient,
+  spec: ContractSpec,
+  token: string,
+): Promise<Record<string, unknown>> {
   const op = spec.op('getCurrentOrganization');
-  const e = await client.send({ operationId: op.operationId, method: 'GET', path: op.path, headers: { Authorization: `Bearer ${token}` } });
+  const e = await client.send({
+    operationId: op.operationId,
+    method: 'GET',
+    path: op.path,
+    headers: { Authorization: `Bearer ${token}` },
+  });
   const body = e.response.body as Record<string, unknown> | undefined;
   if (e.response.status !== 200 || !Number.isInteger(Number(body?.id))) {
-    throw new RunnerError(`Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.response.text.slice(0, 200)}`);
+    throw new RunnerError(
+      `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.response.text.slice(0, 200)}`,
+    );
   }
   return body as Record<string, unknown>;
 }
@@ -100,7 +131,13 @@ async function ownOrganization(client: TargetClient, spec: ContractSpec, token: 
 async function inventory(ctx: CheckContext): Promise<void> {
   const op = ctx.spec.op('searchOrganizations');
   for (let page = 0; page < 5; page++) {
-    const e = await ctx.client.send({ operationId: op.operationId, method: 'GET', path: op.path, query: { query: '', size: '1000', page: String(page) }, headers: { Authorization: `Bearer ${ctx.token}` } });
+    const e = await ctx.client.send({
+      operationId: op.operationId,
+      method: 'GET',
+      path: op.path,
+      query: { query: '', size: '1000', page: String(page) },
+      headers: { Authorization: `Bearer ${ctx.token}` },
+    });
     const content = (e.response.body as { content?: unknown[] } | undefined)?.content;
     if (!Array.isArray(content) || content.length < 1000) return;
   }
@@ -112,7 +149,10 @@ function missingRequirement(check: ScenarioCheck, ctx: CheckContext, options: Ru
     'other-token': [Boolean(ctx.otherToken), 'needs --other-token'],
     client: [Boolean(ctx.credentials), 'needs --client-id and --client-secret'],
     'other-client': [Boolean(ctx.otherCredentials), 'needs --other-client-id and --other-client-secret'],
-    'rate-limit': [Boolean(options.checkRateLimit), 'opt-in: needs --check-rate-limit (it spends the organization\'s request budget)'],
+    'rate-limit': [
+      Boolean(options.checkRateLimit),
+      "opt-in: needs --check-rate-limit (it spends the organization's request budget)",
+    ],
   };
   for (const requirement of check.requires) if (!why[requirement][0]) return why[requirement][1];
   return undefined;
@@ -160,7 +200,10 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     throw error;
   }
   const organizationId = Number(own.id);
-  const sandbox = new Sandbox(client, spec, token, `orgs-mock-contract ${runId}`, { id: organizationId, name: String(own.name ?? '') });
+  const sandbox = new Sandbox(client, spec, token, `orgs-mock-contract ${runId}`, {
+    id: organizationId,
+    name: String(own.name ?? ''),
+  });
   const observe = client.onExchange;
   client.onExchange = (e) => {
     masker.learn(e);
@@ -177,15 +220,29 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     organizationId,
     ownOrganization: own,
     otherToken: options.otherToken,
-    credentials: options.clientId && options.clientSecret !== undefined ? { clientId: options.clientId, clientSecret: options.clientSecret } : undefined,
-    otherCredentials: options.otherClientId && options.otherClientSecret !== undefined ? { clientId: options.otherClientId, clientSecret: options.otherClientSecret } : undefined,
+    credentials:
+      options.clientId && options.clientSecret !== undefined
+        ? { clientId: options.clientId, clientSecret: options.clientSecret }
+        : undefined,
+    otherCredentials:
+      options.otherClientId && options.otherClientSecret !== undefined
+        ? { clientId: options.otherClientId, clientSecret: options.otherClientSecret }
+        : undefined,
     allowWrites: options.allowWrites ?? false,
     sandbox,
     seed,
     examples,
     rateLimitBurst: options.rateLimitBurst ?? 10_100,
     say: note,
-    finding: (check, f) => ({ check, operation: f.operation, expected: f.expected, actual: f.actual, specLocation: f.specLocation, exchange: f.exchange, severity: f.severity ?? spec.severityAt(f.specLocation) }),
+    finding: (check, f) => ({
+      check,
+      operation: f.operation,
+      expected: f.expected,
+      actual: f.actual,
+      specLocation: f.specLocation,
+      exchange: f.exchange,
+      severity: f.severity ?? spec.severityAt(f.specLocation),
+    }),
   };
 
   const chosen = selectChecks(options);
@@ -195,13 +252,24 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
   let budgetExceeded = false;
   let interrupted = false;
   let cleanup: RunReport['cleanup'] = { removed: [], leftover: [] };
-  for (const c of chosen) if (!(c as { trafficOnly?: boolean }).trafficOnly) recaps.set(c.name, { name: c.name, kind: c.kind, outcome: 'passed', contractFailures: 0, fidelityFindings: 0, durationMs: 0 });
+  for (const c of chosen)
+    if (!(c as { trafficOnly?: boolean }).trafficOnly)
+      recaps.set(c.name, {
+        name: c.name,
+        kind: c.kind,
+        outcome: 'passed',
+        contractFailures: 0,
+        fidelityFindings: 0,
+        durationMs: 0,
+      });
   try {
     if (ctx.allowWrites && spec.has('createOrganization')) {
       await inventory(ctx).catch(() => undefined);
       // One create up front tells whether the token may create at all (a view-only token's 403 is no failure).
       client.currentCheck = 'setup';
-      await sandbox.create({ name: sandbox.name('Probe'), parentId: organizationId }, organizationId).catch(() => undefined);
+      await sandbox
+        .create({ name: sandbox.name('Probe'), parentId: organizationId }, organizationId)
+        .catch(() => undefined);
       client.currentCheck = undefined;
     }
     for (const check of chosen) {
@@ -240,7 +308,14 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
         } else if (error instanceof Skip) set('skipped', error.message);
         else if (error instanceof WriteRefused) throw error;
         else if (error instanceof TargetUnreachable) {
-          findings.push({ check: check.name, severity: 'contract', operation: '(connection)', expected: 'an answer', actual: (error as Error).message, specLocation: '#' });
+          findings.push({
+            check: check.name,
+            severity: 'contract',
+            operation: '(connection)',
+            expected: 'an answer',
+            actual: (error as Error).message,
+            specLocation: '#',
+          });
         } else throw error;
       } finally {
         client.currentCheck = undefined;
@@ -261,7 +336,8 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
 
   // Exchange checks look at everything sent, clean-up included.
   const exchangeChecks = chosen.filter((c) => c.kind === 'exchange' && recaps.has(c.name));
-  for (const e of client.exchanges) for (const c of exchangeChecks) if (c.kind === 'exchange') findings.push(...c.inspect(e, ctx));
+  for (const e of client.exchanges)
+    for (const c of exchangeChecks) if (c.kind === 'exchange') findings.push(...c.inspect(e, ctx));
   if (recaps.has(WRITES_VERIFIED)) findings.push(...sandbox.findings);
 
   for (const f of findings) {
@@ -272,7 +348,10 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     if (recap.outcome === 'passed' || recap.outcome === 'skipped') recap.outcome = 'failed';
   }
   const checks = [...recaps.values()];
-  const failures = groupFindings(findings.filter((f) => recaps.has(f.check)), masker);
+  const failures = groupFindings(
+    findings.filter((f) => recaps.has(f.check)),
+    masker,
+  );
   const contractFailures = findings.filter((f) => f.severity === 'contract' && recaps.has(f.check)).length;
   const fidelityFindings = findings.filter((f) => f.severity === 'fidelity' && recaps.has(f.check)).length;
   const count = (o: CheckRecap['outcome']) => checks.filter((c) => c.outcome === o).length;
@@ -294,8 +373,21 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     budgetExceeded,
     retriesAfter429: client.retries,
     requests: client.exchanges.length,
-    totals: { contractFailures, fidelityFindings, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), notRun: count('not run') },
+    totals: {
+      contractFailures,
+      fidelityFindings,
+      passed: count('passed'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      notRun: count('not run'),
+    },
   };
-  const log = client.exchanges.map((e) => ({ check: e.sentBy ?? '(setup)', method: e.request.method, url: masker.mask(e.request.url), status: e.response.status, responseBody: masker.mask(e.response.text.slice(0, 2000)) }));
+  const log = client.exchanges.map((e) => ({
+    check: e.sentBy ?? '(setup)',
+    method: e.request.method,
+    url: masker.mask(e.request.url),
+    status: e.response.status,
+    responseBody: masker.mask(e.response.text.slice(0, 2000)),
+  }));
   return { report, log };
 }

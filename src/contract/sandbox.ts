@@ -73,11 +73,22 @@ export class Sandbox {
    * Creates an organization of the run (any body; the name given is the one verified) under `parentId`.
    * Resolves to the exchange and, when verified, the new id.
    */
-  async create(body: Record<string, unknown>, parentId: number, expectedName?: string): Promise<{ exchange: Exchange; id?: number }> {
+  async create(
+    body: Record<string, unknown>,
+    parentId: number,
+    expectedName?: string,
+  ): Promise<{ exchange: Exchange; id?: number }> {
     const op = this.spec.op('createOrganization');
-    const exchange = await this.client.send({ operationId: op.operationId, method: 'POST', path: op.path, headers: this.auth, body });
+    const exchange = await this.client.send({
+      operationId: op.operationId,
+      method: 'POST',
+      path: op.path,
+      headers: this.auth,
+      body,
+    });
     const { status } = exchange.response;
-    if (status === 403 && this.owned.size === 0) this.cannotCreate = `the token may not create organizations (403 ${exchange.response.text.slice(0, 120)})`;
+    if (status === 403 && this.owned.size === 0)
+      this.cannotCreate = `the token may not create organizations (403 ${exchange.response.text.slice(0, 120)})`;
     const id = (exchange.response.body as Org | undefined)?.id;
     if (status < 200 || status >= 300 || typeof id !== 'number') return { exchange };
     const pointer = this.spec.operationPointer('createOrganization');
@@ -98,7 +109,10 @@ export class Sandbox {
       this.owned.set(id, { id, name, parentId });
       return { exchange, id };
     }
-    const shown = check.response.status === 200 ? `"${String(org?.name)}" under ${String(org?.parentOrganizationId)}` : `status ${check.response.status}`;
+    const shown =
+      check.response.status === 200
+        ? `"${String(org?.name)}" under ${String(org?.parentOrganizationId)}`
+        : `status ${check.response.status}`;
     this.finding({
       operation: 'createOrganization',
       expected: `GET orgId=${id} after the create shows "${name}" under ${parentId}`,
@@ -114,7 +128,13 @@ export class Sandbox {
 
   getRequest(id: number) {
     const op = this.spec.op('getOrganization');
-    return { operationId: op.operationId, method: 'GET', path: op.path, query: { orgId: String(id) }, headers: this.auth };
+    return {
+      operationId: op.operationId,
+      method: 'GET',
+      path: op.path,
+      query: { orgId: String(id) },
+      headers: this.auth,
+    };
   }
 
   /** Sends an update of an organization the run owns; refuses (throws) for any other id. */
@@ -123,9 +143,17 @@ export class Sandbox {
     if (!this.probed && !this.updatesUnsafe) await this.probeUpdates();
     if (this.updatesUnsafe) return this.updatesUnsafe;
     const op = this.spec.op('updateOrganization');
-    const exchange = await this.client.send({ operationId: op.operationId, method: 'PUT', path: op.path, query: { orgId: String(id) }, headers, body });
+    const exchange = await this.client.send({
+      operationId: op.operationId,
+      method: 'PUT',
+      path: op.path,
+      query: { orgId: String(id) },
+      headers,
+      body,
+    });
     const name = (body as { name?: unknown } | undefined)?.name;
-    if (exchange.response.status === 200 && typeof name === 'string' && this.owned.has(id)) (this.owned.get(id) as OwnOrganization).name = name.trim();
+    if (exchange.response.status === 200 && typeof name === 'string' && this.owned.has(id))
+      (this.owned.get(id) as OwnOrganization).name = name.trim();
     return exchange;
   }
 
@@ -135,13 +163,23 @@ export class Sandbox {
    * and the run learns it without harm. Until a probe succeeds, no update is sent.
    */
   private async probeUpdates(): Promise<void> {
-    const { id } = await this.create({ name: this.name('Update probe'), parentId: this.ownOrganization.id }, this.ownOrganization.id);
+    const { id } = await this.create(
+      { name: this.name('Update probe'), parentId: this.ownOrganization.id },
+      this.ownOrganization.id,
+    );
     if (id === undefined) {
       this.updatesUnsafe = 'updates are not sent: no organization of the run to probe them on';
       return;
     }
     const op = this.spec.op('updateOrganization');
-    const exchange = await this.client.send({ operationId: op.operationId, method: 'PUT', path: op.path, query: { orgId: String(id) }, headers: this.auth, body: { name: this.ownOrganization.name } });
+    const exchange = await this.client.send({
+      operationId: op.operationId,
+      method: 'PUT',
+      path: op.path,
+      query: { orgId: String(id) },
+      headers: this.auth,
+      body: { name: this.ownOrganization.name },
+    });
     if (exchange.response.status !== 200) {
       this.updatesUnsafe = `updates are not sent: the harmless probe (renaming organization ${id} of the run to "${this.ownOrganization.name}") answered ${exchange.response.status}`;
       return;
@@ -167,7 +205,13 @@ export class Sandbox {
   async delete(id: number, headers: Record<string, string> = this.auth): Promise<Exchange> {
     this.assertOwned(id, 'delete');
     const op = this.spec.op('deleteOrganization');
-    return this.client.send({ operationId: op.operationId, method: 'DELETE', path: op.path, query: { orgId: String(id) }, headers });
+    return this.client.send({
+      operationId: op.operationId,
+      method: 'DELETE',
+      path: op.path,
+      query: { orgId: String(id) },
+      headers,
+    });
   }
 
   /** Deletes and confirms with GET → 404; only then is the organization no longer the run's. */
@@ -186,7 +230,8 @@ export class Sandbox {
   }
 
   private assertOwned(id: number, what: string): void {
-    if (!this.owned.has(id)) throw new Error(`The runner refuses to ${what} organization ${id}: the run did not create and verify it.`);
+    if (!this.owned.has(id))
+      throw new Error(`The runner refuses to ${what} organization ${id}: the run did not create and verify it.`);
   }
 
   /** Removes every organization of the run, children first, each confirmed by GET → 404. */
@@ -194,7 +239,8 @@ export class Sandbox {
     const removed: Array<{ id: number; name: string }> = [];
     const failed = new Map<number, string>();
     for (let pass = 0; pass < 3 && this.owned.size > 0; pass++) {
-      const depth = (org: OwnOrganization): number => (this.owned.has(org.parentId) ? 1 + depth(this.owned.get(org.parentId) as OwnOrganization) : 0);
+      const depth = (org: OwnOrganization): number =>
+        this.owned.has(org.parentId) ? 1 + depth(this.owned.get(org.parentId) as OwnOrganization) : 0;
       const order = [...this.owned.values()].sort((a, b) => depth(b) - depth(a) || b.id - a.id);
       for (const org of order) {
         try {
@@ -209,14 +255,34 @@ export class Sandbox {
         }
       }
     }
-    const leftover: Leftover[] = [...this.owned.values()].map((org) => ({ id: org.id, name: org.name, why: failed.get(org.id) ?? 'not removed' }));
+    const leftover: Leftover[] = [...this.owned.values()].map((org) => ({
+      id: org.id,
+      name: org.name,
+      why: failed.get(org.id) ?? 'not removed',
+    }));
     // Whatever else carries the run's name was created by it but never verified: listed, never touched.
     try {
       const op = this.spec.op('searchOrganizations');
-      const found = await this.client.send({ operationId: op.operationId, method: 'GET', path: op.path, query: { query: this.namePrefix, size: '1000' }, headers: this.auth });
-      for (const org of ((found.response.body as { content?: Org[] } | undefined)?.content ?? [])) {
-        if (typeof org.id === 'number' && typeof org.name === 'string' && org.name.includes(this.namePrefix) && !leftover.some((l) => l.id === org.id) && !this.unverified.has(org.id)) {
-          this.unverified.set(org.id, { id: org.id, name: org.name, why: 'carries the run\'s name but was never verified as its own; not touched' });
+      const found = await this.client.send({
+        operationId: op.operationId,
+        method: 'GET',
+        path: op.path,
+        query: { query: this.namePrefix, size: '1000' },
+        headers: this.auth,
+      });
+      for (const org of (found.response.body as { content?: Org[] } | undefined)?.content ?? []) {
+        if (
+          typeof org.id === 'number' &&
+          typeof org.name === 'string' &&
+          org.name.includes(this.namePrefix) &&
+          !leftover.some((l) => l.id === org.id) &&
+          !this.unverified.has(org.id)
+        ) {
+          this.unverified.set(org.id, {
+            id: org.id,
+            name: org.name,
+            why: "carries the run's name but was never verified as its own; not touched",
+          });
         }
       }
     } catch {
@@ -227,6 +293,9 @@ export class Sandbox {
 
   /** What is left behind right now (for a second Ctrl-C). */
   leftovers(): Leftover[] {
-    return [...[...this.owned.values()].map((o) => ({ id: o.id, name: o.name, why: 'clean-up did not finish' })), ...this.unverified.values()];
+    return [
+      ...[...this.owned.values()].map((o) => ({ id: o.id, name: o.name, why: 'clean-up did not finish' })),
+      ...this.unverified.values(),
+    ];
   }
 }

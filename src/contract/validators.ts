@@ -13,7 +13,10 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 function runnerAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true });
   addFormats(ajv);
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+  });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
   // Formats the spec may name that the runner checks itself (by value, in the rule checks), not here.
   for (const name of ['iana-time-zone', 'tz', 'timezone', 'time-zone']) ajv.addFormat(name, true);
@@ -69,7 +72,8 @@ export class ResponseValidators {
     const out: Array<{ path: string; pointer: string }> = [];
     if (value === null || typeof value !== 'object') return out;
     if (Array.isArray(value)) {
-      if (schema.items) value.forEach((item, i) => out.push(...this.undeclared(schema.items as Schema, item, `${path}[${i}]`)));
+      if (schema.items)
+        for (const [i, item] of value.entries()) out.push(...this.undeclared(schema.items, item, `${path}[${i}]`));
       return out;
     }
     if (!schema.properties || schema.additionalProperties !== undefined) return out;

@@ -29,7 +29,8 @@ function validQueryValues(schema: Schema, example: unknown): string[] {
 
 function readQuery(ctx: CheckContext, op: Operation): Record<string, string> {
   const query: Record<string, string> = {};
-  for (const p of op.parameters.filter((x) => x.in === 'query' && x.required)) query[p.name] = p.name === 'orgId' ? String(ctx.organizationId) : String(p.example ?? '');
+  for (const p of op.parameters.filter((x) => x.in === 'query' && x.required))
+    query[p.name] = p.name === 'orgId' ? String(ctx.organizationId) : String(p.example ?? '');
   return query;
 }
 
@@ -38,18 +39,33 @@ const readOps = (ctx: CheckContext) => ctx.spec.operations.filter((op) => op.bea
 export const positiveDataAccepted: ScenarioCheck = {
   kind: 'scenario',
   name: 'positive_data_accepted',
-  description: 'Valid requests succeed with a documented 2xx: the examples, every enum value, the boundary values (minimum, maximum, empty, longest) of every query parameter, and with --allow-writes the create example and each enum value and longest string of its body.',
+  description:
+    'Valid requests succeed with a documented 2xx: the examples, every enum value, the boundary values (minimum, maximum, empty, longest) of every query parameter, and with --allow-writes the create example and each enum value and longest string of its body.',
   requires: [],
   async run(ctx) {
     const out: Finding[] = [];
     const expect2xx = (e: Exchange, what: string, schema?: Schema) => {
-      if (e.response.status < 200 || e.response.status >= 300) out.push(ctx.finding('positive_data_accepted', { operation: e.request.operationId, expected: `2xx for ${what}`, actual: statusLine(e), specLocation: schema ? ctx.spec.pointerOf(schema) : ctx.spec.operationPointer(e.request.operationId), exchange: e }));
+      if (e.response.status < 200 || e.response.status >= 300)
+        out.push(
+          ctx.finding('positive_data_accepted', {
+            operation: e.request.operationId,
+            expected: `2xx for ${what}`,
+            actual: statusLine(e),
+            specLocation: schema ? ctx.spec.pointerOf(schema) : ctx.spec.operationPointer(e.request.operationId),
+            exchange: e,
+          }),
+        );
     };
     for (const op of readOps(ctx)) {
       const base = readQuery(ctx, op);
       expect2xx(await send(ctx, request(ctx, op.operationId, base)), 'the example request');
       for (const p of op.parameters.filter((x) => x.in === 'query' && x.name !== 'orgId')) {
-        for (const value of validQueryValues(p.schema, p.example)) expect2xx(await send(ctx, request(ctx, op.operationId, { ...base, [p.name]: value })), `${p.name}=${JSON.stringify(value).slice(0, 40)}`, p.schema);
+        for (const value of validQueryValues(p.schema, p.example))
+          expect2xx(
+            await send(ctx, request(ctx, op.operationId, { ...base, [p.name]: value })),
+            `${p.name}=${JSON.stringify(value).slice(0, 40)}`,
+            p.schema,
+          );
       }
     }
     if (!ctx.allowWrites || ctx.sandbox.cannotCreate || !ctx.spec.has('createOrganization')) return out;
@@ -59,9 +75,14 @@ export const positiveDataAccepted: ScenarioCheck = {
     const bodies: Array<[string, Record<string, unknown>]> = [['the example body', example]];
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {
       for (const v of prop.enum ?? []) bodies.push([`${name}=${String(v)}`, { ...example, [name]: v }]);
-      if (prop.type === 'string' && prop.maxLength !== undefined && name !== 'name' && !prop.pattern && !prop.enum) bodies.push([`the longest ${name}`, { ...example, [name]: 'a'.repeat(prop.maxLength) }]);
+      if (prop.type === 'string' && prop.maxLength !== undefined && name !== 'name' && !prop.pattern && !prop.enum)
+        bodies.push([`the longest ${name}`, { ...example, [name]: 'a'.repeat(prop.maxLength) }]);
       if (prop.type === 'object' && prop.properties) {
-        const longest = Object.fromEntries(Object.entries(prop.properties).filter(([, s]) => s.maxLength !== undefined).map(([k, s]) => [k, 'b'.repeat(s.maxLength as number)]));
+        const longest = Object.fromEntries(
+          Object.entries(prop.properties)
+            .filter(([, s]) => s.maxLength !== undefined)
+            .map(([k, s]) => [k, 'b'.repeat(s.maxLength as number)]),
+        );
         bodies.push([`the longest ${name}`, { ...example, [name]: longest }]);
       }
     }
@@ -72,7 +93,9 @@ export const positiveDataAccepted: ScenarioCheck = {
     }
     // The shortest and the longest names (the run's prefix fits in neither, so the id is its only handle).
     const nameSchema = schema.properties?.name ?? {};
-    for (const length of [nameSchema.minLength, nameSchema.maxLength].filter((n): n is number => typeof n === 'number')) {
+    for (const length of [nameSchema.minLength, nameSchema.maxLength].filter(
+      (n): n is number => typeof n === 'number',
+    )) {
       const name = ctx.sandbox.name('L').padEnd(length, 'x').slice(-length);
       const { exchange } = await ctx.sandbox.create({ name, parentId: ctx.organizationId }, ctx.organizationId);
       expect2xx(exchange, `a name of ${length} characters`, nameSchema);
@@ -84,7 +107,8 @@ export const positiveDataAccepted: ScenarioCheck = {
 export const negativeDataRejected: ScenarioCheck = {
   kind: 'scenario',
   name: 'negative_data_rejected',
-  description: 'Each constraint of openapi.yaml broken on its own (required, type, minimum, maximum, lengths, pattern, enum) is refused with 400 and the constraint\'s x-error-message. Read-only runs break only query parameters of GET operations.',
+  description:
+    "Each constraint of openapi.yaml broken on its own (required, type, minimum, maximum, lengths, pattern, enum) is refused with 400 and the constraint's x-error-message. Read-only runs break only query parameters of GET operations.",
   requires: [],
   async run(ctx) {
     const out: Finding[] = [];
@@ -95,9 +119,25 @@ export const negativeDataRejected: ScenarioCheck = {
         const templates = ctx.spec.doc.raw['x-required-messages'] as Record<string, string> | undefined;
         const kind = v.location === 'query' ? 'parameter' : 'field';
         const template = templates?.[kind];
-        if (template) e.expectation = { template, values: { name: v.path }, field: 'message', pointer: `#/x-required-messages/${kind}`, severity: ctx.spec.severityAt('#/x-required-messages', 'x-error-message') };
+        if (template)
+          e.expectation = {
+            template,
+            values: { name: v.path },
+            field: 'message',
+            pointer: `#/x-required-messages/${kind}`,
+            severity: ctx.spec.severityAt('#/x-required-messages', 'x-error-message'),
+          };
       }
-      if (e.response.status !== 400) out.push(ctx.finding('negative_data_rejected', { operation: op.operationId, expected: `400 for ${describeViolation(v)} = ${JSON.stringify(v.value)?.slice(0, 60)}`, actual: statusLine(e), specLocation: pointer, exchange: e }));
+      if (e.response.status !== 400)
+        out.push(
+          ctx.finding('negative_data_rejected', {
+            operation: op.operationId,
+            expected: `400 for ${describeViolation(v)} = ${JSON.stringify(v.value)?.slice(0, 60)}`,
+            actual: statusLine(e),
+            specLocation: pointer,
+            exchange: e,
+          }),
+        );
     };
     for (const op of readOps(ctx)) {
       for (const v of queryViolations(op)) {
@@ -115,7 +155,12 @@ export const negativeDataRejected: ScenarioCheck = {
       const { exchange } = await ctx.sandbox.create(body as Record<string, unknown>, ctx.organizationId);
       await attempt(create, v, exchange, schemaAt(ctx.spec.bodySchema('createOrganization') as Schema, v.path));
     }
-    const target = (await ctx.sandbox.create({ name: ctx.sandbox.name('Update target'), parentId: ctx.organizationId }, ctx.organizationId)).id;
+    const target = (
+      await ctx.sandbox.create(
+        { name: ctx.sandbox.name('Update target'), parentId: ctx.organizationId },
+        ctx.organizationId,
+      )
+    ).id;
     if (target === undefined) return out;
     const update = ctx.spec.op('updateOrganization');
     for (const v of bodyViolations(ctx.spec.bodySchema('updateOrganization') as Schema)) {
@@ -142,7 +187,13 @@ interface Failed {
 }
 
 /** Runs one seeded property; a failure is shrunk by fast-check and reported with the seed that replays it. */
-async function property<T>(ctx: CheckContext, operationId: string, arb: fc.Arbitrary<T>, probe: (input: T) => Promise<Failed | undefined>, runs: number): Promise<Finding[]> {
+async function property<T>(
+  ctx: CheckContext,
+  operationId: string,
+  arb: fc.Arbitrary<T>,
+  probe: (input: T) => Promise<Failed | undefined>,
+  runs: number,
+): Promise<Finding[]> {
   let last: Failed | undefined;
   const result = await fc.check(
     fc.asyncProperty(arb, async (input) => {
@@ -166,15 +217,26 @@ async function property<T>(ctx: CheckContext, operationId: string, arb: fc.Arbit
 }
 
 /** Zone names the runner knows the verdict of, valid and not. */
-const ZONES = ['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'Asia/Tokyo', 'America/New_York', 'Mars/Olympus', 'Kyiv', '+02:00', 'Europe/Nowhere'];
+const ZONES = [
+  'Europe/Kyiv',
+  'UTC',
+  'Europe/Kiev',
+  'Asia/Tokyo',
+  'America/New_York',
+  'Mars/Olympus',
+  'Kyiv',
+  '+02:00',
+  'Europe/Nowhere',
+];
 const VALID_ZONES = new Set(ZONES.slice(0, 5));
-const NAME_CHARS = [...'aZ9 .-\'', 'é', 'Ж', '東', 'ß', 'ع', '!', '/', '<', '_', '@', '😀'];
+const NAME_CHARS = [..."aZ9 .-'", 'é', 'Ж', '東', 'ß', 'ع', '!', '/', '<', '_', '@', '😀'];
 
 /** The seeded property-based phase: search parameters always, create bodies with --allow-writes. */
 export const propertyBased: ScenarioCheck = {
   kind: 'scenario',
   name: 'property_based',
-  description: 'Seeded random requests from the schemas, valid and invalid: search parameters, ids, and with --allow-writes create bodies. A valid request succeeds, an invalid one gets 400, none a 5xx. A failure is shrunk to a minimal request and reported with the seed that replays it (--seed, --examples).',
+  description:
+    'Seeded random requests from the schemas, valid and invalid: search parameters, ids, and with --allow-writes create bodies. A valid request succeeds, an invalid one gets 400, none a 5xx. A failure is shrunk to a minimal request and reported with the seed that replays it (--seed, --examples).',
   requires: [],
   async run(ctx) {
     const validators = ctx.spec.validators;
@@ -184,7 +246,16 @@ export const propertyBased: ScenarioCheck = {
       Object.fromEntries(
         params.map((p) => {
           const s = p.schema;
-          const valid = s.enum ? fc.constantFrom(...(s.enum as string[])) : s.type === 'integer' ? fc.integer({ min: (s.minimum ?? 0) - 2, max: Math.min((s.maximum ?? 100) + 2, (s.minimum ?? 0) + 1200) }).map(String) : fc.string({ maxLength: (s.maxLength ?? 50) + 3, unit: 'grapheme' });
+          const valid = s.enum
+            ? fc.constantFrom(...(s.enum as string[]))
+            : s.type === 'integer'
+              ? fc
+                  .integer({
+                    min: (s.minimum ?? 0) - 2,
+                    max: Math.min((s.maximum ?? 100) + 2, (s.minimum ?? 0) + 1200),
+                  })
+                  .map(String)
+              : fc.string({ maxLength: (s.maxLength ?? 50) + 3, unit: 'grapheme' });
           const invalid = fc.constantFrom('abc', '-1', '1.5', '', ' ', '%');
           const value = fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: invalid });
           return [p.name, p.required ? value : fc.option(value, { nil: undefined })];
@@ -198,23 +269,42 @@ export const propertyBased: ScenarioCheck = {
         const typed = p.schema.type === 'integer' ? (/^-?\d+$/.test(raw) ? Number(raw) : raw) : raw;
         return validators.validate(p.schema, typed).length === 0;
       });
-    const findings = await property(ctx, search.operationId, queryArb, async (query) => {
-      const e = await send(ctx, request(ctx, search.operationId, query));
-      const want = validQuery(query) ? 200 : 400;
-      return e.response.status === want ? undefined : { input: query, exchange: e, problem: `${want} for ${want === 200 ? 'a valid' : 'an invalid'} search` };
-    }, ctx.examples);
+    const findings = await property(
+      ctx,
+      search.operationId,
+      queryArb,
+      async (query) => {
+        const e = await send(ctx, request(ctx, search.operationId, query));
+        const want = validQuery(query) ? 200 : 400;
+        return e.response.status === want
+          ? undefined
+          : { input: query, exchange: e, problem: `${want} for ${want === 200 ? 'a valid' : 'an invalid'} search` };
+      },
+      ctx.examples,
+    );
     if (findings.length) return findings;
 
     const get = ctx.spec.op('getOrganization');
     const orgIdSchema = get.parameters.find((p) => p.name === 'orgId')?.schema;
     if (orgIdSchema) {
-      const idArb = fc.oneof(fc.integer({ min: -3, max: 2 ** 31 + 3 }).map(String), fc.constantFrom('abc', '1.5', '', '0x1', '1e3', ' 1'));
-      const found = await property(ctx, get.operationId, idArb, async (orgId) => {
-        const e = await send(ctx, request(ctx, get.operationId, { orgId }));
-        const valid = /^-?\d+$/.test(orgId) && validators.validate(orgIdSchema, Number(orgId)).length === 0;
-        const ok = valid ? [200, 404].includes(e.response.status) : e.response.status === 400;
-        return ok ? undefined : { input: orgId, exchange: e, problem: valid ? '200 or 404 for a valid id' : '400 for an invalid id' };
-      }, Math.max(1, Math.ceil(ctx.examples / 2)));
+      const idArb = fc.oneof(
+        fc.integer({ min: -3, max: 2 ** 31 + 3 }).map(String),
+        fc.constantFrom('abc', '1.5', '', '0x1', '1e3', ' 1'),
+      );
+      const found = await property(
+        ctx,
+        get.operationId,
+        idArb,
+        async (orgId) => {
+          const e = await send(ctx, request(ctx, get.operationId, { orgId }));
+          const valid = /^-?\d+$/.test(orgId) && validators.validate(orgIdSchema, Number(orgId)).length === 0;
+          const ok = valid ? [200, 404].includes(e.response.status) : e.response.status === 400;
+          return ok
+            ? undefined
+            : { input: orgId, exchange: e, problem: valid ? '200 or 404 for a valid id' : '400 for an invalid id' };
+        },
+        Math.max(1, Math.ceil(ctx.examples / 2)),
+      );
       if (found.length) return found;
     }
 
@@ -231,21 +321,36 @@ export const propertyBased: ScenarioCheck = {
       unitSystem: fc.option(fc.constantFrom('METRIC', 'IMPERIAL', 'metric', ''), { nil: undefined }),
     });
     const prefix = ctx.sandbox.name('P');
-    return property(ctx, 'createOrganization', bodyArb, async (b) => {
-      const name = `${b.pad}${prefix} ${b.suffix}${b.pad}`;
-      const body: Record<string, unknown> = { name, parentId: ctx.organizationId };
-      for (const key of ['tz', 'description', 'unitSystem'] as const) if (b[key] !== undefined) body[key] = b[key];
-      const trimmed = nameSchema['x-trim'] ? name.trim() : name;
-      const valid =
-        validators.validate(nameSchema, trimmed).length === 0 &&
-        (b.tz === undefined || VALID_ZONES.has(b.tz)) &&
-        (b.description === undefined || !description || validators.validate(description, b.description).length === 0) &&
-        (b.unitSystem === undefined || validators.validate(schema.properties?.unitSystem ?? {}, b.unitSystem).length === 0);
-      const { exchange, id } = await ctx.sandbox.create(body, ctx.organizationId, trimmed);
-      if (id !== undefined) await ctx.sandbox.deleteConfirmed(id);
-      const ok = valid ? id !== undefined : exchange.response.status === 400;
-      return ok ? undefined : { input: body, exchange, problem: valid ? '201 for a valid body (and GET shows it)' : '400 for an invalid body' };
-    }, ctx.examples);
+    return property(
+      ctx,
+      'createOrganization',
+      bodyArb,
+      async (b) => {
+        const name = `${b.pad}${prefix} ${b.suffix}${b.pad}`;
+        const body: Record<string, unknown> = { name, parentId: ctx.organizationId };
+        for (const key of ['tz', 'description', 'unitSystem'] as const) if (b[key] !== undefined) body[key] = b[key];
+        const trimmed = nameSchema['x-trim'] ? name.trim() : name;
+        const valid =
+          validators.validate(nameSchema, trimmed).length === 0 &&
+          (b.tz === undefined || VALID_ZONES.has(b.tz)) &&
+          (b.description === undefined ||
+            !description ||
+            validators.validate(description, b.description).length === 0) &&
+          (b.unitSystem === undefined ||
+            validators.validate(schema.properties?.unitSystem ?? {}, b.unitSystem).length === 0);
+        const { exchange, id } = await ctx.sandbox.create(body, ctx.organizationId, trimmed);
+        if (id !== undefined) await ctx.sandbox.deleteConfirmed(id);
+        const ok = valid ? id !== undefined : exchange.response.status === 400;
+        return ok
+          ? undefined
+          : {
+              input: body,
+              exchange,
+              problem: valid ? '201 for a valid body (and GET shows it)' : '400 for an invalid body',
+            };
+      },
+      ctx.examples,
+    );
   },
 };
 

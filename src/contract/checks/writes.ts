@@ -1,18 +1,56 @@
 /** What the server does with writes: read your writes, and the rules the contract states for them. */
-import type { Exchange } from '../client.ts';
+
 import type { Schema } from '../../spec/document.ts';
+import type { Exchange } from '../client.ts';
 import { patternBreakers } from '../generate.ts';
 import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
-import { type Org, pageOf, refused, request, requireCreate, schemaMessage, search, send, sleepMs, statusLine } from './support.ts';
+import {
+  type Org,
+  pageOf,
+  refused,
+  request,
+  requireCreate,
+  schemaMessage,
+  search,
+  send,
+  sleepMs,
+  statusLine,
+} from './support.ts';
 
-const scenario = (name: string, description: string, run: ScenarioCheck['run']): ScenarioCheck => ({ kind: 'scenario', name, description, requires: ['writes'], run });
+const scenario = (name: string, description: string, run: ScenarioCheck['run']): ScenarioCheck => ({
+  kind: 'scenario',
+  name,
+  description,
+  requires: ['writes'],
+  run,
+});
 
-function finding(ctx: CheckContext, check: string, e: Exchange, expected: string, actual = statusLine(e), specLocation = ctx.spec.operationPointer(e.request.operationId), severity?: Finding['severity']): Finding {
-  return ctx.finding(check, { operation: e.request.operationId, expected, actual, specLocation, exchange: e, severity });
+function finding(
+  ctx: CheckContext,
+  check: string,
+  e: Exchange,
+  expected: string,
+  actual = statusLine(e),
+  specLocation = ctx.spec.operationPointer(e.request.operationId),
+  severity?: Finding['severity'],
+): Finding {
+  return ctx.finding(check, {
+    operation: e.request.operationId,
+    expected,
+    actual,
+    specLocation,
+    exchange: e,
+    severity,
+  });
 }
 
 /** Creates an organization of the run under `parentId` (default: the token's), verified, or skips. */
-async function own(ctx: CheckContext, label: string, parentId = ctx.organizationId, extra: Record<string, unknown> = {}): Promise<number> {
+async function own(
+  ctx: CheckContext,
+  label: string,
+  parentId = ctx.organizationId,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   requireCreate(ctx);
   const name = ctx.sandbox.name(label);
   const { id, exchange } = await ctx.sandbox.create({ name, parentId, ...extra }, parentId);
@@ -32,12 +70,21 @@ function property(ctx: CheckContext, name: string): Schema | undefined {
 }
 
 /** A create that must be refused with the message of the schema that states the rule. */
-async function createRefused(ctx: CheckContext, check: string, body: Record<string, unknown>, schema: Schema | undefined, what: string, keyword = 'pattern'): Promise<Finding[]> {
+async function createRefused(
+  ctx: CheckContext,
+  check: string,
+  body: Record<string, unknown>,
+  schema: Schema | undefined,
+  what: string,
+  keyword = 'pattern',
+): Promise<Finding[]> {
   const { exchange, id } = await ctx.sandbox.create(body, Number(body.parentId ?? ctx.organizationId));
   const pointer = ctx.spec.pointerOf(schema);
   exchange.expectation = schemaMessage(ctx, schema, keyword);
   if (exchange.response.status === 400) return [];
-  return [finding(ctx, check, exchange, `400 for ${what}`, `${statusLine(exchange)}${id ? ` (created ${id})` : ''}`, pointer)];
+  return [
+    finding(ctx, check, exchange, `400 for ${what}`, `${statusLine(exchange)}${id ? ` (created ${id})` : ''}`, pointer),
+  ];
 }
 
 export const readYourWrites = scenario(
@@ -49,12 +96,14 @@ export const readYourWrites = scenario(
     const parent = await own(ctx, 'RYW parent');
     const name = ctx.sandbox.name('RYW child');
     const { id, exchange: created } = await ctx.sandbox.create({ name, parentId: parent }, parent);
-    if (id === undefined) return [finding(ctx, check, created, `201 with a new organization "${name}" under ${parent}, shown so by GET`)];
+    if (id === undefined)
+      return [finding(ctx, check, created, `201 with a new organization "${name}" under ${parent}, shown so by GET`)];
     const before = created.response.body as Org;
     const found = await search(ctx, { query: name, size: '1000' });
     const hit = pageOf(found)?.content.find((o) => o.id === id);
     if (!hit) out.push(finding(ctx, check, found, `search "${name}" finds ${id}`, 'not found'));
-    else if (hit.parentOrganizationId !== parent) out.push(finding(ctx, check, found, `search shows ${id} under ${parent}`, `under ${hit.parentOrganizationId}`));
+    else if (hit.parentOrganizationId !== parent)
+      out.push(finding(ctx, check, found, `search shows ${id} under ${parent}`, `under ${hit.parentOrganizationId}`));
 
     await sleepMs(3); // so that a new lastModifiedTs can be told from the old one
     const renamed = ctx.sandbox.name('RYW renamed');
@@ -63,19 +112,44 @@ export const readYourWrites = scenario(
     if (updated.response.status !== 200) out.push(finding(ctx, check, updated, '200 for the update'));
     const after = await send(ctx, ctx.sandbox.getRequest(id));
     const now = after.response.body as Org | undefined;
-    if (now?.name !== renamed) out.push(finding(ctx, check, after, `GET shows the new name "${renamed}"`, `"${String(now?.name)}"`));
-    if (typeof now?.lastModifiedTs === 'number' && typeof before?.lastModifiedTs === 'number' && !(now.lastModifiedTs > before.lastModifiedTs)) {
+    if (now?.name !== renamed)
+      out.push(finding(ctx, check, after, `GET shows the new name "${renamed}"`, `"${String(now?.name)}"`));
+    if (
+      typeof now?.lastModifiedTs === 'number' &&
+      typeof before?.lastModifiedTs === 'number' &&
+      !(now.lastModifiedTs > before.lastModifiedTs)
+    ) {
       out.push(finding(ctx, check, after, `lastModifiedTs after ${before.lastModifiedTs}`, String(now.lastModifiedTs)));
     }
 
     const { removed, exchange: deleted } = await ctx.sandbox.deleteConfirmed(id);
     if (deleted.response.status !== 204) out.push(finding(ctx, check, deleted, '204 for the delete'));
-    if (!removed) out.push(finding(ctx, check, ctx.client.exchanges[ctx.client.exchanges.length - 1] as Exchange, `GET orgId=${id} answers 404 after the delete`));
+    if (!removed)
+      out.push(
+        finding(
+          ctx,
+          check,
+          ctx.client.exchanges[ctx.client.exchanges.length - 1] as Exchange,
+          `GET orgId=${id} answers 404 after the delete`,
+        ),
+      );
     else {
       const gone = await search(ctx, { query: renamed, size: '1000' });
-      if (pageOf(gone)?.content.some((o) => o.id === id)) out.push(finding(ctx, check, gone, `search no longer finds ${id}`, 'still found'));
+      if (pageOf(gone)?.content.some((o) => o.id === id))
+        out.push(finding(ctx, check, gone, `search no longer finds ${id}`, 'still found'));
       const again = await ctx.sandbox.create({ name: ctx.sandbox.name('RYW next'), parentId: parent }, parent);
-      if (again.id === id) out.push(finding(ctx, check, again.exchange, `a new id, not ${id} of the deleted organization`, `id ${again.id}`, `${ctx.spec.operationPointer('createOrganization')}`, 'fidelity'));
+      if (again.id === id)
+        out.push(
+          finding(
+            ctx,
+            check,
+            again.exchange,
+            `a new id, not ${id} of the deleted organization`,
+            `id ${again.id}`,
+            `${ctx.spec.operationPointer('createOrganization')}`,
+            'fidelity',
+          ),
+        );
     }
     return out;
   },
@@ -91,11 +165,30 @@ export const nameAlphabet = scenario(
     for (const label of ["Ünïcødé Київ 東京 Ελλάδα O'Neil-Smith J.R. 42", 'عربي हिन्दी'] as const) {
       const name = ctx.sandbox.name(label);
       const { id, exchange } = await ctx.sandbox.create({ name, parentId: ctx.organizationId }, ctx.organizationId);
-      if (id === undefined) out.push(finding(ctx, 'name_alphabet', exchange, `201 for the name "${name}"`, statusLine(exchange), ctx.spec.pointerOf(schema)));
+      if (id === undefined)
+        out.push(
+          finding(
+            ctx,
+            'name_alphabet',
+            exchange,
+            `201 for the name "${name}"`,
+            statusLine(exchange),
+            ctx.spec.pointerOf(schema),
+          ),
+        );
     }
     const breakers = patternBreakers(schema, `${ctx.sandbox.namePrefix} x`.slice(0, 60));
     if (breakers.length === 0) throw new Skip('the name schema of openapi.yaml states no pattern');
-    for (const name of breakers) out.push(...(await createRefused(ctx, 'name_alphabet', { name, parentId: ctx.organizationId }, schema, `the name ${JSON.stringify(name)}`)));
+    for (const name of breakers)
+      out.push(
+        ...(await createRefused(
+          ctx,
+          'name_alphabet',
+          { name, parentId: ctx.organizationId },
+          schema,
+          `the name ${JSON.stringify(name)}`,
+        )),
+      );
     return out;
   },
 );
@@ -111,13 +204,39 @@ export const nameTrimmed = scenario(
     const severity = ctx.spec.severityAt(ctx.spec.pointerOf(schema), 'x-trim');
     const out: Finding[] = [];
     const name = ctx.sandbox.name('Trimmed');
-    const { exchange } = await ctx.sandbox.create({ name: `  ${name}\t `, parentId: ctx.organizationId }, ctx.organizationId, name);
+    const { exchange } = await ctx.sandbox.create(
+      { name: `  ${name}\t `, parentId: ctx.organizationId },
+      ctx.organizationId,
+      name,
+    );
     const shown = (exchange.response.body as Org | undefined)?.name;
-    if (exchange.response.status !== 201 || shown !== name) out.push(finding(ctx, 'name_trimmed', exchange, `201 showing the trimmed name "${name}"`, `${exchange.response.status} ${JSON.stringify(shown)}`, pointer, severity));
+    if (exchange.response.status !== 201 || shown !== name)
+      out.push(
+        finding(
+          ctx,
+          'name_trimmed',
+          exchange,
+          `201 showing the trimmed name "${name}"`,
+          `${exchange.response.status} ${JSON.stringify(shown)}`,
+          pointer,
+          severity,
+        ),
+      );
     const min = schema.minLength ?? 3;
     const short = `  ${'a'.repeat(Math.max(1, min - 1))}  `;
     const refusedShort = await ctx.sandbox.create({ name: short, parentId: ctx.organizationId }, ctx.organizationId);
-    if (refusedShort.exchange.response.status !== 400) out.push(finding(ctx, 'name_trimmed', refusedShort.exchange, `400 for ${JSON.stringify(short)}: too short once trimmed`, statusLine(refusedShort.exchange), pointer, severity));
+    if (refusedShort.exchange.response.status !== 400)
+      out.push(
+        finding(
+          ctx,
+          'name_trimmed',
+          refusedShort.exchange,
+          `400 for ${JSON.stringify(short)}: too short once trimmed`,
+          statusLine(refusedShort.exchange),
+          pointer,
+          severity,
+        ),
+      );
     return out;
   },
 );
@@ -133,11 +252,32 @@ export const descriptionForbiddenChars = scenario(
     const out: Finding[] = [];
     const fine = "Plain: text, with punctuation! (and) 'quotes' & more?";
     if (new RegExp(schema.pattern as string, 'u').test(fine)) {
-      const { id, exchange } = await ctx.sandbox.create({ name: ctx.sandbox.name('Description ok'), parentId: ctx.organizationId, description: fine }, ctx.organizationId);
-      if (id === undefined) out.push(finding(ctx, 'description_forbidden_chars', exchange, `201 for the description ${JSON.stringify(fine)}`, statusLine(exchange), ctx.spec.pointerOf(schema)));
+      const { id, exchange } = await ctx.sandbox.create(
+        { name: ctx.sandbox.name('Description ok'), parentId: ctx.organizationId, description: fine },
+        ctx.organizationId,
+      );
+      if (id === undefined)
+        out.push(
+          finding(
+            ctx,
+            'description_forbidden_chars',
+            exchange,
+            `201 for the description ${JSON.stringify(fine)}`,
+            statusLine(exchange),
+            ctx.spec.pointerOf(schema),
+          ),
+        );
     }
     for (const description of breakers) {
-      out.push(...(await createRefused(ctx, 'description_forbidden_chars', { name: ctx.sandbox.name('Description bad'), parentId: ctx.organizationId, description }, schema, `the description ${JSON.stringify(description)}`)));
+      out.push(
+        ...(await createRefused(
+          ctx,
+          'description_forbidden_chars',
+          { name: ctx.sandbox.name('Description bad'), parentId: ctx.organizationId, description },
+          schema,
+          `the description ${JSON.stringify(description)}`,
+        )),
+      );
     }
     return out;
   },
@@ -146,8 +286,15 @@ export const descriptionForbiddenChars = scenario(
 /** Valid and invalid zone names: from a list the spec gives (x-enum, enum), else well-known ones. */
 function zones(schema: Schema): { valid: string[]; invalid: string[] } {
   const listed = (schema.enum ?? schema['x-enum'] ?? schema['x-values']) as string[] | undefined;
-  const valid = listed?.length ? [listed[0] as string, ...(['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'America/Argentina/Buenos_Aires'].filter((z) => listed.includes(z)))] : ['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'America/Argentina/Buenos_Aires'];
-  const invalid = ['Mars/Olympus_Mons', 'Europe/Atlantis', 'Kyiv', '+02:00', 'Europe/Kyiv/Extra'].filter((z) => !listed?.includes(z));
+  const valid = listed?.length
+    ? [
+        listed[0] as string,
+        ...['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'America/Argentina/Buenos_Aires'].filter((z) => listed.includes(z)),
+      ]
+    : ['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'America/Argentina/Buenos_Aires'];
+  const invalid = ['Mars/Olympus_Mons', 'Europe/Atlantis', 'Kyiv', '+02:00', 'Europe/Kyiv/Extra'].filter(
+    (z) => !listed?.includes(z),
+  );
   return { valid: [...new Set(valid)], invalid };
 }
 
@@ -161,11 +308,34 @@ export const timeZoneValid = scenario(
     const out: Finding[] = [];
     const { valid, invalid } = zones(schema);
     for (const tz of valid) {
-      const { id, exchange } = await ctx.sandbox.create({ name: ctx.sandbox.name(`Zone ${tz.replace(/[^\p{L}\p{Nd} .'-]/gu, ' ')}`), parentId: ctx.organizationId, tz }, ctx.organizationId);
+      const { id, exchange } = await ctx.sandbox.create(
+        { name: ctx.sandbox.name(`Zone ${tz.replace(/[^\p{L}\p{Nd} .'-]/gu, ' ')}`), parentId: ctx.organizationId, tz },
+        ctx.organizationId,
+      );
       const shown = (exchange.response.body as Org | undefined)?.tz;
-      if (id === undefined || shown !== tz) out.push(finding(ctx, 'time_zone_valid', exchange, `201 storing tz "${tz}"`, `${exchange.response.status} tz ${JSON.stringify(shown)}`, ctx.spec.pointerOf(schema)));
+      if (id === undefined || shown !== tz)
+        out.push(
+          finding(
+            ctx,
+            'time_zone_valid',
+            exchange,
+            `201 storing tz "${tz}"`,
+            `${exchange.response.status} tz ${JSON.stringify(shown)}`,
+            ctx.spec.pointerOf(schema),
+          ),
+        );
     }
-    for (const tz of invalid) out.push(...(await createRefused(ctx, 'time_zone_valid', { name: ctx.sandbox.name('Zone bad'), parentId: ctx.organizationId, tz }, schema, `tz "${tz}"`, 'format')));
+    for (const tz of invalid)
+      out.push(
+        ...(await createRefused(
+          ctx,
+          'time_zone_valid',
+          { name: ctx.sandbox.name('Zone bad'), parentId: ctx.organizationId, tz },
+          schema,
+          `tz "${tz}"`,
+          'format',
+        )),
+      );
     return out;
   },
 );
@@ -178,14 +348,25 @@ export const parentMustExist = scenario(
     const { removed } = await ctx.sandbox.deleteConfirmed(gone);
     if (!removed) throw new Skip(`could not delete organization ${gone} of the run to use as a missing parent`);
     const { exchange } = await ctx.sandbox.create({ name: ctx.sandbox.name('Orphan'), parentId: gone }, gone);
-    return refused(ctx, 'parent_must_exist', exchange, ctx.spec.refusal('createOrganization', 'parentNotVisible'), {}, `parentId ${gone} does not exist`);
+    return refused(
+      ctx,
+      'parent_must_exist',
+      exchange,
+      ctx.spec.refusal('createOrganization', 'parentNotVisible'),
+      {},
+      `parentId ${gone} does not exist`,
+    );
   },
 );
 
 /** The hierarchy limit, counted with the root as level 1, from the spec (`x-max-depth`/`maxDepth`). */
 function maxDepth(ctx: CheckContext): number | undefined {
   const stated = ctx.spec.findExtension('x-max-depth') ?? ctx.spec.findExtension('maxDepth');
-  return typeof stated === 'number' ? stated : typeof stated === 'object' && stated !== null && typeof (stated as { default?: unknown }).default === 'number' ? (stated as { default: number }).default : undefined;
+  return typeof stated === 'number'
+    ? stated
+    : typeof stated === 'object' && stated !== null && typeof (stated as { default?: unknown }).default === 'number'
+      ? (stated as { default: number }).default
+      : undefined;
 }
 
 export const depthLimit = scenario(
@@ -194,7 +375,8 @@ export const depthLimit = scenario(
   async (ctx) => {
     requireCreate(ctx);
     const limit = maxDepth(ctx) ?? 4;
-    const isRoot = ctx.ownOrganization.parentOrganizationId === undefined || ctx.ownOrganization.parentOrganizationId === null;
+    const isRoot =
+      ctx.ownOrganization.parentOrganizationId === undefined || ctx.ownOrganization.parentOrganizationId === null;
     const refusal = ctx.spec.refusal('createOrganization', 'tooDeep');
     let parent = ctx.organizationId;
     for (let step = 1; step <= limit; step++) {
@@ -204,13 +386,42 @@ export const depthLimit = scenario(
         parent = id;
         continue;
       }
-      if (exchange.response.status !== 400) return [finding(ctx, 'depth_limit', exchange, `201, or 400 at the depth limit`, statusLine(exchange), refusal?.pointer)];
+      if (exchange.response.status !== 400)
+        return [
+          finding(
+            ctx,
+            'depth_limit',
+            exchange,
+            `201, or 400 at the depth limit`,
+            statusLine(exchange),
+            refusal?.pointer,
+          ),
+        ];
       // Refused: right if the chain reached the limit; the own organization's level is known only for the root.
       const level = isRoot ? 1 + step : undefined;
-      if (level !== undefined && level <= limit) return [finding(ctx, 'depth_limit', exchange, `level ${level} is allowed (at most ${limit}, the root is 1)`, statusLine(exchange), refusal?.pointer)];
+      if (level !== undefined && level <= limit)
+        return [
+          finding(
+            ctx,
+            'depth_limit',
+            exchange,
+            `level ${level} is allowed (at most ${limit}, the root is 1)`,
+            statusLine(exchange),
+            refusal?.pointer,
+          ),
+        ];
       return refused(ctx, 'depth_limit', exchange, refusal, { maxDepth: limit });
     }
-    return [finding(ctx, 'depth_limit', ctx.client.exchanges[ctx.client.exchanges.length - 1] as Exchange, `a create is refused within ${limit} levels (the root is level 1)`, `${limit} levels below the token's organization were created`, refusal?.pointer)];
+    return [
+      finding(
+        ctx,
+        'depth_limit',
+        ctx.client.exchanges[ctx.client.exchanges.length - 1] as Exchange,
+        `a create is refused within ${limit} levels (the root is level 1)`,
+        `${limit} levels below the token's organization were created`,
+        refusal?.pointer,
+      ),
+    ];
   },
 );
 
@@ -223,17 +434,58 @@ export const deleteWithChildrenRefused = scenario(
     const e = await ctx.sandbox.delete(parent);
     const out = refused(ctx, 'delete_with_children_refused', e, ctx.spec.refusal('deleteOrganization', 'hasChildren'));
     const still = await send(ctx, ctx.sandbox.getRequest(parent));
-    if (still.response.status !== 200) out.push(finding(ctx, 'delete_with_children_refused', still, `organization ${parent} still exists after the refused delete`, statusLine(still)));
+    if (still.response.status !== 200)
+      out.push(
+        finding(
+          ctx,
+          'delete_with_children_refused',
+          still,
+          `organization ${parent} still exists after the refused delete`,
+          statusLine(still),
+        ),
+      );
     return out;
   },
 );
 
-export const oversizedBodyRejected = scenario('oversized_body_rejected', 'A body over the documented 2 MB answers 413.', async (ctx) => {
-  requireCreate(ctx);
-  if (!ctx.spec.op('createOrganization').responses['413']) throw new Skip('openapi.yaml documents no 413');
-  const { exchange } = await ctx.sandbox.create({ name: ctx.sandbox.name('Oversized'), parentId: ctx.organizationId, description: 'x'.repeat(2 * 1024 * 1024 + 10) }, ctx.organizationId);
-  return exchange.response.status === 413 ? [] : [finding(ctx, 'oversized_body_rejected', exchange, '413 for a body over 2 MB', statusLine(exchange), `${ctx.spec.operationPointer('createOrganization')}/responses/413`)];
-});
+export const oversizedBodyRejected = scenario(
+  'oversized_body_rejected',
+  'A body over the documented 2 MB answers 413.',
+  async (ctx) => {
+    requireCreate(ctx);
+    if (!ctx.spec.op('createOrganization').responses['413']) throw new Skip('openapi.yaml documents no 413');
+    const { exchange } = await ctx.sandbox.create(
+      {
+        name: ctx.sandbox.name('Oversized'),
+        parentId: ctx.organizationId,
+        description: 'x'.repeat(2 * 1024 * 1024 + 10),
+      },
+      ctx.organizationId,
+    );
+    return exchange.response.status === 413
+      ? []
+      : [
+          finding(
+            ctx,
+            'oversized_body_rejected',
+            exchange,
+            '413 for a body over 2 MB',
+            statusLine(exchange),
+            `${ctx.spec.operationPointer('createOrganization')}/responses/413`,
+          ),
+        ];
+  },
+);
 
-export const WRITE_CHECKS = [readYourWrites, nameAlphabet, nameTrimmed, descriptionForbiddenChars, timeZoneValid, parentMustExist, depthLimit, deleteWithChildrenRefused, oversizedBodyRejected];
+export const WRITE_CHECKS = [
+  readYourWrites,
+  nameAlphabet,
+  nameTrimmed,
+  descriptionForbiddenChars,
+  timeZoneValid,
+  parentMustExist,
+  depthLimit,
+  deleteWithChildrenRefused,
+  oversizedBodyRejected,
+];
 export { request };

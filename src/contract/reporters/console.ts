@@ -4,7 +4,8 @@ import type { CheckRecap, FailureGroup, RunReport } from '../report.ts';
 const MARK = { passed: '✓', failed: '✗', skipped: '-', 'not run': '·' } as const;
 
 export function checkLine(recap: CheckRecap): string {
-  if (recap.outcome === 'skipped' || recap.outcome === 'not run') return `${MARK[recap.outcome]} ${recap.name} — ${recap.outcome}: ${recap.reason}`;
+  if (recap.outcome === 'skipped' || recap.outcome === 'not run')
+    return `${MARK[recap.outcome]} ${recap.name} — ${recap.outcome}: ${recap.reason}`;
   return `${MARK[recap.outcome]} ${recap.name} (${recap.durationMs} ms)`;
 }
 
@@ -19,7 +20,12 @@ export function coverageTable(rows: RunReport['coverage']): string {
     });
     return `${row.operationId.padEnd(width)} | ${cells.join(' | ')}`;
   });
-  return [header, '-'.repeat(header.length), ...lines, '✓ exercised · documented, not exercised (blank: not documented)'].join('\n');
+  return [
+    header,
+    '-'.repeat(header.length),
+    ...lines,
+    '✓ exercised · documented, not exercised (blank: not documented)',
+  ].join('\n');
 }
 
 export function failureBlock(group: FailureGroup, index: number): string {
@@ -34,7 +40,9 @@ export function failureBlock(group: FailureGroup, index: number): string {
     if (!example.request || !example.response) continue;
     lines.push(`   example ${i + 1}${group.count > 1 ? ` (${example.actual.slice(0, 100)})` : ''}:`);
     lines.push(`     $ ${example.request.curl}`);
-    const headers = Object.entries(example.response.headers).filter(([k]) => ['content-type', 'retry-after', 'www-authenticate', 'location'].includes(k.toLowerCase()));
+    const headers = Object.entries(example.response.headers).filter(([k]) =>
+      ['content-type', 'retry-after', 'www-authenticate', 'location'].includes(k.toLowerCase()),
+    );
     lines.push(`     → ${example.response.status}${headers.map(([k, v]) => ` ${k}: ${v}`).join(';')}`);
     if (example.response.bodyStart) lines.push(`     ${example.response.bodyStart.slice(0, 300).replace(/\n/g, ' ')}`);
   }
@@ -46,18 +54,28 @@ export function summary(report: RunReport): string {
   const out: string[] = [''];
   if (report.failures.length) {
     out.push('Failures, grouped by cause:', '');
-    report.failures.forEach((g, i) => out.push(failureBlock(g, i + 1), ''));
+    for (const [i, g] of report.failures.entries()) out.push(failureBlock(g, i + 1), '');
   }
   out.push('Coverage of documented statuses:', coverageTable(report.coverage), '');
   out.push('Recap per check:');
   for (const c of report.checks) {
-    const counts = c.outcome === 'failed' ? ` ${c.contractFailures} contract, ${c.fidelityFindings} fidelity` : c.reason ? ` (${c.reason})` : '';
+    const counts =
+      c.outcome === 'failed'
+        ? ` ${c.contractFailures} contract, ${c.fidelityFindings} fidelity`
+        : c.reason
+          ? ` (${c.reason})`
+          : '';
     out.push(`  ${MARK[c.outcome]} ${c.name.padEnd(30)} ${c.outcome}${counts}`);
   }
   out.push('');
   const removed = report.cleanup.removed.length;
-  out.push(`${t.contractFailures} contract failures, ${t.fidelityFindings} fidelity findings; checks: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped, ${t.notRun} not run; ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (run ${report.runId}, ${report.mode.allowWrites ? 'writes allowed' : 'read-only'}${report.mode.strict ? ', strict' : ''}, seed ${report.mode.seed}; removed ${removed} organizations it created, each confirmed by GET → 404)`);
-  if (report.notRun.length) out.push(`not run (${report.budgetExceeded ? 'the time budget ran out' : 'interrupted'}): ${report.notRun.join(', ')}`);
+  out.push(
+    `${t.contractFailures} contract failures, ${t.fidelityFindings} fidelity findings; checks: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped, ${t.notRun} not run; ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (run ${report.runId}, ${report.mode.allowWrites ? 'writes allowed' : 'read-only'}${report.mode.strict ? ', strict' : ''}, seed ${report.mode.seed}; removed ${removed} organizations it created, each confirmed by GET → 404)`,
+  );
+  if (report.notRun.length)
+    out.push(
+      `not run (${report.budgetExceeded ? 'the time budget ran out' : 'interrupted'}): ${report.notRun.join(', ')}`,
+    );
   if (report.retriesAfter429) out.push(`note: ${report.retriesAfter429} waits on Retry-After`);
   if (report.cleanup.leftover.length) {
     out.push('LEFT BEHIND (remove by hand):');
