@@ -125,22 +125,6 @@ export class ContractSpec {
     return this.op(operationId).requestBody?.content['application/json']?.schema;
   }
 
-  /** A value of `x-…` anywhere in the document (first found, depth first), e.g. a limit the spec states. */
-  findExtension(name: string): unknown {
-    const seen = new Set<unknown>();
-    const walk = (node: unknown): unknown => {
-      if (typeof node !== 'object' || node === null || seen.has(node)) return undefined;
-      seen.add(node);
-      if (!Array.isArray(node) && name in (node as object)) return (node as Record<string, unknown>)[name];
-      for (const child of Object.values(node as object)) {
-        const found = walk(child);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    };
-    return walk(this.doc.raw);
-  }
-
   private index(node: unknown, pointer: string): void {
     if (typeof node !== 'object' || node === null || this.pointers.has(node)) return;
     this.pointers.set(node, pointer);

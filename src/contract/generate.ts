@@ -131,29 +131,6 @@ export function withValue(body: unknown, path: string, value: unknown): unknown 
   return copy;
 }
 
-/** A valid value for a schema: its example, default or first enum value, else the simplest that fits. */
-export function validValue(schema: Schema): unknown {
-  if (schema.example !== undefined) return schema.example;
-  if (schema.default !== undefined) return schema.default;
-  if (schema.enum?.length) return schema.enum[0];
-  switch (schema.type) {
-    case 'integer':
-    case 'number':
-      return schema.minimum ?? 1;
-    case 'boolean':
-      return true;
-    case 'array':
-      return [];
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const name of schema.required ?? []) out[name] = validValue(schema.properties?.[name] ?? {});
-      return out;
-    }
-    default:
-      return 'a'.repeat(Math.max(schema.minLength ?? 0, 1));
-  }
-}
-
 export function describeViolation(v: Violation): string {
   const where = v.path === '' ? v.location : `${v.location}.${v.path}`;
   return `${where} ${v.constraint}`;
