@@ -61,3 +61,14 @@ describe('documented refusals', () => {
     );
   });
 });
+
+describe('docs/contract-checks.md', () => {
+  it('lists every registered check with its description', async () => {
+    const { CHECKS } = await import('../src/contract/registry.ts');
+    const text = readFileSync(new URL('../docs/contract-checks.md', import.meta.url), 'utf8');
+    for (const check of CHECKS) {
+      expect(text, check.name).toContain(`| \`${check.name}\` |`);
+      expect(text, check.name).toContain(check.description.replace(/\|/g, '\\|'));
+    }
+  });
+});

@@ -108,7 +108,7 @@ export const negativeDataRejected: ScenarioCheck = {
   kind: 'scenario',
   name: 'negative_data_rejected',
   description:
-    "Each constraint of openapi.yaml broken on its own (required, type, minimum, maximum, lengths, pattern, enum) is refused with 400 and the constraint's x-error-message. Read-only runs break only query parameters of GET operations.",
+    "Each constraint of openapi.yaml broken on its own (required, type, minimum, maximum, lengths, pattern, enum, format) is refused with 400 and the constraint's x-error-message. Read-only runs break only query parameters of GET operations.",
   requires: [],
   async run(ctx) {
     const out: Finding[] = [];
