@@ -47,7 +47,7 @@ Options:
   --list-checks             print every check with what it catches, and exit
 
 Secrets (tokens, client secrets, tokens issued during the run) never appear in any output: they are shown
-as $TOKEN, $ACCESS_TOKEN, $REFRESH_TOKEN, $CLIENT_SECRET.
+as $TOKEN, $OTHER_TOKEN, $ACCESS_TOKEN, $REFRESH_TOKEN, $CLIENT_SECRET.
 
 Exit codes: 0 passed; 1 a contract failure (or, with --strict, a fidelity finding; or diff found
 differences); 2 the runner could not work, or the run was interrupted; 3 the budget ran out before every

@@ -28,6 +28,8 @@ export interface ReceivedResponse {
 export interface MessageExpectation {
   template: string;
   values?: Record<string, string | number>;
+  /** The status the message goes with; another status is the status check's finding, not this one's. */
+  status?: number;
   /** `message` of the API Error body, or `error_description` of an OAuth error. */
   field: 'message' | 'error_description';
   pointer: string;

@@ -173,7 +173,7 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
   const spec = new ContractSpec(options.spec);
   const masker = new Masker();
   masker.add(options.token);
-  masker.add(options.otherToken);
+  masker.add(options.otherToken, '$OTHER_TOKEN');
   masker.add(options.clientSecret, '$CLIENT_SECRET');
   masker.add(options.otherClientSecret, '$OTHER_CLIENT_SECRET');
   const note = (line: string) => options.onNote?.(masker.mask(line));

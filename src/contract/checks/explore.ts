@@ -125,6 +125,7 @@ export const negativeDataRejected: ScenarioCheck = {
             values: { name: v.path },
             field: 'message',
             pointer: `#/x-required-messages/${kind}`,
+            status: 400,
             severity: ctx.spec.severityAt('#/x-required-messages', 'x-error-message'),
           };
       }

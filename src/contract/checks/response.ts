@@ -174,7 +174,13 @@ export const errorMessage = exchangeCheck(
   'Every refusal the run provokes carries the message openapi.yaml documents for that case.',
   (e, ctx) => {
     const x = e.expectation;
-    if (!x || e.response.status < 400 || e.response.status >= 500) return [];
+    if (
+      !x ||
+      e.response.status < 400 ||
+      e.response.status >= 500 ||
+      (x.status !== undefined && x.status !== e.response.status)
+    )
+      return [];
     const body = e.response.body as { error?: { message?: unknown } | string; error_description?: unknown } | undefined;
     const actual =
       x.field === 'error_description'

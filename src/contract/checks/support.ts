@@ -61,6 +61,7 @@ export function expectRefusal(
     exchange.expectation = {
       template: refusal.message,
       values,
+      status: refusal.status,
       field: exchange.request.path.includes('oauth2') ? 'error_description' : 'message',
       pointer: `${refusal.pointer}/message`,
       severity: refusal.messageSeverity,
@@ -121,6 +122,7 @@ export function schemaMessage(
   const at = specific ? `${pointer}/x-error-messages/${keyword}` : `${pointer}/x-error-message`;
   return {
     template,
+    status: 400,
     field: 'message',
     pointer: at,
     severity: ctx.spec.severityAt(pointer, specific ? 'x-error-messages' : 'x-error-message'),
