@@ -72,3 +72,19 @@ describe('docs/contract-checks.md', () => {
     }
   });
 });
+
+describe('independence from the mock', () => {
+  it('the runner imports nothing of the mock: no validators, HTTP layer or domain code, only the spec loader', async () => {
+    const { readdirSync } = await import('node:fs');
+    const root = new URL('../src/contract/', import.meta.url);
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => new URL(f, root));
+    files.push(new URL('../src/cli/contract.ts', import.meta.url));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const imports = [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1] as string);
+      for (const path of imports) {
+        expect(path, `${file.pathname} imports ${path}`).not.toMatch(/(^|\/)(http|domain)\/|spec\/validators/);
+      }
+    }
+  });
+});
