@@ -34,7 +34,7 @@ function recording(app: Awaited<ReturnType<typeof makeApp>>) {
 
 const SETUPS: Array<[string, Record<string, unknown>]> = [
   ['root-admin-token', { token: 'root-admin-token', otherToken: 'branch-admin-token' }],
-  ['branch-admin-token', { token: 'branch-admin-token' }],
+  ['branch-admin-token', { token: 'branch-admin-token', otherToken: 'americas-admin-token' }],
   ['viewer-token', { token: 'viewer-token', otherToken: 'branch-admin-token' }],
   [
     'the OAuth client root-client',
