@@ -218,7 +218,7 @@ export async function contractCommand(argv: string[]): Promise<number> {
       token: values.token,
       spec,
       signal: controller.signal,
-      onCheck: live ? (r) => console.log(checkLine(r)) : undefined,
+      onCheck: live ? (r, foundBy) => console.log(checkLine(r, foundBy)) : undefined,
       onNote: (line) => console.error(`  … ${line}`),
       onSandbox: (get) => {
         leftovers = get;

