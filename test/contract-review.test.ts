@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckRecap } from '../src/contract/report.ts';
 import { checkLine } from '../src/contract/reporters/console.ts';
 import { broken, VARIANTS } from './broken-variants/index.ts';
-import { makeApp, run } from './contract-helpers.ts';
+import { type Fetch, fetchOf, makeApp, run } from './contract-helpers.ts';
 
 const variant = (name: string) => {
   const found = VARIANTS.find((v) => v.name === name);
@@ -66,5 +66,38 @@ describe('progress lines', () => {
       expect(report.checks.find((c) => c.name === name)?.outcome, name).toBe('failed');
       expect(lines.find((l) => l.includes(` ${name} `))).toMatch(/^✗ /);
     }
+  });
+});
+
+describe('a spent budget', () => {
+  it('lists as not run only checks that would have run; the others are skipped with their reason', async () => {
+    const app = await makeApp();
+    let sent = 0;
+    // The token's organization is found, then every request is slow enough to spend the 50 ms budget.
+    const slow: Fetch = async (input, init) => {
+      if (++sent > 2) await new Promise((resolve) => setTimeout(resolve, 60));
+      return fetchOf(app)(input, init);
+    };
+    const { report } = await run(slow, {
+      token: 'root-admin-token',
+      clientId: undefined,
+      clientSecret: undefined,
+      budgetSeconds: 0.05,
+    });
+    expect(report.budgetExceeded).toBe(true);
+    const skipped = Object.fromEntries(
+      report.checks.filter((c) => c.outcome === 'skipped').map((c) => [c.name, c.reason]),
+    );
+    expect(skipped).toMatchObject({
+      read_your_writes: 'needs --allow-writes',
+      depth_limit: 'needs --allow-writes',
+      visibility: 'needs --other-token',
+      rate_limit: expect.stringMatching(/^opt-in: needs --check-rate-limit/),
+      oauth_token_works: 'needs --client-id and --client-secret',
+      oauth_refresh_bound_to_client: 'needs --client-id and --client-secret',
+    });
+    expect(report.notRun.length).toBeGreaterThan(0);
+    expect(report.notRun.filter((name) => name in skipped)).toEqual([]);
+    expect(report.totals.notRun).toBe(report.notRun.length);
   });
 });
