@@ -7,11 +7,15 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckRecap } from '../src/contract/report.ts';
 import { checkLine } from '../src/contract/reporters/console.ts';
-import { broken, VARIANTS } from './broken-variants/index.ts';
+import { TargetClient } from '../src/contract/client.ts';
+import { ContractSpec } from '../src/contract/contract-spec.ts';
+import { Sandbox } from '../src/contract/sandbox.ts';
+import { cachedSpec } from '../src/http/app.ts';
+import { broken, HOSTILE, VARIANTS } from './broken-variants/index.ts';
 import { type Fetch, fetchOf, makeApp, run } from './contract-helpers.ts';
 
 const variant = (name: string) => {
-  const found = VARIANTS.find((v) => v.name === name);
+  const found = [...VARIANTS, ...HOSTILE].find((v) => v.name === name);
   if (!found) throw new Error(`no variant ${name}`);
   return found;
 };
@@ -99,5 +103,74 @@ describe('a spent budget', () => {
     expect(report.notRun.length).toBeGreaterThan(0);
     expect(report.notRun.filter((name) => name in skipped)).toEqual([]);
     expect(report.totals.notRun).toBe(report.notRun.length);
+  });
+});
+
+describe('creates that cannot be verified', () => {
+  it('skip the write checks with the reason, and the cause is one writes_verified entry', async () => {
+    const app = await makeApp();
+    const { report } = await run(broken(app, variant('a create that answers an existing id').handler), {
+      token: 'root-admin-token',
+      allowWrites: true,
+      examples: 10,
+    });
+    const contract = report.failures.filter((f) => f.severity === 'contract');
+    expect(contract.map((f) => [f.check, f.count])).toEqual([['writes_verified', 1]]);
+    expect(contract[0]?.actual).toMatch(/answered id 3, an organization that existed before/);
+    for (const name of [
+      'read_your_writes',
+      'name_alphabet',
+      'name_trimmed',
+      'description_forbidden_chars',
+      'time_zone_valid',
+      'parent_must_exist',
+      'depth_limit',
+      'delete_with_children_refused',
+      'oversized_body_rejected',
+    ]) {
+      const recap = report.checks.find((c) => c.name === name);
+      expect(recap?.outcome, name).toBe('skipped');
+      expect(recap?.reason, name).toMatch(/^the run's creates could not be verified .*see writes_verified\)$/);
+    }
+    // Only the first create was sent; what it made is listed.
+    const made = app.mock.state.tree.all().filter((o) => o.id > 105);
+    expect(made.map((o) => o.name)).toEqual([expect.stringContaining(`${report.runId} Probe`)]);
+    expect(report.cleanup.leftover.map((l) => l.id)).toEqual(made.map((o) => o.id));
+  });
+});
+
+describe('clean-up', () => {
+  const sandboxOn = async (fetchImpl: Fetch) => {
+    const client = new TargetClient({ target: 'http://mock.test', fetch: fetchImpl, maxRps: 100_000, deadline: Date.now() + 60_000 });
+    const spec = new ContractSpec(await cachedSpec());
+    const sandbox = new Sandbox(client, spec, 'root-admin-token', 'orgs-mock-contract 0123abcd', {
+      id: 1,
+      name: 'Acme Corp',
+    });
+    // What the token sees before the first create (the runner's inventory).
+    await client.send({ ...sandbox.getRequest(3) });
+    return sandbox;
+  };
+
+  it('lists by id and name what an unverified create made, also when its name cannot carry the run prefix', async () => {
+    const app = await makeApp();
+    const existing = await sandboxOn(broken(app, variant('a create that answers an existing id').handler));
+    expect((await existing.create({ name: 'L 7', parentId: 1 }, 1)).unverified).toBe(true);
+    const elsewhere = await sandboxOn(
+      broken(app, variant('create files under the token organization, not the asked parent').handler),
+    );
+    expect((await elsewhere.create({ name: 'L 8', parentId: 2 }, 2)).unverified).toBe(true);
+    const made = app.mock.state.tree.all().filter((o) => o.id > 105);
+    expect(made.map((o) => [o.id, o.name])).toEqual([
+      [106, 'L 7'],
+      [107, 'L 8'],
+    ]);
+    expect((await existing.cleanUp()).leftover).toEqual([
+      { id: 106, name: 'L 7', why: expect.stringContaining('did not exist before the run') },
+    ]);
+    expect((await elsewhere.cleanUp()).leftover).toEqual([
+      { id: 107, name: 'L 8', why: expect.stringContaining('created by the run but not verified') },
+    ]);
+    expect(app.mock.state.tree.all().filter((o) => o.id > 105).length).toBe(2);
   });
 });

@@ -35,7 +35,17 @@ export class Sandbox {
   updatesUnsafe: string | undefined;
   /** Set when the token may not create (403): write checks are skipped with this reason. */
   cannotCreate: string | undefined;
+  /**
+   * Set when the run's creates cannot be verified (the first create, or any that answers an id that
+   * existed before): write checks are skipped with this reason, and writes_verified carries the cause.
+   */
+  createsUnverified: string | undefined;
+  /** Ids seen before the run's first create: an organization of that id is never the run's. */
+  private before: Set<number> | undefined;
+  /** Names of creates answered 2xx that could not be verified: clean-up looks for what they left. */
+  private readonly unverifiedNames = new Set<string>();
   private probed = false;
+  private verifiedOnce = false;
   private counter = 0;
 
   constructor(
@@ -69,16 +79,23 @@ export class Sandbox {
     this.findings.push({ check: WRITES_VERIFIED, severity: 'contract', ...f });
   }
 
+  /** Why the run sends no create (checks that need one skip with it), if it sends none. */
+  get writesUnavailable(): string | undefined {
+    return this.cannotCreate ?? this.createsUnverified;
+  }
+
   /**
    * Creates an organization of the run (any body; the name given is the one verified) under `parentId`.
-   * Resolves to the exchange and, when verified, the new id.
+   * Resolves to the exchange and, when verified, the new id; `unverified` when the server answered 2xx
+   * but the create could not be verified (a writes_verified failure, not the calling check's).
    */
   async create(
     body: Record<string, unknown>,
     parentId: number,
     expectedName?: string,
-  ): Promise<{ exchange: Exchange; id?: number }> {
+  ): Promise<{ exchange: Exchange; id?: number; unverified?: true }> {
     const op = this.spec.op('createOrganization');
+    this.before ??= new Set(this.seenIds);
     const exchange = await this.client.send({
       operationId: op.operationId,
       method: 'POST',
@@ -93,6 +110,7 @@ export class Sandbox {
     if (status < 200 || status >= 300 || typeof id !== 'number') return { exchange };
     const pointer = this.spec.operationPointer('createOrganization');
     const name = expectedName ?? (typeof body.name === 'string' ? body.name.trim() : String(body.name));
+    const firstCreate = this.owned.size === 0 && !this.verifiedOnce;
     if (this.seenIds.has(id) || this.owned.has(id) || id === this.ownOrganization.id) {
       this.finding({
         operation: 'createOrganization',
@@ -101,12 +119,16 @@ export class Sandbox {
         specLocation: pointer,
         exchange,
       });
-      return { exchange };
+      // Whatever this create made (if anything) has an id the run does not know: clean-up looks for the name.
+      this.unverifiedNames.add(name);
+      this.createsUnverified ??= `the run's creates could not be verified (a create answered id ${id}, an organization that existed before; see writes_verified)`;
+      return { exchange, unverified: true };
     }
     const check = await this.client.send(this.getRequest(id));
     const org = check.response.body as Org | undefined;
     if (check.response.status === 200 && org?.name === name && org.parentOrganizationId === parentId) {
       this.owned.set(id, { id, name, parentId });
+      this.verifiedOnce = true;
       return { exchange, id };
     }
     const shown =
@@ -120,10 +142,16 @@ export class Sandbox {
       specLocation: pointer,
       exchange: check,
     });
-    if (check.response.status === 200 && typeof org?.name === 'string' && org.name.includes(this.namePrefix)) {
-      this.unverified.set(id, { id, name: org.name, why: 'created by the run but not where it asked' });
-    }
-    return { exchange };
+    // A new id answered to the run's create is the run's doing: listed (by id and name), never touched.
+    if (!this.before.has(id) && id !== this.ownOrganization.id)
+      this.unverified.set(id, {
+        id,
+        name: typeof org?.name === 'string' ? org.name : name,
+        why: `created by the run but not verified (${shown}); not touched`,
+      });
+    if (firstCreate)
+      this.createsUnverified ??= `the run's creates could not be verified (GET orgId=${id} after the first create shows ${shown}; see writes_verified)`;
+    return { exchange, unverified: true };
   }
 
   getRequest(id: number) {
@@ -260,33 +288,42 @@ export class Sandbox {
       name: org.name,
       why: failed.get(org.id) ?? 'not removed',
     }));
-    // Whatever else carries the run's name was created by it but never verified: listed, never touched.
-    try {
-      const op = this.spec.op('searchOrganizations');
-      const found = await this.client.send({
-        operationId: op.operationId,
-        method: 'GET',
-        path: op.path,
-        query: { query: this.namePrefix, size: '1000' },
-        headers: this.auth,
-      });
-      for (const org of (found.response.body as { content?: Org[] } | undefined)?.content ?? []) {
-        if (
-          typeof org.id === 'number' &&
-          typeof org.name === 'string' &&
-          org.name.includes(this.namePrefix) &&
-          !leftover.some((l) => l.id === org.id) &&
-          !this.unverified.has(org.id)
-        ) {
-          this.unverified.set(org.id, {
-            id: org.id,
-            name: org.name,
-            why: "carries the run's name but was never verified as its own; not touched",
-          });
+    // Whatever else carries the run's name, or the name of a create whose answer could not be verified, and
+    // did not exist before the run, was created by it but never verified: listed, never touched.
+    const names = [this.namePrefix, ...[...this.unverifiedNames].filter((n) => !n.includes(this.namePrefix))];
+    for (const query of names) {
+      try {
+        const op = this.spec.op('searchOrganizations');
+        const found = await this.client.send({
+          operationId: op.operationId,
+          method: 'GET',
+          path: op.path,
+          query: { query, size: '1000' },
+          headers: this.auth,
+        });
+        for (const org of (found.response.body as { content?: Org[] } | undefined)?.content ?? []) {
+          if (
+            typeof org.id === 'number' &&
+            typeof org.name === 'string' &&
+            (query === this.namePrefix ? org.name.includes(query) : org.name === query) &&
+            !this.before?.has(org.id) &&
+            org.id !== this.ownOrganization.id &&
+            !leftover.some((l) => l.id === org.id) &&
+            !this.unverified.has(org.id)
+          ) {
+            this.unverified.set(org.id, {
+              id: org.id,
+              name: org.name,
+              why:
+                query === this.namePrefix
+                  ? "carries the run's name but was never verified as its own; not touched"
+                  : `has the name of a create of the run whose answer could not be verified, and did not exist before the run; not touched`,
+            });
+          }
         }
+      } catch {
+        // The listing is a courtesy; what is known is reported below.
       }
-    } catch {
-      // The listing is a courtesy; what is known is reported below.
     }
     return { removed, leftover: [...leftover, ...this.unverified.values()] };
   }

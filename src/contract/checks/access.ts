@@ -26,7 +26,7 @@ export const authRequired = scenario(
     for (const op of ctx.spec.operations.filter((o) => o.bearer)) {
       const query: Record<string, string> = {};
       if (op.method !== 'get') {
-        if (!ctx.allowWrites || ctx.sandbox.cannotCreate) continue;
+        if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) continue;
         if (op.parameters.some((p) => p.name === 'orgId')) {
           target ??= (
             await ctx.sandbox.create(
@@ -89,7 +89,7 @@ export const unknownIdNotFound = scenario(
     const out: Finding[] = [];
     const e = await send(ctx, request(ctx, 'getOrganization', { orgId: String(UNLIKELY_ID) }));
     out.push(...refused(ctx, 'unknown_id_not_found', e, ctx.spec.refusal('getOrganization', 'notVisible')));
-    if (!ctx.allowWrites || ctx.sandbox.cannotCreate) return out;
+    if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) return out;
     const { id } = await ctx.sandbox.create(
       { name: ctx.sandbox.name('Deleted'), parentId: ctx.organizationId },
       ctx.organizationId,
@@ -152,7 +152,7 @@ export const visibility = scenario(
       if (last && seen.response.status !== 200)
         last.actual += ` (organization ${otherOrg} of --other-token is not visible to --token, so it may be an ancestor: give a token of a sibling or a descendant)`;
     }
-    if (!ctx.allowWrites || ctx.sandbox.cannotCreate) return out;
+    if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) return out;
     const { id } = await ctx.sandbox.create(
       { name: ctx.sandbox.name('Hidden'), parentId: ctx.organizationId },
       ctx.organizationId,
@@ -207,7 +207,7 @@ export const timeInMilliseconds = scenario(
         );
     };
     check(await send(ctx, request(ctx, 'getCurrentOrganization')), false);
-    if (ctx.allowWrites && !ctx.sandbox.cannotCreate) {
+    if (ctx.allowWrites && !ctx.sandbox.writesUnavailable) {
       const { exchange, id } = await ctx.sandbox.create(
         { name: ctx.sandbox.name('Clock'), parentId: ctx.organizationId },
         ctx.organizationId,

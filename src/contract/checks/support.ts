@@ -97,7 +97,8 @@ export function refused(
 
 /** The token's organization's place: may the run create below it at all? */
 export function requireCreate(ctx: CheckContext): void {
-  if (ctx.sandbox.cannotCreate) throw new SkipError(ctx.sandbox.cannotCreate);
+  const why = ctx.sandbox.writesUnavailable;
+  if (why) throw new SkipError(why);
 }
 
 import { Skip } from '../model.ts';
