@@ -174,3 +174,19 @@ describe('clean-up', () => {
     expect(app.mock.state.tree.all().filter((o) => o.id > 105).length).toBe(2);
   });
 });
+
+describe('the update probe', () => {
+  it("against a server that ignores orgId, reports that it modified the token's organization, by id", async () => {
+    const { report } = await run(broken(await makeApp(), variant('an update that ignores orgId').handler), {
+      token: 'root-admin-token',
+      allowWrites: true,
+      checks: ['writes_verified', 'read_your_writes'],
+    });
+    const touched = report.failures.find((f) => f.check === 'writes_verified' && f.actual.includes('modified'));
+    expect(touched?.actual).toMatch(
+      /^organization 1 \(the token's own, "Acme Corp"\) was modified by the probe: lastModifiedTs \d+ → \d+ \(its name is unchanged\)$/,
+    );
+    expect(touched?.severity).toBe('contract');
+    expect(touched?.examples[0]?.request?.url).toBe('http://mock.test/api/v1/organization?orgId=1');
+  });
+});

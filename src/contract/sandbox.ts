@@ -199,6 +199,8 @@ export class Sandbox {
       this.updatesUnsafe = 'updates are not sent: no organization of the run to probe them on';
       return;
     }
+    // The token's organization as it is before the probe: a server that ignores orgId would change it.
+    const ownBefore = await this.client.send(this.getRequest(this.ownOrganization.id));
     const op = this.spec.op('updateOrganization');
     const exchange = await this.client.send({
       operationId: op.operationId,
@@ -226,6 +228,27 @@ export class Sandbox {
       actual: `organization ${id} still shows "${String(name)}": the update went elsewhere (orgId ignored?)`,
       specLocation: this.spec.operationPointer('updateOrganization'),
       exchange,
+    });
+    await this.reportOwnOrganizationTouched(ownBefore, exchange);
+  }
+
+  /** After a probe whose update went elsewhere: says so if it was the token's organization that changed. */
+  private async reportOwnOrganizationTouched(before: Exchange, probe: Exchange): Promise<void> {
+    const ownId = this.ownOrganization.id;
+    const after = await this.client.send(this.getRequest(ownId));
+    const [was, is] = [before.response.body as Record<string, unknown>, after.response.body as Record<string, unknown>];
+    if (before.response.status !== 200 || after.response.status !== 200 || !was || !is) return;
+    const changed = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter(
+      (key) => JSON.stringify(was[key]) !== JSON.stringify(is[key]),
+    );
+    if (changed.length === 0) return;
+    const what = changed.map((key) => `${key} ${JSON.stringify(was[key])} → ${JSON.stringify(is[key])}`).join(', ');
+    this.finding({
+      operation: 'updateOrganization',
+      expected: `the probe's PUT orgId=${String(probe.request.query?.orgId)} leaves the token's organization ${ownId} as it was`,
+      actual: `organization ${ownId} (the token's own, "${this.ownOrganization.name}") was modified by the probe: ${what}${changed.includes('name') ? '' : ' (its name is unchanged)'}`,
+      specLocation: this.spec.operationPointer('updateOrganization'),
+      exchange: after,
     });
   }
 
