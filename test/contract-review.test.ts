@@ -190,3 +190,27 @@ describe('the update probe', () => {
     expect(touched?.examples[0]?.request?.url).toBe('http://mock.test/api/v1/organization?orgId=1');
   });
 });
+
+describe('curl lines for the token endpoint', () => {
+  it('pass the client with -u and shell variables that --help lists, every placeholder included', async () => {
+    const { report } = await run(broken(await makeApp(), variant('an unknown client accepted').handler), {
+      otherClientId: 'noscope-client',
+      otherClientSecret: 'noscope-secret',
+      checks: ['oauth_client_rejected', 'oauth_token_works', 'oauth_refresh_bound_to_client'],
+    });
+    const curls = report.failures.flatMap((f) => f.examples.map((e) => e.request?.curl ?? ''));
+    expect(curls.length).toBeGreaterThan(1);
+    for (const curl of curls) {
+      expect(curl).toMatch(/^curl -i -X POST "http:\/\/mock\.test\/oauth2\/token\?grant_type=[^"]+" .* -u "[^"]+:[^"]+"$/);
+      expect(curl).not.toContain('Authorization');
+    }
+    expect(curls).toContainEqual(expect.stringContaining('-u "$CLIENT_ID:$CLIENT_SECRET-wrong"'));
+    expect(curls).toContainEqual(expect.stringContaining('-u "$OTHER_CLIENT_ID:$OTHER_CLIENT_SECRET"'));
+    expect(curls).toContainEqual(expect.stringMatching(/-u "orgs-mock-contract-unknown-[0-9a-f]+:wrong"/));
+    const { CONTRACT_HELP } = await import('../src/cli/contract.ts');
+    const placeholders = new Set(JSON.stringify(report).match(/\$[A-Z_]+/g));
+    for (const name of ['$TOKEN', '$CLIENT_ID', '$CLIENT_SECRET', '$OTHER_CLIENT_ID', '$OTHER_CLIENT_SECRET'])
+      placeholders.add(name);
+    for (const name of placeholders) expect(CONTRACT_HELP).toContain(name);
+  });
+});

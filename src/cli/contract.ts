@@ -46,8 +46,19 @@ Options:
   --spec <path>             the contract (default: the package's openapi.yaml)
   --list-checks             print every check with what it catches, and exit
 
-Secrets (tokens, client secrets, tokens issued during the run) never appear in any output: they are shown
-as $TOKEN, $OTHER_TOKEN, $ACCESS_TOKEN, $REFRESH_TOKEN, $CLIENT_SECRET.
+Secrets (tokens, client secrets, tokens issued during the run) never appear in any output. They are shown
+as shell variables, so that a report's curl lines run once you set them:
+  $TOKEN                 --token, or the token the run obtained with the client credentials
+  $OTHER_TOKEN           --other-token
+  $ACCESS_TOKEN          an access token issued during the run
+  $REFRESH_TOKEN         a refresh token issued during the run
+  $CLIENT_ID             --client-id (curl lines pass the client as -u "$CLIENT_ID:$CLIENT_SECRET")
+  $CLIENT_SECRET         --client-secret
+  $OTHER_CLIENT_ID       --other-client-id (-u "$OTHER_CLIENT_ID:$OTHER_CLIENT_SECRET")
+  $OTHER_CLIENT_SECRET   --other-client-secret
+  $CLIENT_BASIC          in recorded headers: the Basic credentials, base64 of "$CLIENT_ID:$CLIENT_SECRET"
+                         (also those of a made-up client a check sends)
+  $OTHER_CLIENT_BASIC    in recorded headers: the same for the other client
 
 Exit codes: 0 passed; 1 a contract failure (or, with --strict, a fidelity finding; or diff found
 differences); 2 the runner could not work, or the run was interrupted; 3 the budget ran out before every

@@ -82,9 +82,48 @@ export interface RunReport {
 /** Replaces every secret the run used or was given by a name a shell can fill in again. */
 export class Masker {
   private readonly secrets = new Map<string, string>();
+  /** Client ids given to the run, by the shell variable a curl line uses for them (not secrets). */
+  private readonly clientIds = new Map<string, string>();
 
   add(secret: string | undefined, placeholder = '$TOKEN'): void {
     if (secret && secret.length >= 4 && !this.secrets.has(secret)) this.secrets.set(secret, placeholder);
+  }
+
+  /** A client given to the run: its secret and Basic credentials are masked, its id named in curl lines. */
+  addClient(id: string | undefined, secret: string | undefined, prefix: '' | 'OTHER_'): void {
+    if (!id || secret === undefined) return;
+    this.clientIds.set(id, `$${prefix}CLIENT_ID`);
+    this.add(secret, `$${prefix}CLIENT_SECRET`);
+    this.add(
+      Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64'),
+      `$${prefix}CLIENT_BASIC`,
+    );
+  }
+
+  /** `-u "$CLIENT_ID:$CLIENT_SECRET"` for Basic credentials: a curl line runs with the variables a user has. */
+  curlUser(authorization: string): string | undefined {
+    const encoded = /^Basic\s+(\S+)$/i.exec(authorization)?.[1];
+    if (!encoded) return undefined;
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    const part = (raw: string) => {
+      try {
+        return decodeURIComponent(raw);
+      } catch {
+        return raw;
+      }
+    };
+    const [id, secret] = [part(decoded.slice(0, colon)), part(decoded.slice(colon + 1))];
+    const literal = (text: string) => text.replace(/[\\"`$]/g, (c) => `\\${c}`);
+    // Known values become shell variables; anything else (a made-up client of a check) stays literal.
+    const shell = (text: string, known?: string) =>
+      known ??
+      this.mask(text)
+        .split(/(\$[A-Z_]+)/)
+        .map((piece, i) => (i % 2 ? piece : literal(piece)))
+        .join('');
+    return `-u "${shell(id, this.clientIds.get(id))}:${shell(secret)}"`;
   }
 
   /** Tokens in the token endpoint's answers become secrets as soon as they are seen. */
@@ -132,7 +171,11 @@ export function view(exchange: Exchange, masker: Masker): { request: RequestView
       : masker.mask(body.length > 2000 ? `${body.slice(0, 2000)}…(${body.length} characters)` : body);
   // In the curl line, secrets stay shell variables ("$TOKEN") so that the line runs once they are set.
   const curlParts = ['curl', '-i', '-X', request.method, `"${url.replace(/"/g, '\\"')}"`];
-  for (const [k, v] of Object.entries(headers)) curlParts.push('-H', `"${k}: ${v.replace(/"/g, '\\"')}"`);
+  for (const [k, v] of Object.entries(request.headers ?? {})) {
+    const user = k.toLowerCase() === 'authorization' ? masker.curlUser(v) : undefined;
+    if (user) curlParts.push(user);
+    else curlParts.push('-H', `"${k}: ${masker.mask(v).replace(/"/g, '\\"')}"`);
+  }
   if (body !== undefined)
     curlParts.push(
       '--data-binary',

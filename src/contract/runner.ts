@@ -177,6 +177,8 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
   const masker = new Masker();
   masker.add(options.token);
   masker.add(options.otherToken, '$OTHER_TOKEN');
+  masker.addClient(options.clientId, options.clientSecret, '');
+  masker.addClient(options.otherClientId, options.otherClientSecret, 'OTHER_');
   masker.add(options.clientSecret, '$CLIENT_SECRET');
   masker.add(options.otherClientSecret, '$OTHER_CLIENT_SECRET');
   const note = (line: string) => options.onNote?.(masker.mask(line));
