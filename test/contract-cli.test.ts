@@ -263,7 +263,7 @@ describe('orgs-mock contract', () => {
     ]);
     expect(drift.code).toBe(1);
     expect(drift.stdout).toMatch(
-      /unknown_id_not_found \(GET \/api\/v1\/organization\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/,
+      /unknown_id_not_found \(GET \/api\/v1\/organization\?orgId=\d+\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/,
     );
     expect(drift.stdout).toMatch(
       /body shape: A \$\.error: object, \$\.error\.message: string \| B \$\.message: string/,

@@ -214,3 +214,48 @@ describe('curl lines for the token endpoint', () => {
     for (const name of placeholders) expect(CONTRACT_HELP).toContain(name);
   });
 });
+
+describe('diff', () => {
+  it('pairs exchanges by request, so that a server differing only in 404 → 403 shows only that', async () => {
+    const { diffReports } = await import('../src/contract/diff.ts');
+    const options = { token: 'root-admin-token', checks: ['property_based', 'unknown_id_not_found'] };
+    const a = await run(fetchOf(await makeApp()), options);
+    const b = await run(broken(await makeApp(), variant('403 instead of 404 outside the subtree').handler), options);
+    // The generated phase diverges: B's failure is shrunk, A goes on generating.
+    expect(b.log.filter((e) => e.check === 'property_based').map((e) => e.url)).not.toEqual(
+      a.log.filter((e) => e.check === 'property_based').map((e) => e.url),
+    );
+    const diffs = diffReports(a, b);
+    expect(diffs.length).toBeGreaterThan(0);
+    for (const d of diffs) {
+      expect(d.request, JSON.stringify(d)).toMatch(/^GET \/api\/v1\/organization\?orgId=\d+$/);
+      if (d.aspect === 'status') expect([d.a, d.b]).toEqual(['404', '403']);
+      else expect(d.aspect).toBe('error message');
+    }
+    expect(diffs).toContainEqual({
+      check: 'unknown_id_not_found',
+      request: 'GET /api/v1/organization?orgId=2147483647',
+      aspect: 'status',
+      a: '404',
+      b: '403',
+    });
+    expect(diffReports(a, a)).toEqual([]);
+  });
+
+  it('finds no difference between two runs with writes, whose run ids and created ids differ', async () => {
+    const { diffReports } = await import('../src/contract/diff.ts');
+    const options = {
+      token: 'root-admin-token',
+      allowWrites: true,
+      checks: ['read_your_writes', 'name_alphabet', 'delete_with_children_refused'],
+    };
+    const shifted = await makeApp();
+    // A first run on B's server makes the ids of B's organizations come later than A's.
+    const a = await run(fetchOf(await makeApp()), options);
+    const warmUp = await run(fetchOf(shifted), { ...options, checks: ['read_your_writes'] });
+    const b = await run(fetchOf(shifted), options);
+    expect(a.report.runId).not.toBe(b.report.runId);
+    expect(warmUp.report.verdict).toBe('passed');
+    expect(diffReports(a, b)).toEqual([]);
+  });
+});

@@ -1,6 +1,9 @@
 /**
  * Drift between two servers: the same generated scenario against both, compared exchange by exchange
  * in status, error message and body shape (values are free to differ; their types and keys are not).
+ * Exchanges are paired by request (check, method, path, query and body, with what differs between runs
+ * by nature — the run id, name counters, ids of the run's own organizations — left out), so that once
+ * the runs diverge (a failure found on one side only, then shrunk) unrelated requests are not compared.
  */
 import type { LoggedExchange, RunResult } from './runner.ts';
 
@@ -41,8 +44,37 @@ function errorMessage(body: unknown): string | undefined {
   return typeof text === 'string' ? text.replace(/\d+/g, '{n}') : undefined;
 }
 
+/** The request an exchange was, as a key both runs share when they sent the same request. */
+function requestKey(e: LoggedExchange, runId: string, created: Map<string, string>): string {
+  const url = new URL(e.url);
+  const text = `${e.check} ${e.method} ${url.pathname}${url.search} ${e.requestBody ?? ''}`;
+  return (
+    text
+      .split(runId)
+      .join('{run}')
+      // Ids of organizations the run created differ between servers: named by the order of their creates.
+      .replace(/(orgId=|"parentId":|"id":)(\d+)/g, (whole, lead: string, id: string) =>
+        created.has(id) ? `${lead}${created.get(id)}` : whole,
+      )
+      // Names of the run carry a counter that differs once the runs diverge.
+      .replace(/\{run\}[^&"]*/g, (name) => name.replace(/\d+/g, '{n}'))
+  );
+}
+
+/** Ids of the organizations a run created, by the order of their creates. */
+function createdIds(log: LoggedExchange[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const e of log) {
+    if (e.method !== 'POST' || e.status < 200 || e.status >= 300) continue;
+    const id = (parse(e.responseBody) as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'number' && !ids.has(String(id))) ids.set(String(id), `{created ${ids.size + 1}}`);
+  }
+  return ids;
+}
+
 function compareExchange(check: string, a: LoggedExchange, b: LoggedExchange): Difference[] {
-  const request = `${a.method} ${new URL(a.url).pathname}`;
+  const url = new URL(a.url);
+  const request = `${a.method} ${url.pathname}${url.search}`;
   const diffs: Difference[] = [];
   if (a.status !== b.status) diffs.push({ check, request, aspect: 'status', a: String(a.status), b: String(b.status) });
   const [bodyA, bodyB] = [parse(a.responseBody), parse(b.responseBody)];
@@ -64,26 +96,38 @@ function compareExchange(check: string, a: LoggedExchange, b: LoggedExchange): D
   return diffs;
 }
 
+/** Checks whose requests are generated (seeded, then shrunk on a failure): a request one side sent alone is no difference. */
+const GENERATED = new Set(['property_based']);
+
 export function diffReports(a: RunResult, b: RunResult): Difference[] {
-  const byCheck = (log: LoggedExchange[]) => {
+  const byRequest = (result: RunResult) => {
+    const created = createdIds(result.log);
     const map = new Map<string, LoggedExchange[]>();
-    for (const e of log) map.set(e.check, [...(map.get(e.check) ?? []), e]);
+    for (const e of result.log) {
+      const key = requestKey(e, result.report.runId, created);
+      map.set(key, [...(map.get(key) ?? []), e]);
+    }
     return map;
   };
-  const [logA, logB] = [byCheck(a.log), byCheck(b.log)];
+  const [logA, logB] = [byRequest(a), byRequest(b)];
+  const checksA = new Set(a.log.map((e) => e.check));
+  const checksB = new Set(b.log.map((e) => e.check));
   const diffs: Difference[] = [];
-  for (const [check, exchangesA] of logA) {
-    const exchangesB = logB.get(check);
-    if (!exchangesB) continue;
+  for (const key of new Set([...logA.keys(), ...logB.keys()])) {
+    const [exchangesA, exchangesB] = [logA.get(key) ?? [], logB.get(key) ?? []];
+    const check = (exchangesA[0] ?? exchangesB[0]) as LoggedExchange;
+    // A check that ran on one side only (skipped on the other) is in each report's recap, not a difference.
+    if (!checksA.has(check.check) || !checksB.has(check.check)) continue;
     const count = Math.max(exchangesA.length, exchangesB.length);
     for (let i = 0; i < count; i++) {
       const [ea, eb] = [exchangesA[i], exchangesB[i]];
-      if (ea && eb) diffs.push(...compareExchange(check, ea, eb));
-      else {
+      if (ea && eb) diffs.push(...compareExchange(check.check, ea, eb));
+      else if (!GENERATED.has(check.check)) {
         const present = (ea ?? eb) as LoggedExchange;
+        const url = new URL(present.url);
         diffs.push({
-          check,
-          request: `${present.method} ${new URL(present.url).pathname}`,
+          check: check.check,
+          request: `${present.method} ${url.pathname}${url.search}`,
           aspect: 'missing exchange',
           a: ea ? String(ea.status) : '(not sent)',
           b: eb ? String(eb.status) : '(not sent)',

@@ -51,6 +51,8 @@ export interface LoggedExchange {
   check: string;
   method: string;
   url: string;
+  /** The request body, masked (diff pairs exchanges by request). */
+  requestBody?: string;
   status: number;
   responseBody: string;
 }
@@ -414,6 +416,10 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     check: e.sentBy ?? '(setup)',
     method: e.request.method,
     url: masker.mask(e.request.url),
+    requestBody:
+      e.request.body === undefined
+        ? undefined
+        : masker.mask((typeof e.request.body === 'string' ? e.request.body : JSON.stringify(e.request.body)).slice(0, 2000)),
     status: e.response.status,
     responseBody: masker.mask(e.response.text.slice(0, 2000)),
   }));
