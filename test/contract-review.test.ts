@@ -5,10 +5,10 @@
  * touched by the update probe, and checks skipped (not "not run") when the budget is spent.
  */
 import { describe, expect, it } from 'vitest';
-import type { CheckRecap } from '../src/contract/report.ts';
-import { checkLine } from '../src/contract/reporters/console.ts';
 import { TargetClient } from '../src/contract/client.ts';
 import { ContractSpec } from '../src/contract/contract-spec.ts';
+import type { CheckRecap } from '../src/contract/report.ts';
+import { checkLine } from '../src/contract/reporters/console.ts';
 import { Sandbox } from '../src/contract/sandbox.ts';
 import { cachedSpec } from '../src/http/app.ts';
 import { broken, HOSTILE, VARIANTS } from './broken-variants/index.ts';
@@ -141,7 +141,12 @@ describe('creates that cannot be verified', () => {
 
 describe('clean-up', () => {
   const sandboxOn = async (fetchImpl: Fetch) => {
-    const client = new TargetClient({ target: 'http://mock.test', fetch: fetchImpl, maxRps: 100_000, deadline: Date.now() + 60_000 });
+    const client = new TargetClient({
+      target: 'http://mock.test',
+      fetch: fetchImpl,
+      maxRps: 100_000,
+      deadline: Date.now() + 60_000,
+    });
     const spec = new ContractSpec(await cachedSpec());
     const sandbox = new Sandbox(client, spec, 'root-admin-token', 'orgs-mock-contract 0123abcd', {
       id: 1,
@@ -201,7 +206,9 @@ describe('curl lines for the token endpoint', () => {
     const curls = report.failures.flatMap((f) => f.examples.map((e) => e.request?.curl ?? ''));
     expect(curls.length).toBeGreaterThan(1);
     for (const curl of curls) {
-      expect(curl).toMatch(/^curl -i -X POST "http:\/\/mock\.test\/oauth2\/token\?grant_type=[^"]+" .* -u "[^"]+:[^"]+"$/);
+      expect(curl).toMatch(
+        /^curl -i -X POST "http:\/\/mock\.test\/oauth2\/token\?grant_type=[^"]+" .* -u "[^"]+:[^"]+"$/,
+      );
       expect(curl).not.toContain('Authorization');
     }
     expect(curls).toContainEqual(expect.stringContaining('-u "$CLIENT_ID:$CLIENT_SECRET-wrong"'));

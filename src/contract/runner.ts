@@ -419,7 +419,9 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     requestBody:
       e.request.body === undefined
         ? undefined
-        : masker.mask((typeof e.request.body === 'string' ? e.request.body : JSON.stringify(e.request.body)).slice(0, 2000)),
+        : masker.mask(
+            (typeof e.request.body === 'string' ? e.request.body : JSON.stringify(e.request.body)).slice(0, 2000),
+          ),
     status: e.response.status,
     responseBody: masker.mask(e.response.text.slice(0, 2000)),
   }));

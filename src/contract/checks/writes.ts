@@ -387,7 +387,10 @@ export const depthLimit = scenario(
         parent = id;
         continue;
       }
-      if (unverified) throw new Skip(ctx.sandbox.writesUnavailable ?? "a create of the chain could not be verified; see writes_verified");
+      if (unverified)
+        throw new Skip(
+          ctx.sandbox.writesUnavailable ?? 'a create of the chain could not be verified; see writes_verified',
+        );
       if (exchange.response.status !== 400)
         return [
           finding(
