@@ -8,7 +8,6 @@ import {
   type Org,
   pageOf,
   refused,
-  request,
   requireCreate,
   schemaMessage,
   search,
