@@ -49,18 +49,18 @@ describe('/_mock/ control plane', () => {
     const before = (await call(other, 'GET', '/_mock/state')).text;
     const cycle = { format: 'orgs-mock/state@1', organizations: [
       { id: 1, name: 'Root', tz: 'UTC', lastModifiedTs: 0 },
-      { id: 2, parentOrganizationId: 3, name: 'A', tz: 'UTC', lastModifiedTs: 0 },
-      { id: 3, parentOrganizationId: 2, name: 'B', tz: 'UTC', lastModifiedTs: 0 },
+      { id: 2, parentOrganizationId: 3, name: 'Branch A', tz: 'UTC', lastModifiedTs: 0 },
+      { id: 3, parentOrganizationId: 2, name: 'Branch B', tz: 'UTC', lastModifiedTs: 0 },
     ] };
     expectError(await call(other, 'PUT', '/_mock/state', { body: cycle }), 400, 'Imported state is invalid: some organizations form a cycle and never reach the root.');
     expectError(
-      await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 1, name: 'R', tz: 'UTC', lastModifiedTs: 0 }, { id: 1, name: 'R', tz: 'UTC', lastModifiedTs: 0 }] } }),
+      await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 1, name: 'Root', tz: 'UTC', lastModifiedTs: 0 }, { id: 1, name: 'Root', tz: 'UTC', lastModifiedTs: 0 }] } }),
       400,
       'Imported state is invalid: id 1 appears twice.',
     );
     expectError(await call(other, 'PUT', '/_mock/state', { body: { format: 'v0', organizations: [] } }), 400, 'Field format should be orgs-mock/state@1.');
-    expectError(await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 'x' }] } }), 400, 'Field organizations.0.name is required.');
-    expectError(await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 'x', name: 'X', tz: 'UTC', lastModifiedTs: 0 }] } }), 400, 'Each organization id should be an integer from 1 to 2147483647.');
+    expectError(await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 'x' }] } }), 400, 'Imported state is invalid: the organization at position 1: Field name is required.');
+    expectError(await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 'x', name: 'Xeno', tz: 'UTC', lastModifiedTs: 0 }] } }), 400, 'Imported state is invalid: the organization at position 1: Each organization id should be an integer from 1 to 2147483647.');
     expect((await call(other, 'GET', '/_mock/state')).text).toBe(before);
   });
 

@@ -7,9 +7,9 @@ import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { ApiError, messages } from '../domain/errors.ts';
-import { type JournalEntry, toJson } from '../domain/journal.ts';
+import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
 import type { Fixtures } from '../domain/fixtures.ts';
-import { MockRuntime, type MockState } from '../domain/state.ts';
+import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/state.ts';
 import { loadSpec, type Operation, type SpecDocument } from '../spec/document.ts';
 import { SpecValidators } from '../spec/validators.ts';
 import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
@@ -77,13 +77,20 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
       return runtime.stateFor();
     },
   };
-  const ctx: RouteContext = { state: (c) => runtime.stateFor(headerOf(c, SESSION_HEADER)), now };
+  // A session is made only once the pipeline has checked the token; writes get the session's own copy.
+  const contextFor = (writes: boolean): RouteContext => ({
+    state: (c) => runtime.stateFor(sessionIdOf(headerOf(c, SESSION_HEADER)), writes),
+    now,
+    clientFailures: runtime.clientFailures,
+  });
+  const ctx = contextFor(false);
 
   const app = new Hono();
   // Only browsers send Origin. Touching c.res before the handler makes Hono copy the response, which
   // costs the adapter its fast path; requests without Origin (curl, servers, tests) skip CORS entirely.
   const corsHeaders = cors({ origin: config.corsOrigin, allowHeaders: ALLOWED_HEADERS, exposeHeaders: EXPOSED_HEADERS, maxAge: 600 });
-  app.use((c, next) => (headerOf(c, 'origin') === undefined ? next() : corsHeaders(c, next)));
+  // The control plane sends no CORS headers at all: it is not for pages of other origins.
+  app.use((c, next) => (headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next)));
   app.use(requestLog(runtime, config, log));
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
@@ -94,7 +101,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   for (const op of spec.apiOperations) {
     const method = op.method.toUpperCase();
     methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), method]);
-    let route = op.bearer ? apiRoute(op, validators, ctx) : tokenRoute(ctx);
+    let route = op.bearer ? apiRoute(op, validators, contextFor(op.method !== 'get')) : tokenRoute(ctx);
     route = preferring(op, chaotic(runtime, route));
     if (options.validateResponses) route = conforming(route, op.operationId, validators, logError);
     app.on(method, op.path, route);
@@ -124,14 +131,16 @@ function requestLog(runtime: MockRuntime, config: Config, log: (line: string) =>
   return async (c: Context, next: () => Promise<void>) => {
     const started = performance.now();
     await next();
-    const path = `${c.req.path}${searchOf(c.req.url)}`;
+    // Secrets in the query are masked, and the text log escapes control characters: a decoded %0d%0a
+    // or %1b in a path must not write fake lines or terminal escapes.
+    const path = redactSecrets(`${c.req.path}${searchOf(c.req.url)}`);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const session = headerOf(c, SESSION_HEADER);
     const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };
-    if (session !== undefined) entry.session = session;
-    if (!path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
+    if (session !== undefined) entry.session = session.slice(0, MAX_SESSION_ID_LENGTH);
+    if (!c.req.path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
     if (quiet) return;
-    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : `${entry.method} ${path} ${entry.status} ${ms}ms`);
+    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : escapeControl(`${entry.method} ${path} ${entry.status} ${ms}ms`));
   };
 }
 

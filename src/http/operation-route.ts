@@ -6,6 +6,7 @@
 import { headerOf } from './header-of.ts';
 import type { Context } from 'hono';
 import { ApiError, messages } from '../domain/errors.ts';
+import type { FailureLimiter } from '../domain/rate-limiter.ts';
 import type { MockState } from '../domain/state.ts';
 import type { AuthFailure, Permission, Principal } from '../domain/tokens.ts';
 import type { Operation } from '../spec/document.ts';
@@ -20,6 +21,8 @@ const JSON_TYPE = { 'Content-Type': 'application/json' };
 export interface RouteContext {
   state: (c: Context) => MockState;
   now: () => number;
+  /** Failed client authentications on the token endpoint. */
+  clientFailures?: FailureLimiter;
 }
 
 const authMessages: Record<AuthFailure, string> = {
