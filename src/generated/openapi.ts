@@ -540,7 +540,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+        /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
         MockSession: string;
         /**
          * @description Organization ID
@@ -868,7 +868,7 @@ export interface operations {
                 all?: "true" | "false";
             };
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -886,13 +886,15 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockExportState: {
         parameters: {
             query?: never;
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -909,13 +911,16 @@ export interface operations {
                     "application/json": components["schemas"]["MockSnapshot"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockImportState: {
         parameters: {
             query?: never;
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -937,6 +942,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
         };
     };
@@ -961,6 +968,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockClearJournal: {
@@ -979,6 +988,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockGetConfig: {
@@ -999,6 +1010,8 @@ export interface operations {
                     "application/json": components["schemas"]["MockConfig"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockUpdateConfig: {
@@ -1034,6 +1047,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockTokens: {
@@ -1054,6 +1069,8 @@ export interface operations {
                     "application/json": components["schemas"]["MockTokens"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

@@ -47,7 +47,8 @@ export function docsRoutes(specPath: string): Hono {
   docs.get('/docs', (c) => c.html(PAGE));
   docs.get('/docs/assets/:file', (c) => {
     const file = c.req.param('file');
-    const type = ASSETS[file];
+    // Own keys only: `constructor`, `__proto__` or `toString` are not assets.
+    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
     if (!type) return c.json({ error: { message: 'Resource not found.' } }, 404);
     let content = assets.get(file);
     if (!content) assets.set(file, (content = readFileSync(join(assetDir, file))));
