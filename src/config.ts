@@ -95,7 +95,7 @@ export const SETTINGS: AnySetting[] = [
   { key: 'fixtures', env: 'FIXTURES', flag: '--fixtures', help: 'path of the fixture file (default: fixtures/default.json)', defaultValue: undefined, parse: text },
   { key: 'rateLimitPerMinute', env: 'RATE_LIMIT_PER_MINUTE', flag: '--rate-limit-per-minute', help: 'requests per minute per organization before 429', defaultValue: 10_000, parse: integer(1, 1_000_000_000) },
   { key: 'tokenTtlSeconds', env: 'TOKEN_TTL_SECONDS', flag: '--token-ttl-seconds', help: 'lifetime of issued access tokens', defaultValue: 86_400, parse: integer(1, 2 ** 31 - 1) },
-  { key: 'maxDepth', env: 'MAX_DEPTH', flag: '--max-depth', help: 'levels allowed below the root', defaultValue: 4, parse: integer(1, 100) },
+  { key: 'maxDepth', env: 'MAX_DEPTH', flag: '--max-depth', help: 'levels allowed, counting the root as level 1', defaultValue: 4, parse: integer(1, 100) },
   { key: 'maxOrganizations', env: 'MAX_ORGANIZATIONS', flag: '--max-organizations', help: 'organizations a tree may hold; creating or importing more is 400 (lowered to fit the heap unless set)', defaultValue: 1_000_000, parse: integer(1, 10_000_000) },
   { key: 'latencyMs', env: 'LATENCY_MS', flag: '--latency-ms', help: 'added to every API response: 100, or a range 50-200', defaultValue: { min: 0, max: 0 }, parse: latency },
   { key: 'faultRate', env: 'FAULT_RATE', flag: '--fault-rate', help: 'share of API responses turned into 500s, 0 to 1', defaultValue: 0, parse: rate },

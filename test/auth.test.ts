@@ -39,7 +39,9 @@ describe('401 Unauthorized', () => {
   ])('Authorization: %s → 401 with error="invalid_token"', async (authorization, message) => {
     const reply = await profile(null, { Authorization: authorization });
     expectError(reply, 401, message);
-    expect(reply.headers.get('www-authenticate')).toBe(`Bearer realm="Platform API", error="invalid_token", error_description="${message}"`);
+    // RFC 7235 quoted-string: the quotes of the message are escaped.
+    const escaped = message.replace(/["\\]/g, '\\$&');
+    expect(reply.headers.get('www-authenticate')).toBe(`Bearer realm="Platform API", error="invalid_token", error_description="${escaped}"`);
   });
 
   it('applies to every API operation', async () => {
@@ -127,7 +129,11 @@ describe('POST /oauth2/token', () => {
     expect(other.status).toBe(400);
     expect(other.body.error).toBe('invalid_grant');
     const second = await tokenRequest('?grant_type=client_credentials', { authorization: basic('root-client', 'root-secret') });
-    clock += 31 * 24 * 3600 * 1000;
+    // A refresh token lives as long as an access token (TOKEN_TTL_SECONDS, 600 s here), as on the real service.
+    clock += 599_000;
+    expect((await profile(second.body.access_token)).status).toBe(200);
+    clock += 1_000;
+    expect((await profile(second.body.access_token)).status).toBe(401);
     const late = await tokenRequest(`?grant_type=refresh_token&refresh_token=${second.body.refresh_token}`, {
       authorization: basic('root-client', 'root-secret'),
     });
@@ -135,9 +141,9 @@ describe('POST /oauth2/token', () => {
   });
 
   it.each([
-    ['?grant_type=client_credentials', basic('root-client', 'wrong'), 'invalid_client', 'Client authentication failed.'],
-    ['?grant_type=client_credentials', basic('nobody', 'x'), 'invalid_client', 'Client authentication failed.'],
-    ['?grant_type=client_credentials', 'Basic !!!', 'invalid_client', 'Client authentication failed.'],
+    ['?grant_type=client_credentials', basic('root-client', 'wrong'), 'invalid_client', 'Client ID is not found or password is wrong.'],
+    ['?grant_type=client_credentials', basic('nobody', 'x'), 'invalid_client', 'Client ID is not found or password is wrong.'],
+    ['?grant_type=client_credentials', 'Basic !!!', 'invalid_client', 'Client ID is not found or password is wrong.'],
     ['?grant_type=client_credentials', undefined, 'invalid_request', 'Client credentials are missing.'],
     ['', basic('root-client', 'root-secret'), 'invalid_request', 'Parameter grant_type is missing.'],
     ['?grant_type=refresh_token', basic('root-client', 'root-secret'), 'invalid_request', 'Parameter refresh_token is missing.'],

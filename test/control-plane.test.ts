@@ -1,7 +1,7 @@
 /** The control plane, Prefer, latency and faults, sessions, CORS and the docs page. */
 import { describe, expect, it } from 'vitest';
 import { cachedSpec } from '../src/http/app.ts';
-import { type CallOptions, call, expectError, makeApp, TOKENS } from './helpers.ts';
+import { basic, type CallOptions, call, expectError, makeApp, TOKENS } from './helpers.ts';
 
 const create = (name: string, session?: string): CallOptions => ({
   body: { name },
@@ -108,20 +108,21 @@ describe('/_mock/ control plane', () => {
     for (const [method, path] of [['POST', '/_mock/reset'], ['GET', '/_mock/state'], ['GET', '/_mock/journal'], ['PATCH', '/_mock/config'], ['GET', '/_mock/tokens']]) {
       const reply = await app.request(path as string, { method });
       expect(reply.status, path).toBe(404);
-      expect(await reply.json()).toEqual({ error: { message: 'Resource not found.' } });
+      expect(await reply.json()).toEqual({ error: { message: 'Resource not found. Did you mean GET /_mock/health?' } });
     }
     expect((await call(app, 'GET', '/_mock/health')).status).toBe(200);
   });
 });
 
 describe('Prefer', () => {
-  it.each(['getOrganization', 'createOrganization', 'issueToken'])('answers every status documented for %s', async (operationId) => {
+  it.each(['getOrganization', 'createOrganization', 'issueToken'])('answers every refusal status documented for %s, changing nothing', async (operationId) => {
     const spec = await cachedSpec();
     const op = spec.byId.get(operationId)!;
     const app = await makeApp();
-    for (const status of Object.keys(op.responses)) {
+    for (const status of Object.keys(op.responses).filter((s) => Number(s) >= 400 && !op.responses[s]?.['x-mock-only'])) {
       const reply = await call(app, op.method.toUpperCase(), `${op.path}${op.path.endsWith('organization') ? '?orgId=1' : ''}`, {
-        headers: { Prefer: `code=${status}` },
+        token: op.bearer ? TOKENS.root : null,
+        headers: { Prefer: `code=${status}`, ...(op.bearer ? {} : { Authorization: basic('root-client', 'root-secret') }) },
         body: op.method === 'get' ? undefined : { name: 'Preferred' },
       });
       expect(reply.status, status).toBe(Number(status));

@@ -127,7 +127,6 @@ describe('bounded memory', () => {
   it('issued tokens: the oldest are forgotten past the limit', () => {
     const store = new TokenStore([], [{ clientId: 'c', clientSecret: 's', organizationId: 1, platformApiScope: true }], {
       ttlSeconds: 60,
-      refreshTtlSeconds: 60,
       maxIssued: 3,
       now: () => 0,
     });
@@ -145,7 +144,7 @@ describe('bounded memory', () => {
   it('issued tokens: expired ones are dropped as new ones are issued', () => {
     let clock = 0;
     const client = { clientId: 'c', clientSecret: 's', organizationId: 1, platformApiScope: true };
-    const store = new TokenStore([], [client], { ttlSeconds: 60, refreshTtlSeconds: 60, maxIssued: 100_000, now: () => clock });
+    const store = new TokenStore([], [client], { ttlSeconds: 60, maxIssued: 100_000, now: () => clock });
     for (let i = 0; i < 1000; i++) store.issue(client, { grantType: 'client_credentials' });
     expect(store.issuedCount).toBe(2000);
     clock += 61_000;

@@ -18,9 +18,10 @@ export function checkInvariants(app: MockApp, maxDepth: number): void {
     for (let at: OrgRecord | undefined = org; at?.parentOrganizationId !== undefined; steps++) {
       at = byId.get(at.parentOrganizationId);
       expect(at, `parent of ${org.id}`).toBeDefined();
-      expect(steps).toBeLessThanOrEqual(maxDepth);
+      // maxDepth counts the root as level 1, so at most maxDepth - 1 steps lead up to it.
+      expect(steps).toBeLessThan(maxDepth);
     }
-    expect(tree.depthOf(org.id)).toBe(steps);
+    expect(tree.levelOf(org.id)).toBe(steps + 1);
     if (org.parentOrganizationId !== undefined) children.set(org.parentOrganizationId, [...(children.get(org.parentOrganizationId) ?? []), org.id]);
   }
   const subtreeSize = (id: number): number => 1 + (children.get(id) ?? []).reduce((n, c) => n + subtreeSize(c), 0);

@@ -108,8 +108,11 @@ describe('bad input', () => {
   });
 
   it('answers unknown paths with 404 JSON and wrong methods with 405 and Allow', async () => {
-    expectError(await call(app, 'GET', '/api/v1/nothing-here'), 404, 'Resource not found.');
-    expectError(await call(app, 'GET', '/api/v1/organization/'), 404, 'Resource not found.');
+    expectError(await call(app, 'GET', '/api/v1/nothing-here'), 404, 'Resource not found. Did you mean GET /api/v1/organization?');
+    expectError(await call(app, 'GET', '/api/v1/organization/'), 404, 'Resource not found. Did you mean GET /api/v1/organization?');
+    expectError(await call(app, 'GET', '/api/v1/organisation/serch'), 404, 'Resource not found. Did you mean GET /api/v1/organization/search?');
+    expectError(await call(app, 'POST', '/api/v1/organizations/create'), 404, 'Resource not found. Did you mean POST /api/v1/organization/create?');
+    expectError(await call(app, 'POST', '/oauth/token', { token: null }), 404, 'Resource not found. Did you mean POST /oauth2/token?');
     const patch = await call(app, 'PATCH', '/api/v1/organization?orgId=3', { body: { name: 'Patched' } });
     expectError(patch, 405, 'Method PATCH is not allowed here; use GET, PUT, DELETE, HEAD.');
     expect(patch.headers.get('allow')).toBe('GET, PUT, DELETE, HEAD');
@@ -132,16 +135,22 @@ describe('Prefer: code=… and injected faults', () => {
   });
 
   it('answers 429 with Retry-After and 401 with a challenge, even with a good token', async () => {
+    app = await makeApp({ now: () => Date.UTC(2026, 0, 1, 12, 0, 15) }); // 45 s before the window ends
     const limited = await call(app, 'GET', '/api/v1/organization?orgId=1', { headers: { Prefer: 'code=429' } });
     expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBe('60');
+    expect(limited.headers.get('retry-after')).toBe('45');
     const denied = await call(app, 'GET', '/api/v1/organization?orgId=1', { headers: { Prefer: 'code=401' } });
     expect(denied.status).toBe(401);
     expect(denied.headers.get('www-authenticate')).toMatch(/^Bearer /);
   });
 
-  it('ignores a code the operation does not document', async () => {
-    expect((await call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'code=404' } })).status).toBe(200);
+  it('refuses a code the operation does not document, or a malformed value, with 400 naming the header and what is possible', async () => {
+    const possible = 'Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=200, 401, 403, 429, 500.';
+    for (const prefer of ['code=404', 'code=abc', 'code=', 'delay=-5', 'delay=60001', 'code=429, delay=x']) {
+      expectError(await call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: prefer } }), 400, possible);
+    }
+    // Preferences of other names are ignored, as RFC 7240 asks.
+    expect((await call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'return=minimal' } })).status).toBe(200);
   });
 });
 

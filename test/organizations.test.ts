@@ -107,7 +107,9 @@ describe('GET /api/v1/organization/search', () => {
       }
     }
     const subs = await search('query=&sortBy=Sub%20Organizations&sortOrder=DESC&size=1');
-    expect(subs.body.content[0].id).toBe(1);
+    const most = Math.max(...tree.all().map((o) => tree.childCount(o.id)));
+    const first = tree.all().find((o) => tree.childCount(o.id) === most)!.id; // ties by id ascending
+    expect(subs.body.content[0].id).toBe(first);
   });
 
   it.each([
@@ -222,8 +224,10 @@ describe('POST /api/v1/organization/create', () => {
     [{ name: 'Good Name', description: 'x'.repeat(1001) }, 'Organization description should be at most 1000 symbols without /, \\, < or >.'],
     [{ name: 'Good Name', tz: 'Mars/Olympus' }, 'Time zone should be a valid IANA time zone name.'],
     [{ name: 'Good Name', tz: '+02:00' }, 'Time zone should be a valid IANA time zone name.'],
-    [{ name: 'Good Name', phoneNumber: '12345678' }, 'Phone number should be + followed by 7 to 15 digits, the first not 0.'],
-    [{ name: 'Good Name', phoneNumber: '+0123456789' }, 'Phone number should be + followed by 7 to 15 digits, the first not 0.'],
+    [{ name: 'Good Name', phoneNumber: '12345678' }, 'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.'],
+    [{ name: 'Good Name', phoneNumber: '+' }, 'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.'],
+    [{ name: 'Good Name', phoneNumber: `+${'1'.repeat(21)}` }, 'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.'],
+    [{ name: 'Good Name', phoneNumber: '+1 234 ext 5' }, 'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.'],
     [{ name: 'Good Name', unitSystem: 'metric' }, 'Unit system should be IMPERIAL or METRIC.'],
     [{ name: 'Good Name', parentId: 'two' }, 'Parent organization id should be an integer from 1 to 2147483647.'],
     [{ name: 'Good Name', parentId: 1.5 }, 'Parent organization id should be an integer from 1 to 2147483647.'],
@@ -248,19 +252,20 @@ describe('POST /api/v1/organization/create', () => {
     expect(app.mock.state.tree.size).toBe(105);
   });
 
-  it('refuses to go deeper than MAX_DEPTH levels below the root', async () => {
-    let parentId = 3; // level 2
-    for (const level of [3, 4]) {
-      const reply = await create({ name: `Level ${level}`, parentId });
-      expect(reply.status).toBe(201);
-      parentId = reply.body.id;
-    }
-    expectError(await create({ name: 'Level 5', parentId }), 400, 'Organization hierarchy cannot be deeper than 4 levels below the root.');
-    const shallow = await makeApp({ config: { maxDepth: 2 } });
+  it('allows four levels counting the root as level 1, as the vendor does, and refuses a fifth', async () => {
+    // 1 (level 1) → 2 (level 2) → 3 (level 3) → a new one at level 4.
+    const level4 = await create({ name: 'Level Four', parentId: 3 });
+    expect(level4.status).toBe(201);
+    const before = app.mock.state.tree.size;
+    expectError(await create({ name: 'Level Five', parentId: level4.body.id }), 400, 'Organization hierarchy cannot be deeper than 4 levels, counting the root.');
+    expect(app.mock.state.tree.size).toBe(before);
+    // MAX_DEPTH keeps the same count: 3 allows children of 2 (level 3) but not of 3.
+    const shallow = await makeApp({ config: { maxDepth: 3 } });
+    expect((await call(shallow, 'POST', '/api/v1/organization/create', { body: { name: 'Level Three', parentId: 2 } })).status).toBe(201);
     expectError(
       await call(shallow, 'POST', '/api/v1/organization/create', { body: { name: 'Too Deep', parentId: 3 } }),
       400,
-      'Organization hierarchy cannot be deeper than 2 levels below the root.',
+      'Organization hierarchy cannot be deeper than 3 levels, counting the root.',
     );
   });
 

@@ -10,6 +10,7 @@ import { cachedSpec } from '../src/http/app.ts';
 import type { Schema } from '../src/spec/document.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const doc = (name: string) => readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
 
 /** Every `x-error-message` anywhere in the spec. */
 function specMessages(node: unknown, found = new Set<string>()): Set<string> {
@@ -17,6 +18,7 @@ function specMessages(node: unknown, found = new Set<string>()): Set<string> {
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === 'x-error-message') found.add(value as string);
+      else if (key === 'x-error-messages') for (const text of Object.values(value as Record<string, string>)) found.add(text);
       else specMessages(value, found);
     }
   }
@@ -25,7 +27,7 @@ function specMessages(node: unknown, found = new Set<string>()): Set<string> {
 
 /** The catalogue's texts, with parameters filled by placeholders that the README shows. */
 function catalogueMessages(): string[] {
-  return Object.values(messages).map((m) => (typeof m === 'function' ? (m as (...a: string[]) => string)('{x}', '{y}') : m));
+  return Object.values(messages).map((m) => (typeof m === 'function' ? (m as (...a: string[]) => string)('{x}', '{y}', '{z}') : m));
 }
 
 describe('openapi.yaml', () => {
@@ -57,23 +59,25 @@ describe('openapi.yaml', () => {
   });
 });
 
-describe('README', () => {
-  it('lists every error message the mock can return', async () => {
+describe('README and docs/', () => {
+  it('lists exactly the texts the mock can send: the catalogue and the spec’s messages, no more, no fewer', async () => {
     const spec = await cachedSpec();
-    for (const message of specMessages(spec.raw)) expect(readme, message).toContain(message);
-    for (const message of catalogueMessages()) {
-      const parts = message.split(/\{x\}|\{y\}/);
-      for (const part of parts) expect(readme, message).toContain(part);
-    }
+    const placeholder = (text: string) => text.replace(/\{[^}]*\}/g, '{}');
+    const sendable = new Set([...specMessages(spec.raw), ...catalogueMessages()].map(placeholder));
+    const section = doc('errors.md');
+    // The message is the second cell of each table row: | status or code | `text` | when |
+    const listed = [...section.matchAll(/^\| [^|]+ \| `([^`]+)` \|/gm)].map((m) => placeholder(m[1] as string));
+    expect(new Set(listed).size, 'a text listed twice').toBe(listed.length);
+    expect([...listed].sort()).toEqual([...sendable].sort());
   });
 
-  it('lists every static token, client and configuration setting', () => {
+  it('lists every static token and client, and docs/configuration.md every setting', () => {
     const fixtures = loadFixtures();
     for (const t of fixtures.tokens) expect(readme).toContain(t.token);
     for (const c of fixtures.clients) expect(readme).toContain(c.clientSecret);
+    const configuration = doc('configuration.md');
     for (const s of SETTINGS) {
-      expect(readme).toContain(s.env);
-      expect(readme).toContain(s.flag);
+      expect(configuration).toContain(`| \`${s.env}\` | \`${s.flag}\` |`);
     }
   });
 

@@ -17,10 +17,8 @@ export const messages = {
   tokenExpired: 'Token has expired.',
   permissionMissing: (permission: string) => `Permission ${permission} is required for this operation.`,
   rateLimited: (limit: number) => `Too many requests: the limit is ${limit} requests per minute per organization.`,
-  nameAlphabet: 'Organization name may contain only letters, digits, spaces, dots, hyphens and apostrophes.',
-  timeZoneInvalid: 'Time zone should be a valid IANA time zone name.',
   depthExceeded: (maxDepth: number) =>
-    `Organization hierarchy cannot be deeper than ${maxDepth} levels below the root.`,
+    `Organization hierarchy cannot be deeper than ${maxDepth} levels, counting the root.`,
   deleteOwn: 'You cannot delete your own organization.',
   deleteRoot: 'The root organization cannot be deleted.',
   deleteHasChildren: 'Organization with sub-organizations cannot be deleted.',
@@ -35,8 +33,22 @@ export const messages = {
   contentTypeUnsupported: 'Content-Type should be application/json.',
   fieldRequired: (field: string) => `Field ${field} is required.`,
   parameterRequired: (parameter: string) => `Parameter ${parameter} is required.`,
-  fieldInvalid: (field: string) => `Field ${field} is invalid.`,
   resourceNotFound: 'Resource not found.',
+  resourceNotFoundHint: (hint: string) => `Resource not found. Did you mean ${hint}?`,
+  ignoredField: (field: string, operationId: string) => `Field ${field} is ignored by ${operationId}.`,
+  ignoredFieldMeant: (field: string, operationId: string, meant: string) =>
+    `Field ${field} is ignored by ${operationId}; did you mean ${meant}?`,
+  ignoredFieldInQuery: (field: string, operationId: string) =>
+    `Field ${field} is ignored by ${operationId}; ${field} travels in the query string.`,
+  preferInvalid: (possible: string) =>
+    `Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=${possible}.`,
+  // OAuth2 error descriptions (RFC 6749 bodies); the invalid_client text is the vendor's [doc].
+  oauthInvalidClient: 'Client ID is not found or password is wrong.',
+  oauthCredentialsMissing: 'Client credentials are missing.',
+  oauthGrantTypeMissing: 'Parameter grant_type is missing.',
+  oauthGrantTypeUnsupported: 'Grant type should be client_credentials or refresh_token.',
+  oauthRefreshTokenMissing: 'Parameter refresh_token is missing.',
+  oauthRefreshTokenInvalid: 'Refresh token is invalid, used or expired.',
   methodNotAllowed: (method: string, allowed: string) => `Method ${method} is not allowed here; use ${allowed}.`,
   internal: 'Internal server error.',
   sessionIdTooLong: (max: number) => `Session id should be at most ${max} characters.`,

@@ -26,6 +26,8 @@ export interface JournalEntry {
   status: number;
   ms: number;
   session?: string;
+  /** Slips the mock noticed, such as body fields the operation ignores. */
+  warnings?: string[];
 }
 
 export type PublicJournalEntry = Omit<JournalEntry, 'at'> & { time: string };

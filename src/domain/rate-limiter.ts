@@ -3,7 +3,11 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 const WINDOW_MS = 60_000;
 
-const retryAfter = (window: number, now: number) => Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
+/** Whole seconds until the current fixed window ends (at least 1), for `Retry-After`. */
+export function secondsUntilNextWindow(now: number): number {
+  const window = Math.floor(now / WINDOW_MS);
+  return Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
+}
 
 /** The limit, shared by every session's limiter: `PATCH /_mock/config` changes it for all. */
 export interface RateLimitSetting {
@@ -34,7 +38,7 @@ export class RateLimiter {
     const count = (this.counts.get(organizationId) ?? 0) + 1;
     this.counts.set(organizationId, count);
     if (count <= this.setting.perMinute) return { allowed: true };
-    return { allowed: false, retryAfterSeconds: retryAfter(window, now) };
+    return { allowed: false, retryAfterSeconds: secondsUntilNextWindow(now) };
   }
 
   /** Organizations counted in the current window; older windows are forgotten. */
@@ -66,7 +70,7 @@ export class FailureLimiter {
   check(clientId: string, now: number): RateDecision {
     const window = this.windowOf(now);
     const count = this.failures.get(this.keyOf(clientId)) ?? 0;
-    return count < this.limitPerMinute ? { allowed: true } : { allowed: false, retryAfterSeconds: retryAfter(window, now) };
+    return count < this.limitPerMinute ? { allowed: true } : { allowed: false, retryAfterSeconds: secondsUntilNextWindow(now) };
   }
 
   fail(clientId: string, now: number): void {

@@ -26,8 +26,16 @@ const CLOSED_PARENTS = new Set([2, 3, 4]);
 export interface GenerateOptions {
   seed: number;
   count: number;
+  /** Levels allowed, counting the root as level 1. */
   maxDepth: number;
 }
+
+/**
+ * Shares of generated organizations with the shapes the live service answers for fields that were
+ * cleared or never filled in: `"address": null`, `"description": ""` and `"phoneNumber": ""`. A frontend
+ * should meet them on the mock before production.
+ */
+export const EMPTY_SHAPE_SHARES = { addressNull: 0.15, descriptionEmpty: 0.1, phoneNumberEmpty: 0.1 } as const;
 
 /** Company names as the name rule allows them: no commas or ampersands, 3 to 100 symbols. */
 export function toValidName(raw: string): string {
@@ -86,7 +94,7 @@ export function generateOrganizations(skeleton: readonly OrgRecord[], options: G
   const eligibleParents: number[] = [];
   let nextId = 1;
   for (const org of skeleton) {
-    const level = org.parentOrganizationId === undefined ? 0 : (depth.get(org.parentOrganizationId) ?? 0) + 1;
+    const level = org.parentOrganizationId === undefined ? 1 : (depth.get(org.parentOrganizationId) ?? 1) + 1;
     depth.set(org.id, level);
     if (level < options.maxDepth && !CLOSED_PARENTS.has(org.id)) eligibleParents.push(org.id);
     nextId = Math.max(nextId, org.id + 1);
@@ -97,18 +105,19 @@ export function generateOrganizations(skeleton: readonly OrgRecord[], options: G
   for (let i = 0; i < options.count; i++) {
     const id = nextId++;
     const parentId = pick(eligibleParents);
-    const level = (depth.get(parentId) ?? 0) + 1;
+    const level = (depth.get(parentId) ?? 1) + 1;
     const suffix = pick(NAME_SUFFIXES);
     const tz = random() < 0.7 ? (tzById.get(parentId) as string) : pick(GENERATED_ZONES);
     const org: OrgRecord = {
       id,
       name: toValidName(suffix ? `${pick(pools.names)} ${suffix}` : pick(pools.names)),
-      description: pick(pools.phrases),
+      description: random() < EMPTY_SHAPE_SHARES.descriptionEmpty ? '' : pick(pools.phrases),
       parentOrganizationId: parentId,
       tz,
       unitSystem: random() < 0.6 ? 'METRIC' : 'IMPERIAL',
-      phoneNumber: `+${pick(COUNTRY_CODES)}${100_000_000 + Math.floor(random() * 900_000_000)}`,
-      address: pick(pools.addresses),
+      phoneNumber:
+        random() < EMPTY_SHAPE_SHARES.phoneNumberEmpty ? '' : `+${pick(COUNTRY_CODES)}${100_000_000 + Math.floor(random() * 900_000_000)}`,
+      address: random() < EMPTY_SHAPE_SHARES.addressNull ? null : pick(pools.addresses),
       lastModifiedTs: REFERENCE_DATE - Math.floor(random() * TWO_YEARS_MS),
       // Many organizations have no devices yet, so some are deletable.
       deviceCount: random() < 0.3 ? 0 : 1 + Math.floor(random() * 500),

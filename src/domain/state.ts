@@ -25,7 +25,6 @@ export interface MockState {
   readonly rateLimiter: RateLimiter;
 }
 
-export const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 export const MAX_ISSUED_TOKENS = 100_000;
 /** Session ids are keys, not data: longer ones are refused, never cut (two cut ids would share a state). */
 export const MAX_SESSION_ID_LENGTH = 200;
@@ -126,7 +125,6 @@ export class MockRuntime {
     this.tree = this.pristine.clone();
     this.tokens = new TokenStore(this.fixtures.tokens, this.fixtures.clients, {
       ttlSeconds: config.tokenTtlSeconds,
-      refreshTtlSeconds: REFRESH_TTL_SECONDS,
       maxIssued: MAX_ISSUED_TOKENS,
       now,
     });

@@ -3,6 +3,7 @@
  * issued by the client-credentials and refresh-token grants. No HTTP here.
  */
 import { randomBytes } from 'node:crypto';
+import { messages } from './errors.ts';
 
 export const PERMISSIONS = ['ORG_VIEW', 'ORG_CREATE', 'ORG_EDIT', 'ORG_DELETE'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -60,9 +61,8 @@ export interface OAuthFailure {
 }
 
 export interface TokenStoreOptions {
+  /** Lifetime of access and refresh tokens alike: the vendor's refresh token shares the access token's lifetime. */
   ttlSeconds: number;
-  /** Refresh tokens outlive access tokens; they are single-use. */
-  refreshTtlSeconds: number;
   /** Issued access and refresh tokens kept at most; the oldest are forgotten first. */
   maxIssued: number;
   now: () => number;
@@ -121,26 +121,26 @@ export class TokenStore {
   /** The client of a token request, by its id and secret. */
   authenticateClient(request: TokenRequest): { client: OAuthClient } | OAuthFailure {
     if (!request.clientId || request.clientSecret === undefined) {
-      return { error: 'invalid_request', description: 'Client credentials are missing.' };
+      return { error: 'invalid_request', description: messages.oauthCredentialsMissing };
     }
     const client = this.clients.get(request.clientId);
     if (!client || client.clientSecret !== request.clientSecret) {
-      return { error: 'invalid_client', description: 'Client authentication failed.' };
+      return { error: 'invalid_client', description: messages.oauthInvalidClient };
     }
     return { client };
   }
 
   /** Grants a new access and refresh token to an authenticated client. */
   issue(client: OAuthClient, request: TokenRequest): { token: IssuedToken } | OAuthFailure {
-    if (!request.grantType) return { error: 'invalid_request', description: 'Parameter grant_type is missing.' };
+    if (!request.grantType) return { error: 'invalid_request', description: messages.oauthGrantTypeMissing };
     if (request.grantType === 'client_credentials') return { token: this.grant(client) };
     if (request.grantType !== 'refresh_token') {
-      return { error: 'unsupported_grant_type', description: 'Grant type should be client_credentials or refresh_token.' };
+      return { error: 'unsupported_grant_type', description: messages.oauthGrantTypeUnsupported };
     }
-    if (!request.refreshToken) return { error: 'invalid_request', description: 'Parameter refresh_token is missing.' };
+    if (!request.refreshToken) return { error: 'invalid_request', description: messages.oauthRefreshTokenMissing };
     const previous = this.refreshTokens.get(request.refreshToken);
     if (!previous || previous.clientId !== client.clientId || previous.expiresAt <= this.options.now()) {
-      return { error: 'invalid_grant', description: 'Refresh token is invalid, used or expired.' };
+      return { error: 'invalid_grant', description: messages.oauthRefreshTokenInvalid };
     }
     // One use only.
     this.refreshTokens.delete(request.refreshToken);
@@ -178,7 +178,7 @@ export class TokenStore {
     const access = randomBytes(24).toString('hex');
     const refresh = randomBytes(24).toString('hex');
     remember(this.accessTokens, access, { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 }, this.options.maxIssued);
-    remember(this.refreshTokens, refresh, { principal, clientId: client.clientId, expiresAt: now + this.options.refreshTtlSeconds * 1000 }, this.options.maxIssued);
+    remember(this.refreshTokens, refresh, { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 }, this.options.maxIssued);
     return { access_token: access, token_type: 'Bearer', expires_in: this.options.ttlSeconds, refresh_token: refresh };
   }
 }

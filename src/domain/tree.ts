@@ -8,13 +8,12 @@
  */
 import { badRequest, messages, notFound } from './errors.ts';
 import type { Address, OrgRecord, UnitSystem } from './organization.ts';
-import { checkNameAlphabet, checkTimeZone } from './rules.ts';
 import { type KeyCompare, SortedIndex } from './sorted-index.ts';
 
 export const MAX_INT32 = 2_147_483_647;
 
 export interface TreeLimits {
-  /** Levels allowed below the root (root = level 0). */
+  /** Levels allowed, counting the root as level 1 (the vendor's count): 4 allows 3 levels below the root. */
   maxDepth: number;
   /** Most organizations the tree may hold; creating more is refused with 400. */
   maxOrganizations: number;
@@ -232,9 +231,9 @@ export class OrgTree {
     return this.get(id) ? (this.c.descendants[id] as number) : 0;
   }
 
-  /** Levels below the root: the root is 0. */
-  depthOf(id: number): number {
-    return this.get(id) ? (this.c.paths[id] as readonly number[]).length - 1 : 0;
+  /** The level of an organization, counting the root as 1 (the vendor's count); 0 when it does not exist. */
+  levelOf(id: number): number {
+    return this.get(id) ? (this.c.paths[id] as readonly number[]).length : 0;
   }
 
   /** True when `id` is `ancestorId` or one of its descendants. */
@@ -255,14 +254,14 @@ export class OrgTree {
     return org;
   }
 
+  /** `input` has passed the spec's rules (alphabet, time zone, lengths); the tree checks the hierarchy. */
   create(viewerOrgId: number, input: CreateInput, now: number): OrgRecord {
-    checkNameAlphabet(input.name);
-    if (input.tz !== undefined) checkTimeZone(input.tz);
     const parentId = input.parentId ?? viewerOrgId;
     const parent = this.visible(parentId, viewerOrgId);
     if (!parent) throw notFound(messages.parentNotFound);
     const parentPath = this.c.paths[parent.id] as readonly number[];
-    if (parentPath.length > this.limits.maxDepth) throw badRequest(messages.depthExceeded(this.limits.maxDepth));
+    // parentPath.length is the parent's level counting the root as 1; the child would be one deeper.
+    if (parentPath.length >= this.limits.maxDepth) throw badRequest(messages.depthExceeded(this.limits.maxDepth));
     if (this.count >= this.limits.maxOrganizations) {
       throw badRequest(messages.organizationLimit(this.limits.maxOrganizations));
     }
@@ -301,7 +300,6 @@ export class OrgTree {
   /** Renames `id`, or the viewer's own organization when `id` is absent. */
   rename(viewerOrgId: number, id: number | undefined, name: string, now: number): OrgRecord {
     const org = this.getVisible(id ?? viewerOrgId, viewerOrgId);
-    checkNameAlphabet(name);
     // A rename within the same millisecond still moves lastModifiedTs forward.
     const renamed: OrgRecord = { ...org, name, lastModifiedTs: Math.max(now, org.lastModifiedTs + 1) };
     const byName = this.indexes.Name;

@@ -50,7 +50,8 @@ export interface paths {
         get: operations["getOrganization"];
         /**
          * Rename an organization
-         * @description Without `orgId`, the token's own organization is renamed. Fields other than `name` are ignored.
+         * @description Without `orgId`, the token's own organization is renamed. Fields other than `name` are ignored
+         *     (the mock's log line and journal entry name them). A successful update sets a new `lastModifiedTs`.
          */
         put: operations["updateOrganization"];
         post?: never;
@@ -76,7 +77,11 @@ export interface paths {
         put?: never;
         /**
          * Create an organization
-         * @description Without `parentId`, the new organization is a child of the token's organization.
+         * @description Without `parentId`, the new organization is a child of the token's organization. `null` for an
+         *     optional field means "not given". Fields the operation does not take (such as `parentOrganizationId`
+         *     where `parentId` was meant) are ignored, as the real service ignores them; the mock's log line and
+         *     journal entry name them. The hierarchy is at most `x-max-depth` levels deep, counting the root as
+         *     level 1: creating below the deepest level is refused with 400.
          */
         post: operations["createOrganization"];
         delete?: never;
@@ -236,7 +241,7 @@ export interface components {
              */
             name: string;
             /**
-             * @description Organization description
+             * @description Organization description; may be empty (`""`), as on the live service.
              * @example A test organization
              */
             description?: string;
@@ -257,7 +262,7 @@ export interface components {
              */
             unitSystem?: "IMPERIAL" | "METRIC";
             /**
-             * @description Phone number, associated with the organization.
+             * @description Phone number, associated with the organization; may be empty (`""`), as on the live service.
              * @example +11234567890
              */
             phoneNumber?: string;
@@ -286,38 +291,40 @@ export interface components {
         OrganizationCreate: {
             name: components["schemas"]["OrganizationName"];
             /**
-             * @description Organization description. Cannot contain slashes, backslashes, < or >.
+             * @description Organization description. Cannot contain slashes, backslashes, < or >. `""` is allowed.
              * @example A test organization
              */
-            description?: string;
+            description?: string | null;
             /**
+             * Format: iana-time-zone
              * @description Organization timezone in the IANA Time Zone Database (TZDB) format. Default is the parent's.
              * @example Europe/Kyiv
              */
-            tz?: string;
+            tz?: string | null;
             /**
              * Format: int32
              * @description Parent organization ID (optional). If none is specified, the organization is created as a child of the organization associated with the authentication token.
              * @example 1
              */
-            parentId?: number;
+            parentId?: number | null;
             /**
-             * @description Organization phone number, `+` then 7 to 15 digits, the first not 0.
+             * @description Organization phone number: `+` first (the vendor's rule), then at most 20 digits, spaces, hyphens, dots
+             *     and parentheses, the first a digit. `""` is allowed and stored as it is.
              * @example +11234567890
              */
-            phoneNumber?: string;
+            phoneNumber?: string | null;
             /**
              * @description Unit system used in the organization. Default is the parent's.
-             * @enum {string}
+             * @enum {string|null}
              */
-            unitSystem?: "IMPERIAL" | "METRIC";
+            unitSystem?: "IMPERIAL" | "METRIC" | null;
             address?: components["schemas"]["Address"];
         };
         OrganizationUpdate: {
             name: components["schemas"]["OrganizationName"];
         };
         SearchResult: {
-            content?: components["schemas"]["Organization"][];
+            content: components["schemas"]["Organization"][];
             /**
              * Format: int64
              * @description Total amount of organizations, available to fetch.
@@ -341,7 +348,7 @@ export interface components {
         OAuthError: {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type";
-            error_description?: string;
+            error_description: string;
         };
         MockHealth: {
             /** @enum {string} */
@@ -383,6 +390,8 @@ export interface components {
                 status: number;
                 ms: number;
                 session?: string;
+                /** @description Slips the mock noticed, such as body fields the operation ignores, with the field probably meant. */
+                warnings?: string[];
             }[];
         };
         MockConfig: {
@@ -441,7 +450,11 @@ export interface components {
         /** @description Unauthorized - Invalid or missing token */
         Unauthorized: {
             headers: {
-                /** @description RFC 6750 challenge, e.g. `Bearer realm="orgs-mock", error="invalid_token"`. */
+                /**
+                 * @description An RFC 6750 challenge in RFC 7235 syntax (quoted strings, `\"` escaped): `Bearer realm="Platform API"`
+                 *     when no token was sent; with `error="invalid_token"` and an `error_description` when a token was sent
+                 *     but is bad. The realm is `x-realm` of the `bearerAuth` scheme.
+                 */
                 "WWW-Authenticate": string;
                 [name: string]: unknown;
             };
@@ -572,6 +585,15 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
+            /** @description Only from orgs-mock, never from the real service, for a `Prefer` header it cannot honour. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -582,7 +604,7 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description Search query string; empty matches all.
+                 * @description Search query string, matched case-insensitively as a substring of `name`; empty (`query=`) matches all.
                  * @example Acme
                  */
                 query: string;
@@ -711,10 +733,10 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description Organization ID
-                 * @example 1
+                 * @description Organization ID. Organization 3 of the default data is a deletable leaf.
+                 * @example 3
                  */
-                orgId: components["parameters"]["RequiredOrgId"];
+                orgId: components["schemas"]["OrgId"];
             };
             header?: never;
             path?: never;
@@ -748,11 +770,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Acme Corp",
+                 *       "name": "Acme Kraków",
                  *       "description": "A test organization",
-                 *       "tz": "Europe/Kyiv",
-                 *       "parentId": 1,
-                 *       "phoneNumber": "+11234567890",
+                 *       "tz": "Europe/Warsaw",
+                 *       "parentId": 2,
+                 *       "phoneNumber": "+48123456789",
                  *       "unitSystem": "METRIC"
                  *     }
                  */
@@ -832,7 +854,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "invalid_client",
-                     *       "error_description": "Client authentication failed."
+                     *       "error_description": "Client ID is not found or password is wrong."
                      *     }
                      */
                     "application/json": components["schemas"]["OAuthError"];
@@ -1028,9 +1050,7 @@ export interface operations {
                  *       "latencyMs": {
                  *         "min": 50,
                  *         "max": 200
-                 *       },
-                 *       "faultRate": 0.1,
-                 *       "faultSeed": 7
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["MockConfigUpdate"];

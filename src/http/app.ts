@@ -15,7 +15,8 @@ import { SpecValidators } from '../spec/validators.ts';
 import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
 import { docsRoutes } from './docs.ts';
 import { operationHandlers } from './handlers.ts';
-import { operationRoute, type RouteContext } from './operation-route.ts';
+import { closestRoute, ignoredFieldWarnings } from './hints.ts';
+import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
 import { preferring, type Route } from './prefer.ts';
 import { searchOf } from './search-of.ts';
 import { apiErrorResponse, errorResponse, toErrorResponse } from './respond.ts';
@@ -57,7 +58,8 @@ export function cachedSpec(path?: string): Promise<SpecDocument> {
 }
 
 const EXPOSED_HEADERS = ['Retry-After', 'WWW-Authenticate', 'Allow', 'X-Mock-Session'];
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Prefer', 'X-Mock-Session'];
+/** Warnings of a request for the log and the journal (ignored body fields), by request. */
+const warningsOf = new WeakMap<Request, string[]>();
 
 export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
@@ -81,6 +83,8 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const contextFor = (writes: boolean): RouteContext => ({
     state: (c) => runtime.stateFor(sessionIdOf(headerOf(c, SESSION_HEADER)), writes),
     now,
+    realm: bearerRealm(spec),
+    onIgnoredFields: (c, op, fields) => warningsOf.set(c.req.raw, ignoredFieldWarnings(op, fields)),
     clientFailures: runtime.clientFailures,
   });
   const ctx = contextFor(false);
@@ -88,7 +92,16 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const app = new Hono();
   // Only browsers send Origin. Touching c.res before the handler makes Hono copy the response, which
   // costs the adapter its fast path; requests without Origin (curl, servers, tests) skip CORS entirely.
-  const corsHeaders = cors({ origin: config.corsOrigin, allowHeaders: ALLOWED_HEADERS, exposeHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  // A preflight may ask for any request header (tracing tools add traceparent, baggage, sentry-trace…):
+  // with no allowHeaders list, Hono's cors allows what is asked. Credentialed requests need a specific
+  // origin, so credentials are allowed only when CORS_ORIGIN names origins (comma-separated).
+  const anyOrigin = config.corsOrigin.trim() === '*';
+  const corsHeaders = cors({
+    origin: anyOrigin ? '*' : config.corsOrigin.split(',').map((origin) => origin.trim()),
+    credentials: !anyOrigin,
+    exposeHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
   // The control plane sends no CORS headers at all: it is not for pages of other origins.
   app.use((c, next) => (headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next)));
   app.use(requestLog(runtime, config, log));
@@ -97,22 +110,33 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators));
   app.route('/', docsRoutes(spec.path));
 
+  /** Every path served, with its methods: for 405's Allow and for 404's hint. */
   const methodsByPath = new Map<string, string[]>();
+  const serve = (method: string, path: string) => methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);
   for (const op of spec.apiOperations) {
     const method = op.method.toUpperCase();
-    methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), method]);
+    serve(method, op.path);
     let route = op.bearer ? apiRoute(op, validators, contextFor(op.method !== 'get')) : tokenRoute(ctx);
-    route = preferring(op, chaotic(runtime, route));
+    route = preferring(op, chaotic(runtime, route), ctx);
     if (options.validateResponses) route = conforming(route, op.operationId, validators, logError);
     app.on(method, op.path, route);
+  }
+  // The control plane's paths, as the spec lists them, answer a wrong method with 405 like API paths.
+  for (const op of spec.operations) {
+    if (op.control && (config.controlPlane || op.operationId === 'mockHealth')) serve(op.method.toUpperCase(), op.path);
   }
   for (const [path, methods] of methodsByPath) {
     const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
     const allow = allowed.join(', ');
     app.all(path, (c) => errorResponse(405, messages.methodNotAllowed(c.req.method, allow), { Allow: allow }));
   }
+  const hintRoutes = new Map(methodsByPath);
+  for (const path of ['/docs', '/openapi.yaml']) hintRoutes.set(path, ['GET']);
 
-  app.notFound(() => errorResponse(404, messages.resourceNotFound));
+  app.notFound((c) => {
+    const hint = closestRoute(c.req.method, c.req.path, hintRoutes);
+    return errorResponse(404, hint ? messages.resourceNotFoundHint(hint) : messages.resourceNotFound);
+  });
   app.onError((error) =>
     toErrorResponse(error, (internal) => logError(`error: ${(internal as Error)?.stack ?? String(internal)}`)),
   );
@@ -138,9 +162,12 @@ function requestLog(runtime: MockRuntime, config: Config, log: (line: string) =>
     const session = headerOf(c, SESSION_HEADER);
     const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };
     if (session !== undefined) entry.session = session.slice(0, MAX_SESSION_ID_LENGTH);
+    const warnings = warningsOf.get(c.req.raw);
+    if (warnings) entry.warnings = warnings;
     if (!c.req.path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
     if (quiet) return;
-    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : escapeControl(`${entry.method} ${path} ${entry.status} ${ms}ms`));
+    const text = `${entry.method} ${path} ${entry.status} ${ms}ms${warnings ? ` (${warnings.join(' ')})` : ''}`;
+    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : escapeControl(text));
   };
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
+import { messages } from '../domain/errors.ts';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -29,6 +30,8 @@ const PAGE = `<!doctype html>
       dom_id: '#swagger-ui',
       deepLinking: true,
       persistAuthorization: true,
+      // No call to swagger.io's online validator: nothing leaves the mock's origin.
+      validatorUrl: 'none',
       presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
       layout: 'StandaloneLayout',
     });
@@ -49,7 +52,7 @@ export function docsRoutes(specPath: string): Hono {
     const file = c.req.param('file');
     // Own keys only: `constructor`, `__proto__` or `toString` are not assets.
     const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
-    if (!type) return c.json({ error: { message: 'Resource not found.' } }, 404);
+    if (!type) return c.json({ error: { message: messages.resourceNotFound } }, 404);
     let content = assets.get(file);
     if (!content) assets.set(file, (content = readFileSync(join(assetDir, file))));
     return c.body(new Uint8Array(content), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });

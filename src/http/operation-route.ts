@@ -9,18 +9,30 @@ import { ApiError, messages } from '../domain/errors.ts';
 import type { FailureLimiter } from '../domain/rate-limiter.ts';
 import type { MockState } from '../domain/state.ts';
 import type { AuthFailure, Permission, Principal } from '../domain/tokens.ts';
-import type { Operation } from '../spec/document.ts';
+import type { Operation, SpecDocument } from '../spec/document.ts';
 import type { QueryValues, RequestValidator } from '../spec/validators.ts';
 import { readJson } from './body.ts';
 import type { OperationHandler } from './handlers.ts';
 import { searchOf } from './search-of.ts';
 
-export const REALM = 'Platform API';
 const JSON_TYPE = { 'Content-Type': 'application/json' };
+
+/** The realm of every challenge: `x-realm` of the spec's `bearerAuth` scheme, so spec and server agree. */
+export function bearerRealm(spec: SpecDocument): string {
+  const schemes = (spec.raw.components as { securitySchemes?: Record<string, Record<string, unknown>> } | undefined)
+    ?.securitySchemes;
+  const realm = schemes?.bearerAuth?.['x-realm'];
+  if (typeof realm !== 'string') throw new Error('openapi.yaml: components.securitySchemes.bearerAuth needs an x-realm.');
+  return realm;
+}
 
 export interface RouteContext {
   state: (c: Context) => MockState;
   now: () => number;
+  /** See bearerRealm. */
+  realm: string;
+  /** Called with the body fields an operation ignores, so that the log and the journal can name them. */
+  onIgnoredFields?: (c: Context, op: Operation, fields: string[]) => void;
   /** Failed client authentications on the token endpoint. */
   clientFailures?: FailureLimiter;
 }
@@ -32,20 +44,23 @@ const authMessages: Record<AuthFailure, string> = {
   expired: messages.tokenExpired,
 };
 
+/** An RFC 7230 quoted-string: backslash and double quote escaped. */
+const quoted = (value: string) => `"${value.replace(/[\\"]/g, '\\$&')}"`;
+
 /** RFC 6750: no error code when no credentials were sent; `invalid_token` when they were bad. */
-function unauthorized(failure: AuthFailure): ApiError {
+export function unauthorized(failure: AuthFailure, realm: string): ApiError {
   const challenge =
     failure === 'missing'
-      ? `Bearer realm="${REALM}"`
-      : `Bearer realm="${REALM}", error="invalid_token", error_description="${authMessages[failure]}"`;
+      ? `Bearer realm=${quoted(realm)}`
+      : `Bearer realm=${quoted(realm)}, error="invalid_token", error_description=${quoted(authMessages[failure])}`;
   return new ApiError(401, authMessages[failure], { 'WWW-Authenticate': challenge });
 }
 
-export function authorize(state: MockState, authorization: string | undefined, now: number): Principal {
+export function authorize(state: MockState, authorization: string | undefined, now: number, realm: string): Principal {
   const auth = state.tokens.authenticate(authorization);
-  if ('failure' in auth) throw unauthorized(auth.failure);
+  if ('failure' in auth) throw unauthorized(auth.failure, realm);
   // A token whose organization has been deleted no longer names anything.
-  if (!state.tree.get(auth.principal.organizationId)) throw unauthorized('unknown');
+  if (!state.tree.get(auth.principal.organizationId)) throw unauthorized('unknown', realm);
   if (!auth.principal.platformApiScope) throw new ApiError(403, messages.noPlatformScope);
   enforceRateLimit(state, auth.principal.organizationId, now);
   return auth.principal;
@@ -76,12 +91,17 @@ export function operationRoute(
   return (c: Context): Response | Promise<Response> => {
     const state = ctx.state(c);
     const now = ctx.now();
-    const principal = authorize(state, headerOf(c, 'authorization'), now);
+    const principal = authorize(state, headerOf(c, 'authorization'), now, ctx.realm);
     if (op.permission && !principal.permissions.has(op.permission as Permission)) {
       throw new ApiError(403, messages.permissionMissing(op.permission));
     }
     const query = validator.query(hasQuery ? new URLSearchParams(searchOf(c.req.url)) : noQuery);
     if (!validator.hasJsonBody) return respond(c, principal, query, undefined, state, now);
-    return readJson(c.req.raw).then((json) => respond(c, principal, query, validator.body(json), state, now));
+    return readJson(c.req.raw).then((json) => {
+      const body = validator.body(json);
+      const ignored = validator.unknownFields(json);
+      if (ignored.length > 0) ctx.onIgnoredFields?.(c, op, ignored);
+      return respond(c, principal, query, body, state, now);
+    });
   };
 }

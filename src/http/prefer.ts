@@ -1,11 +1,18 @@
 /**
  * The `Prefer` request header, as Prism users know it: `Prefer: code=429` answers with that documented
- * status and a realistic body and headers taken from openapi.yaml; `Prefer: delay=800` delays the answer.
+ * status, and exactly the body and headers the mock itself sends for it on that operation (built by the
+ * same functions as the real refusals); `Prefer: delay=800` delays the answer. A success code runs the
+ * operation as usual. A `code` or `delay` that cannot be honoured is refused with 400, naming the header
+ * and what is possible; preferences of other names are ignored, as RFC 7240 asks.
  */
-import { headerOf } from './header-of.ts';
 import type { Context } from 'hono';
-import { exampleOf, type Operation } from '../spec/document.ts';
-import { REALM } from './operation-route.ts';
+import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import { secondsUntilNextWindow } from '../domain/rate-limiter.ts';
+import type { Operation } from '../spec/document.ts';
+import { headerOf } from './header-of.ts';
+import { type RouteContext, unauthorized } from './operation-route.ts';
+import { apiErrorResponse, oauthErrorResponse } from './respond.ts';
+import { searchOf } from './search-of.ts';
 
 export const MAX_PREFERRED_DELAY_MS = 60_000;
 
@@ -14,46 +21,87 @@ export interface Preference {
   delayMs?: number;
 }
 
-export function parsePrefer(header: string | undefined): Preference {
+/** The preferences `code` and `delay`; undefined when one of them is malformed or out of range. */
+export function parsePrefer(header: string): Preference | undefined {
   const preference: Preference = {};
-  if (!header) return preference;
   for (const part of header.split(/[,;]/)) {
-    const [name, value] = part.split('=').map((s) => s.trim().toLowerCase());
-    if (!value || !/^\d{1,6}$/.test(value)) continue;
+    const equals = part.indexOf('=');
+    if (equals < 0) continue;
+    const name = part.slice(0, equals).trim().toLowerCase();
+    if (name !== 'code' && name !== 'delay') continue;
+    const value = part.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (!/^\d{1,6}$/.test(value)) return undefined;
     if (name === 'code') preference.code = Number(value);
-    if (name === 'delay') preference.delayMs = Math.min(Number(value), MAX_PREFERRED_DELAY_MS);
+    else if (Number(value) > MAX_PREFERRED_DELAY_MS) return undefined;
+    else preference.delayMs = Number(value);
   }
   return preference;
 }
 
-/** Headers that a client relies on for these statuses, as the real answers carry them. */
-const REQUIRED_HEADERS: Record<number, Record<string, string>> = {
-  401: { 'WWW-Authenticate': `Bearer realm="${REALM}"` },
-  429: { 'Retry-After': '60' },
+/** The not-found refusal of each operation that has one, as the operation itself words it. */
+const NOT_FOUND: Record<string, (query: URLSearchParams) => string> = {
+  getOrganization: () => messages.orgNotFound,
+  updateOrganization: () => messages.orgNotFound,
+  deleteOrganization: (query) => messages.orgNotFoundForDelete(Number(query.get('orgId')) || 1),
+  createOrganization: () => messages.parentNotFound,
 };
 
-/** The documented answer for `code`, or undefined when the operation does not document it. */
-export function preferredResponse(op: Operation, code: number): Response | undefined {
-  const documented = op.responses[String(code)];
-  if (!documented) return undefined;
-  const headers: Record<string, string> = { ...REQUIRED_HEADERS[code] };
-  const media = documented.content?.['application/json'];
-  if (!media) return new Response(null, { status: code, headers });
-  const example = exampleOf(media) ?? { error: { message: documented.description } };
-  return Response.json(example, { status: code, headers });
+/**
+ * What the mock answers with this refusal status on this operation, or undefined for a success status
+ * (the operation runs). Each answer is one the pipeline really gives: 400 for a missing required
+ * parameter or body, 401 without a token, 403 for a client without the scope, and so on.
+ */
+function refusal(op: Operation, code: number, c: Context, ctx: RouteContext): Response | undefined {
+  if (code < 400) return undefined;
+  const state = ctx.state(c);
+  if (!op.bearer && code === 400) return oauthErrorResponse('invalid_request', messages.oauthGrantTypeMissing);
+  switch (code) {
+    case 400: {
+      const required = op.parameters.find((p) => p.required && p.in === 'query');
+      return apiErrorResponse(badRequest(required ? messages.parameterRequired(required.name) : messages.bodyMissing));
+    }
+    case 401:
+      return apiErrorResponse(unauthorized('missing', ctx.realm));
+    case 403:
+      return apiErrorResponse(new ApiError(403, messages.noPlatformScope));
+    case 404: {
+      const message = NOT_FOUND[op.operationId]?.(new URLSearchParams(searchOf(c.req.url))) ?? messages.resourceNotFound;
+      return apiErrorResponse(new ApiError(404, message));
+    }
+    case 413:
+      return apiErrorResponse(new ApiError(413, messages.bodyTooLarge));
+    case 429:
+      return apiErrorResponse(
+        new ApiError(429, messages.rateLimited(state.rateLimiter.limitPerMinute), {
+          'Retry-After': String(secondsUntilNextWindow(ctx.now())),
+        }),
+      );
+    default:
+      return apiErrorResponse(new ApiError(500, messages.internal));
+  }
 }
 
 export type Route = (c: Context) => Response | Promise<Response>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Wraps a route so that it honours `Prefer`. An undocumented code is ignored, so the answer stays in the contract. */
-export function preferring(op: Operation, route: Route): Route {
+/** Wraps a route so that it honours `Prefer`. */
+export function preferring(op: Operation, route: Route, ctx: RouteContext): Route {
+  // Statuses of the real service; `x-mock-only` ones (the 400 for a bad Prefer itself) are not offered.
+  const documented = Object.entries(op.responses)
+    .filter(([status, response]) => /^\d{3}$/.test(status) && response['x-mock-only'] !== true)
+    .map(([status]) => status);
+  const cannotHonour = messages.preferInvalid(documented.join(', '));
   return (c) => {
     const header = headerOf(c, 'prefer');
     if (header === undefined) return route(c);
     const preference = parsePrefer(header);
-    const answer = () => (preference.code === undefined ? undefined : preferredResponse(op, preference.code)) ?? route(c);
+    if (preference === undefined || (preference.code !== undefined && !documented.includes(String(preference.code)))) {
+      // The token endpoint answers its refusals in RFC 6749's body.
+      return op.bearer ? apiErrorResponse(badRequest(cannotHonour)) : oauthErrorResponse('invalid_request', cannotHonour);
+    }
+    const code = preference.code;
+    const answer = () => (code === undefined ? undefined : refusal(op, code, c, ctx)) ?? route(c);
     return preference.delayMs ? sleep(preference.delayMs).then(answer) : answer();
   };
 }

@@ -42,7 +42,7 @@ export function tokenRoute(ctx: RouteContext) {
     const basic = basicCredentials(headerOf(c, 'authorization'));
     if (basic === 'invalid') {
       ctx.clientFailures?.fail('', ctx.now());
-      return oauthErrorResponse('invalid_client', 'Client authentication failed.');
+      return oauthErrorResponse('invalid_client', messages.oauthInvalidClient);
     }
     const request: TokenRequest = {
       grantType: params.get('grant_type') ?? undefined,

@@ -44,6 +44,8 @@ export interface MediaType {
 
 export interface ResponseSpec {
   description: string;
+  /** A status that only orgs-mock answers (`x-mock-only`), never the real service. */
+  'x-mock-only'?: boolean;
   headers?: Record<string, { required?: boolean; schema?: Schema }>;
   content?: Record<string, MediaType>;
 }

@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import { isTimeZone } from '../domain/rules.ts';
 import type { Operation, Parameter, ResponseSpec, Schema, SpecDocument } from './document.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -21,6 +22,8 @@ export function createAjv(options: { allErrors: boolean }): Ajv {
     validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max,
   });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+  // The spec's custom format for time zones (see info.description of openapi.yaml).
+  ajv.addFormat('iana-time-zone', { type: 'string', validate: isTimeZone });
   return ajv;
 }
 
@@ -34,8 +37,13 @@ interface CompiledParameter {
 export interface RequestValidator {
   /** Coerces and checks the query parameters; throws a 400 ApiError with the constraint's message. */
   query(params: URLSearchParams): QueryValues;
-  /** Checks a parsed JSON body, trimmed where the spec says `x-trim`; throws a 400 ApiError with the constraint's message. */
+  /**
+   * Checks a parsed JSON body, trimmed where the spec says `x-trim`, with `null` optional fields dropped
+   * (null means "not given"); throws a 400 ApiError with the constraint's message.
+   */
   body(value: unknown): unknown;
+  /** Top-level fields of a JSON object body that the operation does not take (and ignores). */
+  unknownFields(value: unknown): string[];
   hasJsonBody: boolean;
 }
 
@@ -136,6 +144,9 @@ export class SpecValidators {
       .filter((p) => p.in === 'query')
       .map((parameter) => ({ parameter, validate: this.requestAjv.compile(parameter.schema) }));
     const bodySchema = op.requestBody?.content['application/json']?.schema;
+    // Every refusal carries a message of the spec: a constraint without one stops start-up, not a request.
+    for (const { parameter } of queryParams) requireMessages(parameter.schema, `${op.operationId} ${parameter.name}`, true);
+    if (bodySchema) requireMessages(bodySchema, `${op.operationId} body`);
     const validateBody = bodySchema ? this.requestAjv.compile(bodySchema) : undefined;
     return {
       hasJsonBody: validateBody !== undefined,
@@ -150,7 +161,7 @@ export class SpecValidators {
           }
           const value = coerce(raw, parameter.schema);
           if (!validate(value)) {
-            throw badRequest(parameter.schema['x-error-message'] ?? messages.fieldInvalid(parameter.name));
+            throw badRequest(parameter.schema['x-error-message'] as string);
           }
           values[parameter.name] = value;
         }
@@ -159,7 +170,12 @@ export class SpecValidators {
       body(value) {
         const trimmed = bodySchema ? trimMarked(value, bodySchema) : value;
         if (validateBody && !validateBody(trimmed)) throw bodyError(validateBody.errors?.[0]);
-        return trimmed;
+        return bodySchema ? dropNulls(trimmed, bodySchema) : trimmed;
+      },
+      unknownFields(value) {
+        if (!isRecord(value) || !bodySchema?.properties) return [];
+        const known = bodySchema.properties;
+        return Object.keys(value).filter((name) => !Object.hasOwn(known, name));
       },
     };
   }
@@ -171,6 +187,35 @@ function coerce(raw: string, schema: Schema): unknown {
   if (schema.type === 'number') return /^-?\d{1,20}(\.\d{1,20})?$/.test(raw) ? Number(raw) : raw;
   if (schema.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
   return raw;
+}
+
+const CONSTRAINTS = ['type', 'enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems'];
+
+/** Throws unless every constrained schema node (properties and items included) has an `x-error-message`. */
+function requireMessages(schema: Schema, where: string, inQuery = false): void {
+  // A query value is always a string, so `type: string` alone cannot refuse one.
+  const constrained = CONSTRAINTS.some((keyword) => keyword in schema && !(inQuery && keyword === 'type' && schema.type === 'string'));
+  if (constrained && typeof schema['x-error-message'] !== 'string') {
+    throw new Error(`openapi.yaml: ${where} has constraints but no x-error-message.`);
+  }
+  for (const [name, child] of Object.entries(schema.properties ?? {})) requireMessages(child, `${where}.${name}`);
+  if (schema.items) requireMessages(schema.items, `${where}[]`);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Drops top-level optional properties that are `null`: on create and update, null means "not given". */
+function dropNulls(value: unknown, schema: Schema): unknown {
+  if (!isRecord(value) || !schema.properties) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const name of Object.keys(schema.properties)) {
+    if (Object.hasOwn(value, name) && value[name] === null && !schema.required?.includes(name)) {
+      copy ??= { ...value };
+      delete copy[name];
+    }
+  }
+  return copy ?? value;
 }
 
 /** Trims the top-level string properties whose schema says `x-trim`. */
@@ -189,14 +234,16 @@ function trimMarked(value: unknown, schema: Schema): unknown {
 }
 
 function bodyError(error: ErrorObject | undefined): ApiError {
-  if (!error) return badRequest(messages.fieldInvalid('body'));
+  if (!error) throw new Error('ajv refused a body without saying why.');
   const field = error.instancePath.slice(1).replace(/\//g, '.');
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
     return badRequest(messages.fieldRequired(field ? `${field}.${missing}` : missing));
   }
-  const message = (error.parentSchema as Schema | undefined)?.['x-error-message'];
-  return badRequest(message ?? messages.fieldInvalid(field || 'body'));
+  const schema = error.parentSchema as Schema | undefined;
+  const byKeyword = schema?.['x-error-messages'] as Record<string, string> | undefined;
+  const message = byKeyword?.[error.keyword] ?? schema?.['x-error-message'];
+  return badRequest(message as string); // requireMessages made sure that there is one
 }
 
 function essence(contentType: string | null): string {
