@@ -29,6 +29,8 @@ export class SessionStore<T extends Sized> {
     private readonly limits: SessionLimits,
     private readonly create: (id: string) => T,
     private readonly now: () => number,
+    /** Told the estimated bytes of each session evicted for a bound (not of those deleted on purpose). */
+    private readonly onEvict: (bytes: number) => void = () => {},
   ) {}
 
   /** The session, made if it does not exist yet; it becomes the most recently used. */
@@ -109,6 +111,7 @@ export class SessionStore<T extends Sized> {
       if (id === keep) continue;
       this.bytes -= entry.bytes;
       this.entries.delete(id);
+      this.onEvict(entry.bytes);
     }
     // A single session larger than the whole budget is still served; it goes when another is used.
     if (this.entries.size > this.limits.maxSessions) this.delete(keep);
@@ -119,6 +122,7 @@ export class SessionStore<T extends Sized> {
       if (now - entry.lastUsed < this.limits.idleMs) break; // oldest first: the rest are newer
       this.bytes -= entry.bytes;
       this.entries.delete(id);
+      this.onEvict(entry.bytes);
     }
   }
 }
