@@ -2,10 +2,11 @@
 // The package ships TypeScript sources; tsx compiles them on load, so no build step is needed.
 import { register } from 'tsx/esm/api';
 
-// Started by a parent that dies without passing on its signal (`npm start` under some shells), the
-// server would go on as an orphan: when the parent changes, stop as on SIGTERM.
+// Under `npm start`, npm's `sh -c` dies on SIGTERM without passing it on, and the server would go on as
+// an orphan: when that parent goes away, stop as on SIGTERM. Only under npm: a server started in the
+// background by a script that then exits must keep running.
 const parent = process.ppid;
-if (parent > 1) {
+if (process.env.npm_lifecycle_event !== undefined && parent > 1) {
   setInterval(() => {
     if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
   }, 500).unref();
