@@ -64,19 +64,16 @@ function knownAddressFields(address: Address): Address {
 
 /** One imported organization, checked: only the known fields, so nothing else from the file ends up in responses. */
 function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgRecord {
-  const named = (error: unknown): never => {
-    const id = typeof raw === 'object' && raw !== null && Number.isInteger((raw as OrgRecord).id) ? `organization ${(raw as OrgRecord).id}` : `the organization at position ${position}`;
-    if (error instanceof ApiError) throw invalid(`${id}: ${withoutDot(error.message)}`);
-    throw error;
-  };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return named(badRequest('it should be a JSON object'));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw refusedRecord(raw, position, badRequest('it should be a JSON object'));
   const fields = raw as Record<string, unknown>;
   try {
     const { name } = rules.checkShape(fields);
     // The known fields in the file's own order, so that an export imported and exported again is the same text.
     const org: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(fields)) {
-      if (!RECORD_FIELDS.has(field) || value === undefined) continue;
+    for (const field in fields) {
+      if (!Object.hasOwn(fields, field) || !RECORD_FIELDS.has(field)) continue;
+      const value = fields[field];
+      if (value === undefined) continue;
       if (field === 'name') org.name = name;
       else if (field === 'address') org.address = value === null ? null : knownAddressFields(value as Address);
       else org[field] = value;
@@ -85,8 +82,15 @@ function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgR
     org.userCount ??= 0;
     return org as unknown as OrgRecord;
   } catch (error) {
-    return named(error);
+    throw refusedRecord(raw, position, error);
   }
+}
+
+/** The import's refusal naming the organization, by id when it has one. */
+function refusedRecord(raw: unknown, position: number, error: unknown): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const id = typeof raw === 'object' && raw !== null && Number.isInteger((raw as OrgRecord).id) ? `organization ${(raw as OrgRecord).id}` : `the organization at position ${position}`;
+  return invalid(`${id}: ${withoutDot(error.message)}`);
 }
 
 const OPEN_OBJECT = 0x7b;
@@ -98,6 +102,7 @@ const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const notJson = () => badRequest(messages.bodyNotJson);
 
 /**
  * Reads a snapshot as it arrives: the organizations one by one (each parsed and checked when complete),
@@ -174,9 +179,9 @@ export class SnapshotReader {
     return { nextOrganizationId: next as number | undefined, records: this.records };
   }
 
+  // Runs for every character outside strings: no closures here (tsx wraps each one it makes).
   private structural(c: number, i: number): void {
-    if (isSpace(c)) return;
-    const notJson = () => badRequest(messages.bodyNotJson);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return;
     if (this.phase === 'done') throw notJson();
     if (this.phase === 'start') {
       if (c !== OPEN_OBJECT) throw badRequest('Request body should be a JSON object.');
