@@ -585,3 +585,18 @@ describe('smaller defects', () => {
     }
   });
 });
+
+describe('the control plane under its own names', () => {
+  it('takes HOST and CONTROL_HOSTS as names, with or without a port, IPv6 in brackets', async () => {
+    const s = await serveWith({ config: { host: '127.0.0.1', controlHosts: 'mock.internal:9999,fd00::1' } });
+    const port = new URL(s.url).port;
+    try {
+      for (const host of [`mock.internal:${port}`, `[fd00::1]:${port}`, 'MOCK.INTERNAL']) {
+        expect((await s.send('GET', '/_mock/config', { Host: host })).status, host).toBe(200);
+      }
+      expect((await s.send('GET', '/_mock/config', { Host: `mock.internal.evil:${port}` })).status).toBe(403);
+    } finally {
+      await s.close();
+    }
+  });
+});

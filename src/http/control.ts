@@ -47,7 +47,9 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * own name), and, with CONTROL_TOKEN, any request without it.
  */
 export function controlGuard(config: Config) {
-  const ownNames = new Set([...LOOPBACK_NAMES, hostName(config.host), ...config.controlHosts.split(',').filter((h) => h !== '')]);
+  // HOST and CONTROL_HOSTS are names without a port; an IPv6 address appears in Host in brackets.
+  const asHostHeader = (name: string) => (name.split(':').length > 2 && !name.startsWith('[') ? `[${name.toLowerCase()}]` : hostName(name));
+  const ownNames = new Set([...LOOPBACK_NAMES, ...[config.host, ...config.controlHosts.split(',')].filter((h) => h !== '').map(asHostHeader)]);
   const token = config.controlToken === undefined ? undefined : digest(config.controlToken);
   const refuse = (status: 401 | 403, message: string, headers?: Record<string, string>) => {
     throw new ApiError(status as 403, message, headers);
