@@ -110,6 +110,19 @@ export class SortedIndex {
     return index;
   }
 
+  /**
+   * The same index as `build`, sorting through the comparator in steps (sorted runs, then merges) that
+   * yield between them, so that a server building a large tree keeps answering.
+   */
+  static *buildInSteps(ids: number[], compareKeys: KeyCompare, numericKey?: (id: number) => number): Generator<void, SortedIndex> {
+    if (numericKey) return SortedIndex.build(ids, compareKeys, numericKey); // a native sort: fast enough in one go
+    const index = new SortedIndex(compareKeys, undefined, undefined);
+    const ascending = yield* mergeSortInSteps(ids, index.compare);
+    index.ascending = BlockList.from(ascending, index.compare);
+    index.descending = BlockList.from(reversedKeepingTies(ascending, compareKeys), index.compareDescending);
+    return index;
+  }
+
   /** A copy of the orders, comparing with `compareKeys` (the copy's own view of the keys). */
   clone(compareKeys: KeyCompare): SortedIndex {
     const copy = new SortedIndex(compareKeys, undefined, undefined);
@@ -145,6 +158,41 @@ export class SortedIndex {
 }
 
 const ID_SPACE = 2 ** 31;
+const RUN = 32_768;
+
+/** A merge sort that yields after each sorted run, each merge and every 64 Ki merged ids. */
+function* mergeSortInSteps(ids: number[], compare: KeyCompare): Generator<void, number[]> {
+  let runs: number[][] = [];
+  for (let i = 0; i < ids.length; i += RUN) {
+    runs.push(ids.slice(i, i + RUN).sort(compare));
+    yield;
+  }
+  while (runs.length > 1) {
+    const merged: number[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r] as number[];
+      const b = runs[r + 1];
+      if (!b) {
+        merged.push(a);
+        continue;
+      }
+      const out = new Array<number>(a.length + b.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < a.length && j < b.length) {
+        out[k++] = compare(a[i] as number, b[j] as number) <= 0 ? (a[i++] as number) : (b[j++] as number);
+        if ((k & 0xffff) === 0) yield;
+      }
+      while (i < a.length) out[k++] = a[i++] as number;
+      while (j < b.length) out[k++] = b[j++] as number;
+      merged.push(out);
+      yield;
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}
 
 /** Sorts by (key, id) as one float64 each: key × 2^31 + id is exact while key < 2^22. */
 function sortByPackedKey(ids: number[], key: (id: number) => number): number[] {

@@ -154,7 +154,7 @@ export class OrgTree {
     const indexes: Partial<Record<SortField, SortedIndex>> = {};
     for (const field of SORT_FIELDS) {
       const key = numeric[field];
-      indexes[field] = SortedIndex.build(ids, compare[field], key && fits(key) ? key : undefined);
+      indexes[field] = yield* SortedIndex.buildInSteps(ids, compare[field], key && fits(key) ? key : undefined);
       yield;
     }
     this.indexes = indexes as Record<SortField, SortedIndex>;
