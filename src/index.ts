@@ -7,7 +7,8 @@ import type { components, operations } from './generated/openapi.ts';
 export { type AppOptions, cachedSpec, createApp, type MockApp, type MockContext } from './http/app.ts';
 export { listen, type RunningServer } from './server.ts';
 export { type Config, DEFAULT_CONFIG } from './config.ts';
-export { runContract, type RunOptions, type RunReport, type CheckResult } from './contract/runner.ts';
+export { runContract, type RunOptions, type RunResult } from './contract/runner.ts';
+export type { RunReport } from './contract/report.ts';
 export { loadSpec, type SpecDocument } from './spec/document.ts';
 export type { components, operations, paths } from './generated/openapi.ts';
 

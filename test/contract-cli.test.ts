@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { XMLValidator } from 'fast-xml-parser';
 import { parse as parseJunit } from 'junit2json';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { contractCommand } from '../src/cli/contract.ts';
+import { CHECKS } from '../src/contract/registry.ts';
 import type { MockApp } from '../src/http/app.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { makeApp } from './helpers.ts';
@@ -21,6 +23,25 @@ async function contract(args: string[]): Promise<{ code: number; stdout: string;
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** The command's function in this process, its console captured. */
+async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const listeners = [process.listeners('SIGINT'), process.listeners('SIGTERM')];
+  try {
+    const code = await contractCommand(args);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    // The command installs its Ctrl-C handlers; a test process keeps its own.
+    for (const [i, signal] of (['SIGINT', 'SIGTERM'] as const).entries())
+      for (const l of process.listeners(signal)) if (!listeners[i]?.includes(l)) process.off(signal, l);
   }
 }
 
@@ -49,37 +70,76 @@ afterAll(async () => {
 describe('orgs-mock contract', () => {
   it('passes against the mock with writes, and writes a JUnit file that a JUnit parser reads', async () => {
     const out = mkdtempSync(join(tmpdir(), 'contract-'));
-    const result = await contract(['--target', server.url, '--client-id', 'root-client', '--client-secret', 'root-secret', '--allow-writes', '--reporter', 'console,json,junit', '--out', out, '--max-rps', '500']);
+    const result = await contract([
+      '--target',
+      server.url,
+      '--client-id',
+      'root-client',
+      '--client-secret',
+      'root-secret',
+      '--other-token',
+      'branch-admin-token',
+      '--allow-writes',
+      '--strict',
+      '--reporter',
+      'console,json,junit',
+      '--out',
+      out,
+      '--max-rps',
+      '1000',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^✓ positive getCurrentOrganization \(\d+ ms\)$/m);
-    expect(result.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped/);
+    expect(result.stdout).toMatch(/^✓ search_sorting \(\d+ ms\)$/m);
+    expect(result.stdout).toMatch(/0 contract failures, 0 fidelity findings/);
     expect(result.stdout).toContain('Coverage of documented statuses');
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
-    const parsed = (await parseJunit(xml)) as { tests: number; failures: number; testsuite: Array<{ name: string; testcase: unknown[] }> };
+    const parsed = (await parseJunit(xml)) as {
+      tests: number;
+      failures: number;
+      testsuite: Array<{ name: string; testcase: unknown[] }>;
+    };
     const json = JSON.parse(readFileSync(join(out, 'contract-report.json'), 'utf8'));
-    expect(parsed.tests).toBe(json.results.length);
+    expect(parsed.tests).toBe(json.checks.length);
     expect(parsed.failures).toBe(0);
-    expect(parsed.testsuite.map((s) => s.name).sort()).toEqual(['auth', 'negative', 'not-found', 'oauth', 'positive', 'stateful']);
-    expect(json.coverage.find((row: { operationId: string }) => row.operationId === 'deleteOrganization').statuses).toContainEqual({ status: '204', exercised: true });
+    expect(
+      json.coverage.find((row: { operationId: string }) => row.operationId === 'deleteOrganization').statuses,
+    ).toContainEqual({ status: '204', exercised: true });
     expect(app.mock.state.tree.size).toBe(105);
   });
 
   it('exits 1 against a broken server, and its JUnit failures carry the request, response and reason', async () => {
     const out = mkdtempSync(join(tmpdir(), 'contract-'));
-    const result = await contract(['--target', broken.url, '--token', 'root-admin-token', '--reporter', 'junit', '--out', out, '--max-rps', '1000']);
+    const result = await contract([
+      '--target',
+      broken.url,
+      '--token',
+      'root-admin-token',
+      '--reporter',
+      'junit',
+      '--out',
+      out,
+      '--max-rps',
+      '1000',
+    ]);
     expect(result.code).toBe(1);
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
-    const parsed = (await parseJunit(xml)) as { failures: number; testsuite: Array<{ testcase: Array<{ name: string; failure?: Array<{ message: string; inner: string; type: string }> }> }> };
+    const parsed = (await parseJunit(xml)) as {
+      failures: number;
+      testsuite: Array<{
+        testcase: Array<{ name: string; failure?: Array<{ message: string; inner: string; type: string }> }>;
+      }>;
+    };
     expect(parsed.failures).toBeGreaterThan(0);
-    const failure = parsed.testsuite.flatMap((s) => s.testcase).find((c) => c.name === 'not-found getOrganization')?.failure?.[0];
+    const failure = parsed.testsuite.flatMap((s) => s.testcase).find((c) => c.name === 'response_schema_conformance')
+      ?.failure?.[0];
     expect(failure?.type).toBe('response_schema_conformance');
-    expect(failure?.message).toContain('Body does not match the schema');
-    expect(failure?.inner).toContain('GET http://127.0.0.1');
+    expect(failure?.inner).toContain('curl -i -X GET "http://127.0.0.1');
     expect(failure?.inner).toContain('→ 404');
     expect(failure?.inner).toContain('{"message":"not found"}');
+    expect(failure?.inner).toContain('Bearer $TOKEN');
     // Tokens never appear whole in a report.
     expect(xml).not.toContain('root-admin-token');
   });
@@ -88,37 +148,136 @@ describe('orgs-mock contract', () => {
     const unreachable = await contract(['--target', 'http://127.0.0.1:9', '--token', 'x']);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain('Cannot reach http://127.0.0.1:9');
-    const noTarget = await contract(['--token', 'x']);
+    // The rest in-process: the same command function, without a process start each.
+    const noTarget = await inProcess(['--token', 'x']);
     expect(noTarget.code).toBe(2);
     expect(noTarget.stderr).toContain('--target is required.');
-    const badFlag = await contract(['--target', server.url, '--token', 'x', '--frobnicate']);
+    const badFlag = await inProcess(['--target', server.url, '--token', 'x', '--frobnicate']);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain("Unknown option '--frobnicate'");
     const dir = mkdtempSync(join(tmpdir(), 'spec-'));
     writeFileSync(join(dir, 'broken.yaml'), 'openapi: 3.0.3\ninfo: {}\n');
-    const badSpec = await contract(['--target', server.url, '--token', 'root-admin-token', '--spec', join(dir, 'broken.yaml')]);
+    const badSpec = await inProcess([
+      '--target',
+      server.url,
+      '--token',
+      'root-admin-token',
+      '--spec',
+      join(dir, 'broken.yaml'),
+    ]);
     expect(badSpec.code).toBe(2);
     expect(badSpec.stderr).toContain('Cannot read the spec');
-    const badToken = await contract(['--target', server.url, '--token', 'nobody']);
+    const badToken = await inProcess(['--target', server.url, '--token', 'nobody']);
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toContain("Cannot find the token's organization");
+    const unknownCheck = await inProcess([
+      '--target',
+      server.url,
+      '--token',
+      'root-admin-token',
+      '--checks',
+      'no_such_check',
+    ]);
+    expect(unknownCheck.code).toBe(2);
+    expect(unknownCheck.stderr).toContain('Unknown check no_such_check');
+  });
+
+  it('exits 3 naming the checks not run when the budget runs out, 0 with --allow-partial', async () => {
+    const args = ['--target', server.url, '--token', 'root-admin-token', '--max-rps', '20', '--budget', '1'];
+    const partial = await inProcess(args);
+    expect(partial.code).toBe(3);
+    expect(partial.stderr).toMatch(/the budget ran out before these checks ran: [a-z_]+/);
+    expect(partial.stdout).toContain('verdict: incomplete');
+    const allowed = await inProcess([...args, '--allow-partial']);
+    expect(allowed.code).toBe(0);
+  });
+
+  it('Ctrl-C stops starting checks and cleans up; a second Ctrl-C prints the ids left behind', async () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const err: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => {
+      // Twice, as a user would, while organizations of the run exist.
+      if (String(line).includes('read_your_writes')) {
+        process.emit('SIGINT');
+        process.emit('SIGINT');
+      }
+    });
+    const listeners = [...process.listeners('SIGINT'), ...process.listeners('SIGTERM')];
+    try {
+      const code = await contractCommand([
+        '--target',
+        server.url,
+        '--token',
+        'root-admin-token',
+        '--allow-writes',
+        '--max-rps',
+        '1000',
+      ]);
+      expect(code).toBe(2);
+      expect(exit).toHaveBeenCalledWith(2);
+      expect(err.join('\n')).toContain('Interrupted: finishing the current check');
+      expect(err.join('\n')).toMatch(/Left behind: \d+ "orgs-mock-contract [0-9a-f]{8} /);
+      // The mocked exit returned, so the run went on to clean up after all.
+      expect(app.mock.state.tree.size).toBe(105);
+    } finally {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const)
+        for (const l of process.listeners(signal)) if (!listeners.includes(l)) process.off(signal, l);
+      exit.mockRestore();
+      error.mockRestore();
+      log.mockRestore();
+    }
+  });
+
+  it('--list-checks prints every registered check with what it catches', async () => {
+    const listed = await inProcess(['--list-checks']);
+    expect(listed.code).toBe(0);
+    for (const check of CHECKS) expect(listed.stdout).toContain(`${check.name}`);
+    expect(listed.stdout).toContain('visibility [needs other-token]');
   });
 
   it('diff reports no differences between two copies of the mock, and each difference of a broken one', async () => {
-    const same = await contract(['diff', '--a', server.url, '--b', server.url, '--token', 'root-admin-token', '--max-rps', '1000']);
+    const same = await contract([
+      'diff',
+      '--a',
+      server.url,
+      '--b',
+      server.url,
+      '--token',
+      'root-admin-token',
+      '--max-rps',
+      '1000',
+    ]);
     expect(same.stdout).toContain('No differences');
     expect(same.code).toBe(0);
-    const drift = await contract(['diff', '--a', server.url, '--b', broken.url, '--token', 'root-admin-token', '--max-rps', '1000']);
+    const drift = await contract([
+      'diff',
+      '--a',
+      server.url,
+      '--b',
+      broken.url,
+      '--token',
+      'root-admin-token',
+      '--max-rps',
+      '1000',
+    ]);
     expect(drift.code).toBe(1);
-    expect(drift.stdout).toMatch(/not-found getOrganization \(GET \/api\/v1\/organization\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/);
-    expect(drift.stdout).toMatch(/body shape: A \$\.error: object, \$\.error\.message: string \| B \$\.message: string/);
+    expect(drift.stdout).toMatch(
+      /unknown_id_not_found \(GET \/api\/v1\/organization\) error message: A Organization is not found or you don't have access to it\. \| B \(none\)/,
+    );
+    expect(drift.stdout).toMatch(
+      /body shape: A \$\.error: object, \$\.error\.message: string \| B \$\.message: string/,
+    );
   });
 
   it('npm run contract:dredd runs Dredd with our hooks against the mock, green, leaving nothing behind', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dredd-')), 'dredd.xml');
     const script = new URL('../contracts/run-dredd.sh', import.meta.url).pathname;
     const before = app.mock.state.tree.size;
-    const { stdout } = await promisify(execFile)('bash', [script, server.url, '--reporter', 'xunit', '--output', out], { timeout: 120_000 });
+    const { stdout } = await promisify(execFile)('bash', [script, server.url, '--reporter', 'xunit', '--output', out], {
+      timeout: 120_000,
+    });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Dredd colours its output with ANSI escapes.
     expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/complete: \d+ passing, 0 failing, 0 errors/);
     const xml = readFileSync(out, 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);

@@ -1,59 +1,202 @@
 /**
- * The contract runner against the mock (every check green, nothing left behind) and against broken
- * variants of it: each breaks one rule and must be reported as a failure, with the check's name.
+ * The contract runner against the mock: green under --strict for every static token and the OAuth
+ * client, read-only and with writes; read-only sends no write; no secret in any report; the JSON report
+ * matches its JSON Schema; Retry-After waits, the rate cap and the budget.
  */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import type { MockApp } from '../src/http/app.ts';
-import { fetchOf, makeApp, rewriteJson, run, type Fetch } from './contract-helpers.ts';
+import { CHECKS } from '../src/contract/registry.ts';
+import { summary } from '../src/contract/reporters/console.ts';
+import { junitXml } from '../src/contract/reporters/junit.ts';
+import { type Fetch, fetchOf, makeApp, run } from './contract-helpers.ts';
 
-const snapshot = (app: MockApp) => JSON.stringify(app.mock.state.tree.all());
+const snapshot = (app: Awaited<ReturnType<typeof makeApp>>) => JSON.stringify(app.mock.state.tree.all());
+const failures = (report: { failures: Array<{ check: string; severity: string; expected: string; actual: string }> }) =>
+  report.failures.map((f) => `${f.check} [${f.severity}]: expected ${f.expected}, got ${f.actual}`);
 
-describe('against the mock', () => {
-  it('passes every check, exercises every kind, and removes everything it created', async () => {
+/** Every request the run sends, and every token the server issues during it. */
+function recording(app: Awaited<ReturnType<typeof makeApp>>) {
+  const requests: string[] = [];
+  const issued: string[] = [];
+  const fetchImpl: Fetch = async (input, init) => {
+    const url = new URL(String(input));
+    requests.push(`${(init?.method ?? 'GET').toUpperCase()} ${url.pathname}`);
+    const res = await fetchOf(app)(input, init);
+    if (url.pathname === '/oauth2/token' && res.status === 200) {
+      const body = (await res.clone().json()) as { access_token: string; refresh_token: string };
+      issued.push(body.access_token, body.refresh_token);
+    }
+    return res;
+  };
+  return { requests, issued, fetchImpl };
+}
+
+const SETUPS: Array<[string, Record<string, unknown>]> = [
+  ['root-admin-token', { token: 'root-admin-token', otherToken: 'branch-admin-token' }],
+  ['branch-admin-token', { token: 'branch-admin-token', otherToken: 'americas-admin-token' }],
+  ['viewer-token', { token: 'viewer-token', otherToken: 'branch-admin-token' }],
+  [
+    'the OAuth client root-client',
+    { otherToken: 'branch-admin-token', otherClientId: 'noscope-client', otherClientSecret: 'noscope-secret' },
+  ],
+];
+
+describe('against the mock, --strict', () => {
+  for (const [label, options] of SETUPS) {
+    for (const allowWrites of [false, true]) {
+      it(`passes with ${label}, ${allowWrites ? '--allow-writes' : 'read-only'}, and leaves the data as it was`, async () => {
+        const app = await makeApp();
+        const before = snapshot(app);
+        const { requests, issued, fetchImpl } = recording(app);
+        const { report, log } = await run(fetchImpl, { ...options, allowWrites });
+        expect(failures(report)).toEqual([]);
+        expect(report.verdict).toBe('passed');
+        expect(report.cleanup.leftover).toEqual([]);
+        expect(snapshot(app)).toBe(before);
+        for (const c of report.checks.filter((c) => c.outcome === 'skipped')) expect(c.reason).toBeTruthy();
+        if (!allowWrites)
+          expect(requests.filter((r) => !r.startsWith('GET ') && r !== 'POST /oauth2/token')).toEqual([]);
+        else
+          expect(report.checks.find((c) => c.name === 'read_your_writes')?.outcome).toBe(
+            label === 'viewer-token' ? 'skipped' : 'passed',
+          );
+        const text = JSON.stringify(report) + JSON.stringify(log);
+        for (const secret of [
+          'root-admin-token',
+          'branch-admin-token',
+          'viewer-token',
+          'root-secret',
+          'noscope-secret',
+          ...issued,
+        ])
+          expect(text).not.toContain(secret);
+      });
+    }
+  }
+
+  it('runs every registered check with writes, the OAuth client, the other token and the rate-limit burst', async () => {
+    let clock = Date.now();
+    const app = await makeApp({ now: () => clock, config: { rateLimitPerMinute: 400 } });
+    const notes: string[] = [];
+    const { report } = await run(fetchOf(app), {
+      token: 'root-admin-token',
+      otherToken: 'branch-admin-token',
+      otherClientId: 'noscope-client',
+      otherClientSecret: 'noscope-secret',
+      allowWrites: true,
+      checkRateLimit: true,
+      rateLimitBurst: 500,
+      onNote: (line) => notes.push(line),
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    expect(failures(report)).toEqual([]);
+    expect(report.checks.map((c) => c.name)).toEqual(CHECKS.map((c) => c.name));
+    expect(report.checks.filter((c) => c.outcome !== 'passed')).toEqual([]);
+    expect(notes.some((n) => /waiting \d+ s as Retry-After says/.test(n))).toBe(true);
+  });
+});
+
+describe('time on the clock the client keeps (requests are spaced by --max-rps)', () => {
+  const timed = async (options: Record<string, unknown>) => {
     const app = await makeApp();
-    const before = snapshot(app);
-    const report = await run(fetchOf(app));
-    const failures = report.results.filter((r) => r.outcome !== 'passed').map((r) => `${r.name}: ${r.reason}`);
-    expect(failures).toEqual([]);
-    expect(new Set(report.results.map((r) => r.kind))).toEqual(new Set(['positive', 'negative', 'auth', 'not-found', 'oauth', 'stateful']));
-    expect(report.results.length).toBeGreaterThan(80);
-    expect(report.cleanup.leftover).toEqual([]);
-    expect(report.cleanup.deleted.length).toBeGreaterThan(0);
-    const after = app.mock.state.tree.all().filter((org) => org.id <= 105);
-    expect(JSON.stringify(after)).toBe(before);
-    expect(app.mock.state.tree.size).toBe(105);
+    let clock = 0;
+    const { report } = await run(fetchOf(app), {
+      otherToken: 'branch-admin-token',
+      otherClientId: 'noscope-client',
+      otherClientSecret: 'noscope-secret',
+      ...options,
+      maxRps: options.maxRps as number | undefined,
+      clock: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    expect(failures(report)).toEqual([]);
+    return clock;
+  };
+
+  it('a read-only run at --max-rps 5 needs under 90 s', async () => {
+    expect(await timed({ maxRps: 5 })).toBeLessThan(90_000);
   });
 
-  it('is read-only by default: writes are skipped and the data is untouched', async () => {
+  it('a full --allow-writes --strict run at the default rate needs under 15 s', async () => {
+    expect(await timed({ allowWrites: true })).toBeLessThan(15_000);
+  });
+});
+
+describe('reports', () => {
+  it('the JSON report of a failing run matches docs/contract-report.schema.json and holds no secret', async () => {
     const app = await makeApp();
-    const before = snapshot(app);
-    const report = await run(fetchOf(app), { allowWrites: false, token: 'root-admin-token', clientId: undefined, clientSecret: undefined });
-    expect(report.totals.failed).toBe(0);
-    expect(report.results.find((r) => r.name === 'stateful lifecycle')?.outcome).toBe('skipped');
-    expect(report.results.find((r) => r.name === 'positive issueToken')?.reason).toBe('needs --client-id and --client-secret');
-    expect(report.results.filter((r) => r.outcome === 'skipped').every((r) => r.reason)).toBe(true);
-    expect(snapshot(app)).toBe(before);
+    const { issued, fetchImpl } = recording(app);
+    const failing: Fetch = async (input, init) => {
+      const res = await fetchImpl(input, init);
+      return new URL(String(input)).pathname === '/oauth2/token' && res.status === 200
+        ? new Response(JSON.stringify({ ...((await res.json()) as object), extra: 1 }), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          })
+        : res;
+    };
+    const { report } = await run(failing, {
+      allowWrites: true,
+      otherClientId: 'noscope-client',
+      otherClientSecret: 'noscope-secret',
+    });
+    const schema = JSON.parse(readFileSync(new URL('../docs/contract-report.schema.json', import.meta.url), 'utf8'));
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    const json = JSON.parse(JSON.stringify(report));
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    const group = report.failures.find((f) => f.check === 'undeclared_fields');
+    expect(group?.severity).toBe('fidelity');
+    expect(group?.count).toBeGreaterThan(1);
+    expect(group?.examples[0]?.request?.curl).toMatch(
+      /^curl -i -X POST "http:\/\/mock\.test\/oauth2\/token\?grant_type=/,
+    );
+    expect(group?.examples[0]?.response?.bodyStart).toMatch(
+      /"access_token":"\$(ACCESS_)?TOKEN".*"refresh_token":"\$REFRESH_TOKEN"/,
+    );
+    expect(report.verdict).toBe('failed');
+    const text = JSON.stringify(report) + junitXml(report) + summary(report);
+    expect(issued.length).toBeGreaterThan(4);
+    for (const secret of ['root-secret', 'noscope-secret', ...issued]) expect(text).not.toContain(secret);
   });
 
-  it('--only runs the checks of the named operations', async () => {
+  it('without --strict, fidelity findings are listed and the verdict passes', async () => {
     const app = await makeApp();
-    const report = await run(fetchOf(app), { only: ['getOrganization'] });
-    expect(new Set(report.results.map((r) => r.operationId))).toEqual(new Set(['getOrganization']));
-    expect(report.totals.failed).toBe(0);
+    const extra: Fetch = async (input, init) => {
+      const res = await fetchOf(app)(input, init);
+      return new URL(String(input)).pathname.endsWith('/profile')
+        ? new Response(JSON.stringify({ ...((await res.json()) as object), createdBy: 'x' }), {
+            status: res.status,
+            headers: res.headers,
+          })
+        : res;
+    };
+    const { report } = await run(extra, { strict: false, token: 'root-admin-token' });
+    expect(report.totals.contractFailures).toBe(0);
+    expect(report.totals.fidelityFindings).toBeGreaterThan(0);
+    expect(report.verdict).toBe('passed');
   });
+});
 
+describe('the client', () => {
   it('waits as Retry-After says on 429 and retries', async () => {
     let clock = Date.UTC(2026, 0, 1, 0, 0, 0);
     const app = await makeApp({ now: () => clock, config: { rateLimitPerMinute: 5 } });
     const waits: number[] = [];
-    const report = await run(fetchOf(app), {
-      only: ['getCurrentOrganization', 'searchOrganizations'],
+    const { report } = await run(fetchOf(app), {
+      token: 'root-admin-token',
+      checks: ['search_paging'],
       sleep: async (ms) => {
         waits.push(ms);
         clock += ms;
       },
     });
-    expect(report.totals.failed).toBe(0);
+    expect(failures(report)).toEqual([]);
     expect(report.retriesAfter429).toBeGreaterThan(0);
     expect(waits.filter((ms) => ms >= 1000).length).toBe(report.retriesAfter429);
   });
@@ -66,160 +209,58 @@ describe('against the mock', () => {
       sent.push(clock);
       return fetchOf(app)(input, init);
     };
-    await run(counting, { only: ['getCurrentOrganization'], maxRps: 40, clock: () => clock, sleep: async (ms) => void (clock += ms) });
-    expect(sent.length).toBeGreaterThan(4);
-    // At 40 requests per second, no two requests leave less than 25 ms apart.
+    await run(counting, {
+      token: 'root-admin-token',
+      checks: ['time_in_milliseconds'],
+      maxRps: 40,
+      clock: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    expect(sent.length).toBeGreaterThan(2);
     for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(25 - 1e-9);
   });
 
-  it('stops starting checks when the budget is spent, and still cleans up', async () => {
+  it('a spent budget leaves checks not run, says which, and still cleans up', async () => {
     const app = await makeApp();
     const slow: Fetch = async (input, init) => {
-      await new Promise((r) => setTimeout(r, 15));
+      await new Promise((r) => setTimeout(r, 4));
       return fetchOf(app)(input, init);
     };
-    const report = await run(slow, { budgetSeconds: 0.6 });
+    const { report } = await run(slow, { allowWrites: true, budgetSeconds: 0.4 });
     expect(report.budgetExceeded).toBe(true);
-    expect(report.results.some((r) => r.outcome === 'skipped' && r.reason === 'the time budget is spent')).toBe(true);
+    expect(report.notRun.length).toBeGreaterThan(0);
+    expect(report.verdict).toBe('incomplete');
     expect(report.cleanup.leftover).toEqual([]);
     expect(app.mock.state.tree.size).toBe(105);
   });
 
-  it('when interrupted, finishes the current check and removes what it created', async () => {
+  it('when interrupted, stops starting checks and removes what it created', async () => {
     const app = await makeApp();
     const controller = new AbortController();
-    const report = await run(fetchOf(app), {
+    const { report } = await run(fetchOf(app), {
+      allowWrites: true,
       signal: controller.signal,
-      onResult: (r) => {
-        if (r.name.startsWith('negative createOrganization')) controller.abort();
-      },
+      onCheck: (c) => c.name === 'read_your_writes' && controller.abort(),
     });
     expect(report.interrupted).toBe(true);
-    expect(report.results.filter((r) => r.reason === 'the run was interrupted').length).toBeGreaterThan(5);
-    expect(report.cleanup.deleted.length).toBeGreaterThan(0);
+    expect(report.notRun.length).toBeGreaterThan(3);
+    expect(report.cleanup.removed.length).toBeGreaterThan(0);
     expect(app.mock.state.tree.size).toBe(105);
   });
-});
 
-/** Each variant breaks one rule of the contract; the runner must name the check that caught it. */
-const variants: Array<[string, (app: MockApp) => Fetch, string[]]> = [
-  [
-    'a missing required field (tz)',
-    (app) => async (input, init) => {
-      const res = await fetchOf(app)(input, init);
-      return res.status === 200 && new URL(String(input)).pathname === '/api/v1/organization' ? rewriteJson(res, ({ tz: _tz, ...rest }) => rest) : res;
-    },
-    ['response_schema_conformance'],
-  ],
-  [
-    'a wrong type (id as a string)',
-    (app) => async (input, init) => {
-      const res = await fetchOf(app)(input, init);
-      return res.status === 200 && String(input).includes('/profile') ? rewriteJson(res, (b) => ({ ...b, id: String(b.id) })) : res;
-    },
-    ['response_schema_conformance'],
-  ],
-  [
-    'an undocumented status (delete answers 200 with a body)',
-    (app) => async (input, init) => {
-      const res = await fetchOf(app)(input, init);
-      return res.status === 204 ? Response.json({ deleted: true }, { status: 200 }) : res;
-    },
-    ['status_code_conformance'],
-  ],
-  [
-    'a wrong content type',
-    (app) => async (input, init) => {
-      const res = await fetchOf(app)(input, init);
-      return String(input).includes('/search') ? rewriteJson(res, (b) => b, res.status, 'text/plain') : res;
-    },
-    ['content_type_conformance'],
-  ],
-  [
-    'auth ignored',
-    (app) => async (input, init) => {
-      const headers = new Headers(init?.headers);
-      if (!String(input).includes('/oauth2/')) headers.set('Authorization', 'Bearer root-admin-token');
-      return fetchOf(app)(input, { ...init, headers });
-    },
-    ['auth_required'],
-  ],
-  [
-    'a 401 without WWW-Authenticate',
-    (app) => async (input, init) => {
-      const res = await fetchOf(app)(input, init);
-      if (res.status !== 401) return res;
-      return new Response(await res.text(), { status: 401, headers: { 'content-type': 'application/json' } });
-    },
-    ['response_headers_conformance', 'auth_required'],
-  ],
-  [
-    'invalid input accepted (search ignores its parameters)',
-    (app) => async (input, init) => {
-      const url = new URL(String(input));
-      if (url.pathname.endsWith('/search')) {
-        const query = url.searchParams.get('query') ?? '';
-        return fetchOf(app)(`${url.origin}${url.pathname}?query=${encodeURIComponent(query.slice(0, 10))}`, init);
-      }
-      return fetchOf(app)(input, init);
-    },
-    ['invalid_data_rejected'],
-  ],
-  [
-    'invalid input accepted (create ignores the name rules)',
-    (app) => async (input, init) => {
-      if (String(input).includes('/create') && typeof init?.body === 'string') {
-        const body = JSON.parse(init.body);
-        if (body && typeof body === 'object' && !Array.isArray(body)) {
-          const fixed = { ...body, name: typeof body.name === 'string' && body.name.length >= 3 ? body.name.slice(0, 100) : 'Accepted Anyway' };
-          return fetchOf(app)(input, { ...init, body: JSON.stringify(fixed) });
-        }
-      }
-      return fetchOf(app)(input, init);
-    },
-    ['invalid_data_rejected'],
-  ],
-  [
-    'a delete that does nothing',
-    (app) => async (input, init) => (init?.method === 'DELETE' && !String(input).includes('2147483647') ? new Response(null, { status: 204 }) : fetchOf(app)(input, init)),
-    ['stateful_lifecycle'],
-  ],
-  [
-    'a malformed error body',
-    (app) => async (input, init) => {
-      const res = await fetchOf(app)(input, init);
-      return res.status === 404 ? rewriteJson(res, (b) => ({ message: b.error?.message })) : res;
-    },
-    ['response_schema_conformance'],
-  ],
-  [
-    'a 5xx',
-    (app) => async (input, init) => (String(input).includes('/search') ? Response.json({ error: { message: 'boom' } }, { status: 500 }) : fetchOf(app)(input, init)),
-    ['not_a_server_error'],
-  ],
-  [
-    'an update that changes nothing',
-    (app) => async (input, init) => {
-      if (init?.method !== 'PUT') return fetchOf(app)(input, init);
-      const url = new URL(String(input));
-      const current = await fetchOf(app)(`${url.origin}/api/v1/organization${url.search}`, { headers: init.headers });
-      return current.status === 200 ? current : fetchOf(app)(input, init);
-    },
-    ['stateful_lifecycle'],
-  ],
-];
-
-describe('against broken servers', () => {
-  it.each(variants)('catches %s', async (_label, breakServer, expectedChecks) => {
+  it('--checks and --exclude-checks choose by name; an unknown name is refused', async () => {
     const app = await makeApp();
-    const report = await run(breakServer(app));
-    const failed = report.results.filter((r) => r.outcome === 'failed');
-    expect(failed.length, 'the broken server passed').toBeGreaterThan(0);
-    const names = new Set(failed.map((r) => r.failedCheck));
-    expect(expectedChecks.some((name) => names.has(name)), `failed checks: ${[...names].join(', ')}`).toBe(true);
-    for (const r of failed) {
-      expect(r.reason).toMatch(/^[a-z_]+: /);
-      expect(r.exchanges.length).toBeGreaterThan(0);
-    }
+    const { report } = await run(fetchOf(app), {
+      token: 'root-admin-token',
+      checks: ['search_sorting', 'undeclared_fields'],
+    });
+    expect(report.checks.map((c) => c.name)).toEqual(['undeclared_fields', 'search_sorting']);
+    const excluded = await run(fetchOf(app), { token: 'root-admin-token', excludeChecks: ['property_based'] });
+    expect(excluded.report.checks.some((c) => c.name === 'property_based')).toBe(false);
+    await expect(run(fetchOf(app), { token: 'root-admin-token', checks: ['no_such_check'] })).rejects.toThrow(
+      'Unknown check no_such_check',
+    );
   });
 });

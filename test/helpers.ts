@@ -9,6 +9,7 @@ import { SpecValidators } from '../src/spec/validators.ts';
 export const TOKENS = {
   root: 'root-admin-token',
   branch: 'branch-admin-token',
+  americas: 'americas-admin-token',
   viewer: 'viewer-token',
   noScope: 'no-scope-token',
   expired: 'expired-token',

@@ -3,46 +3,79 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffReports, formatDifferences } from '../contract/diff.ts';
-import { resultLine, summary } from '../contract/reporters/console.ts';
+import { CHECKS } from '../contract/registry.ts';
+import type { RunReport } from '../contract/report.ts';
+import { checkLine, summary } from '../contract/reporters/console.ts';
 import { junitXml } from '../contract/reporters/junit.ts';
-import { type RunOptions, type RunReport, RunnerError, runContract } from '../contract/runner.ts';
+import { DEFAULT_SEED, RunnerError, type RunOptions, runContract } from '../contract/runner.ts';
 import { DEFAULT_SPEC_PATH, loadSpec, type SpecDocument } from '../spec/document.ts';
 
 export const CONTRACT_HELP = `Usage:
   orgs-mock contract --target <URL> (--token <T> | --client-id <ID> --client-secret <S>) [options]
   orgs-mock contract diff --a <URL> --b <URL> (--token <T> | --token-a <T> --token-b <T>) [options]
+  orgs-mock contract --list-checks
 
-Checks a server against openapi.yaml with checks generated from the spec: positive, status, content
-type and schema conformance, negative data, auth, not found, and (with --allow-writes) the stateful
-lifecycle. Read-only unless --allow-writes; whatever the run creates is removed again.
+Checks a server against openapi.yaml: the shape of every answer and what the server does (search, read
+your writes, the rules of the contract, visibility, time, OAuth, messages). Read-only unless
+--allow-writes: a read-only run sends GET and token requests only. With --allow-writes the run writes
+only to organizations it created and verified, and removes them again (each removal confirmed).
+Departures from [doc] rules are contract failures; from [ours] rules, fidelity findings (openapi.yaml
+marks which is which). See docs/contract-checks.md.
 
 Options:
-  --target <URL>          the server to check
-  --token <T>             a Bearer token of the organization to check from
-  --client-id <ID>        or OAuth2 client credentials, to get a token from /oauth2/token
-  --client-secret <S>
-  --allow-writes          also create, update and delete (only organizations the run creates)
-  --reporter <list>       console,json,junit (default console)
-  --out <dir>             where json and junit reports go (default reports/contract)
-  --only <ids>            only these operationIds, comma-separated
-  --max-rps <n>           at most n requests per second (default 50)
-  --budget <seconds>      stop starting checks after this long (default 300)
-  --spec <path>           the contract (default: the package's openapi.yaml)
+  --target <URL>            the server to check
+  --token <T>               a Bearer token of the organization to check from
+  --client-id <ID>          or OAuth2 client credentials, to get a token from /oauth2/token
+  --client-secret <S>         (also enables the OAuth checks)
+  --other-token <T>         a token of an organization that is not an ancestor of the first (visibility)
+  --other-client-id <ID>    a second OAuth client (a refresh token of another client is refused)
+  --other-client-secret <S>
+  --allow-writes            also create, update and delete (only organizations the run creates)
+  --strict                  fidelity findings fail the run too (the mock's own CI)
+  --checks <names>          only these checks, comma-separated (see --list-checks)
+  --exclude-checks <names>  all but these checks
+  --check-rate-limit        also run the rate_limit check (spends the organization's request budget)
+  --rate-limit-burst <n>    requests the rate_limit check sends looking for 429 (default 10100)
+  --seed <n>                seed of the generated phase (default ${DEFAULT_SEED}: runs are deterministic)
+  --examples <n>            generated requests in the property-based phase (default 50)
+  --reporter <list>         console,json,junit (default console)
+  --out <dir>               where json and junit reports go (default reports/contract)
+  --max-rps <n>             at most n requests per second (default 50)
+  --budget <seconds>        stop starting checks after this long (default 300)
+  --allow-partial           exit 0 even if the budget ran out before every check ran
+  --spec <path>             the contract (default: the package's openapi.yaml)
+  --list-checks             print every check with what it catches, and exit
 
-Exit codes: 0 every check passed, 1 a check failed (or diff found differences), 2 the runner could not work.`;
+Secrets (tokens, client secrets, tokens issued during the run) never appear in any output: they are shown
+as $TOKEN, $OTHER_TOKEN, $ACCESS_TOKEN, $REFRESH_TOKEN, $CLIENT_SECRET.
+
+Exit codes: 0 passed; 1 a contract failure (or, with --strict, a fidelity finding; or diff found
+differences); 2 the runner could not work, or the run was interrupted; 3 the budget ran out before every
+check ran (unless --allow-partial).`;
 
 const OPTIONS = {
   target: { type: 'string' },
   token: { type: 'string' },
+  'other-token': { type: 'string' },
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
+  'other-client-id': { type: 'string' },
+  'other-client-secret': { type: 'string' },
   'allow-writes': { type: 'boolean' },
+  strict: { type: 'boolean' },
+  checks: { type: 'string' },
+  'exclude-checks': { type: 'string' },
+  'check-rate-limit': { type: 'boolean' },
+  'rate-limit-burst': { type: 'string' },
+  seed: { type: 'string' },
+  examples: { type: 'string' },
   reporter: { type: 'string' },
   out: { type: 'string' },
-  only: { type: 'string' },
   'max-rps': { type: 'string' },
   budget: { type: 'string' },
+  'allow-partial': { type: 'boolean' },
   spec: { type: 'string' },
+  'list-checks': { type: 'boolean' },
   a: { type: 'string' },
   b: { type: 'string' },
   'token-a': { type: 'string' },
@@ -59,6 +92,12 @@ function positiveNumber(raw: string | undefined, name: string, fallback: number)
   return value;
 }
 
+function integer(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^-?\d{1,10}$/.test(raw)) throw new UsageError(`${name} should be an integer, not "${raw}".`);
+  return Number(raw);
+}
+
 function url(raw: string | undefined, name: string): string {
   if (!raw) throw new UsageError(`${name} is required.`);
   try {
@@ -70,6 +109,12 @@ function url(raw: string | undefined, name: string): string {
   }
 }
 
+const list = (raw: string | undefined) =>
+  raw
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 async function readSpec(path: string): Promise<SpecDocument> {
   try {
     return await loadSpec(path);
@@ -78,31 +123,70 @@ async function readSpec(path: string): Promise<SpecDocument> {
   }
 }
 
+export function listChecks(): string {
+  return CHECKS.map(
+    (c) =>
+      `${c.name}${c.kind === 'scenario' && c.requires.length ? ` [needs ${c.requires.join(', ')}]` : ''}\n    ${c.description}`,
+  ).join('\n');
+}
+
 export async function contractCommand(argv: string[]): Promise<number> {
   const isDiff = argv[0] === 'diff';
   try {
-    const { values } = parseArgs({ args: isDiff ? argv.slice(1) : argv, options: OPTIONS, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: isDiff ? argv.slice(1) : argv,
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.help) {
       console.log(CONTRACT_HELP);
       return 0;
     }
+    if (values['list-checks']) {
+      console.log(listChecks());
+      return 0;
+    }
     const reporters = new Set((values.reporter ?? 'console').split(',').map((r) => r.trim()));
-    for (const r of reporters) if (!['console', 'json', 'junit'].includes(r)) throw new UsageError(`Unknown reporter "${r}"; use console, json or junit.`);
-    const common = {
+    for (const r of reporters)
+      if (!['console', 'json', 'junit'].includes(r))
+        throw new UsageError(`Unknown reporter "${r}"; use console, json or junit.`);
+    const common: Omit<RunOptions, 'target' | 'spec'> = {
       clientId: values['client-id'],
       clientSecret: values['client-secret'],
+      otherClientId: values['other-client-id'],
+      otherClientSecret: values['other-client-secret'],
+      otherToken: values['other-token'],
       allowWrites: values['allow-writes'] ?? false,
-      only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
+      strict: values.strict ?? false,
+      checks: list(values.checks),
+      excludeChecks: list(values['exclude-checks']),
+      checkRateLimit: values['check-rate-limit'] ?? false,
+      rateLimitBurst: positiveNumber(values['rate-limit-burst'], '--rate-limit-burst', 10_100),
+      seed: integer(values.seed, '--seed', DEFAULT_SEED),
+      examples: positiveNumber(values.examples, '--examples', 50),
       maxRps: positiveNumber(values['max-rps'], '--max-rps', 50),
       budgetSeconds: positiveNumber(values.budget, '--budget', 300),
     };
-    if ((common.clientId === undefined) !== (common.clientSecret === undefined)) {
+    if ((common.clientId === undefined) !== (common.clientSecret === undefined))
       throw new UsageError('--client-id and --client-secret go together.');
-    }
+    if ((common.otherClientId === undefined) !== (common.otherClientSecret === undefined))
+      throw new UsageError('--other-client-id and --other-client-secret go together.');
     const controller = new AbortController();
+    let leftovers: () => Array<{ id: number; name: string }> = () => [];
     const onSignal = () => {
-      if (controller.signal.aborted) process.exit(2);
-      console.error('\nInterrupted: finishing the current check and removing what the run created…');
+      if (controller.signal.aborted) {
+        const left = leftovers();
+        console.error(
+          left.length
+            ? `\nStopped during clean-up. Left behind: ${left.map((l) => `${l.id} "${l.name}"`).join(', ')}`
+            : '\nStopped. Nothing of the run is left behind.',
+        );
+        process.exit(2);
+      }
+      console.error(
+        '\nInterrupted: finishing the current check and removing what the run created (Ctrl-C again to stop at once)…',
+      );
       controller.abort();
     };
     process.on('SIGINT', onSignal);
@@ -114,24 +198,43 @@ export async function contractCommand(argv: string[]): Promise<number> {
       const b = url(values.b, '--b');
       const tokenA = values['token-a'] ?? values.token;
       const tokenB = values['token-b'] ?? values.token;
-      if (!common.clientId && (!tokenA || !tokenB)) throw new UsageError('Give --token, or --token-a and --token-b, or client credentials.');
-      const run = (target: string, token: string | undefined) => runContract({ ...common, target, token, spec, signal: controller.signal });
-      const [reportA, reportB] = [await run(a, tokenA), await run(b, tokenB)];
-      const diffs = diffReports(reportA, reportB);
+      if (!common.clientId && (!tokenA || !tokenB))
+        throw new UsageError('Give --token, or --token-a and --token-b, or client credentials.');
+      const run = (target: string, token: string | undefined) =>
+        runContract({ ...common, target, token, spec, signal: controller.signal });
+      const [resultA, resultB] = [await run(a, tokenA), await run(b, tokenB)];
+      const diffs = diffReports(resultA, resultB);
       console.log(formatDifferences(diffs, a, b));
-      writeReports(reporters, values.out, { a: reportA, b: reportB, differences: diffs }, undefined);
+      writeReports(reporters, values.out, { a: resultA.report, b: resultB.report, differences: diffs }, undefined);
       return controller.signal.aborted ? 2 : diffs.length > 0 ? 1 : 0;
     }
 
     const target = url(values.target, '--target');
     if (!values.token && !common.clientId) throw new UsageError('Give --token, or --client-id and --client-secret.');
     const live = reporters.has('console');
-    const options: RunOptions = { ...common, target, token: values.token, spec, signal: controller.signal, onResult: live ? (r) => console.log(resultLine(r)) : undefined };
-    const report = await runContract(options);
+    const { report } = await runContract({
+      ...common,
+      target,
+      token: values.token,
+      spec,
+      signal: controller.signal,
+      onCheck: live ? (r) => console.log(checkLine(r)) : undefined,
+      onNote: (line) => console.error(`  … ${line}`),
+      onSandbox: (get) => {
+        leftovers = get;
+      },
+    });
     if (live) console.log(summary(report));
     writeReports(reporters, values.out, report, report);
     if (report.interrupted) return 2;
-    return report.totals.failed > 0 ? 1 : 0;
+    if (report.verdict === 'failed') return 1;
+    if (report.notRun.length > 0 && !values['allow-partial']) {
+      console.error(
+        `orgs-mock contract: the budget ran out before these checks ran: ${report.notRun.join(', ')} (--allow-partial accepts that).`,
+      );
+      return 3;
+    }
+    return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`orgs-mock contract: ${(error as Error).message}\n\n${CONTRACT_HELP}`);
@@ -145,7 +248,12 @@ export async function contractCommand(argv: string[]): Promise<number> {
   }
 }
 
-function writeReports(reporters: Set<string>, out: string | undefined, json: unknown, report: RunReport | undefined): void {
+function writeReports(
+  reporters: Set<string>,
+  out: string | undefined,
+  json: unknown,
+  report: RunReport | undefined,
+): void {
   const dir = out ?? join('reports', 'contract');
   if (!reporters.has('json') && !reporters.has('junit')) return;
   mkdirSync(dir, { recursive: true });

@@ -12,6 +12,8 @@ export interface OutgoingRequest {
   body?: unknown;
   /** The operation of openapi.yaml this request exercises. */
   operationId: string;
+  /** A 429 is the answer wanted (the rate-limit burst): do not wait and retry. */
+  noRetry?: boolean;
 }
 
 export interface ReceivedResponse {
@@ -22,10 +24,25 @@ export interface ReceivedResponse {
   body: unknown;
 }
 
+/** The message openapi.yaml documents for the refusal a check provoked; the error_message check reads it. */
+export interface MessageExpectation {
+  template: string;
+  values?: Record<string, string | number>;
+  /** The status the message goes with; another status is the status check's finding, not this one's. */
+  status?: number;
+  /** `message` of the API Error body, or `error_description` of an OAuth error. */
+  field: 'message' | 'error_description';
+  pointer: string;
+  severity: 'contract' | 'fidelity';
+}
+
 export interface Exchange {
   request: OutgoingRequest & { url: string };
   response: ReceivedResponse;
   durationMs: number;
+  /** The check that sent it. */
+  sentBy?: string;
+  expectation?: MessageExpectation;
 }
 
 export class BudgetExceeded extends Error {
@@ -49,7 +66,14 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Monotonic milliseconds for the rate cap; tests give a clock that their sleep advances. */
   clock?: () => number;
+  /** Read-only runs: any method but GET is refused here, before it leaves, except to these paths. */
+  readOnly?: { allowPostTo: string[] };
+  /** Told before each wait on Retry-After, so the console can say why the run pauses. */
+  onWait?: (seconds: number, url: string) => void;
 }
+
+/** A write that a read-only run must never send: a bug in the runner, stopped before it leaves. */
+export class WriteRefused extends Error {}
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -59,6 +83,9 @@ export class TargetClient {
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   retries = 0;
+  /** The check now running: each exchange is labelled with it. */
+  currentCheck: string | undefined;
+  onExchange?: (exchange: Exchange) => void;
 
   constructor(private readonly options: ClientOptions) {
     this.fetchImpl = options.fetch ?? fetch;
@@ -75,6 +102,11 @@ export class TargetClient {
     return url.toString();
   }
 
+  /** Waits with the client's clock (tests advance it instead of sleeping). */
+  pause(ms: number): Promise<void> {
+    return this.sleep(ms);
+  }
+
   /** Moves the deadline to `ms` from now, e.g. so that clean-up can run after the budget is spent. */
   extendDeadline(ms: number): void {
     this.options.deadline = Math.max(this.options.deadline, Date.now() + ms);
@@ -82,6 +114,14 @@ export class TargetClient {
 
   async send(request: OutgoingRequest): Promise<Exchange> {
     const url = this.url(request);
+    const readOnly = this.options.readOnly;
+    if (
+      readOnly &&
+      request.method !== 'GET' &&
+      !(request.method === 'POST' && readOnly.allowPostTo.includes(request.path))
+    ) {
+      throw new WriteRefused(`A read-only run does not send ${request.method} ${request.path}.`);
+    }
     const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
     let body: string | undefined;
     if (request.body !== undefined) {
@@ -109,12 +149,16 @@ export class TargetClient {
         response: { status: response.status, headers: response.headers, text, body: parseJson(text) },
         durationMs: performance.now() - started,
       };
+      exchange.sentBy = this.currentCheck;
       this.exchanges.push(exchange);
+      this.onExchange?.(exchange);
       const wait = retryAfterSeconds(response);
-      if (response.status !== 429 || attempt >= (this.options.maxRetries ?? 3) || wait === undefined) return exchange;
+      if (response.status !== 429 || request.noRetry || attempt >= (this.options.maxRetries ?? 3) || wait === undefined)
+        return exchange;
       const waitMs = Math.min(wait, this.options.maxRetryAfterSeconds ?? 60) * 1000;
       if (Date.now() + waitMs >= this.options.deadline) return exchange;
       this.retries++;
+      this.options.onWait?.(waitMs / 1000, url);
       await this.sleep(waitMs);
     }
   }

@@ -2,7 +2,7 @@
  * Drift between two servers: the same generated scenario against both, compared exchange by exchange
  * in status, error message and body shape (values are free to differ; their types and keys are not).
  */
-import type { CheckResult, ExchangeRecord, RunReport } from './runner.ts';
+import type { LoggedExchange, RunResult } from './runner.ts';
 
 export interface Difference {
   check: string;
@@ -41,36 +41,48 @@ function errorMessage(body: unknown): string | undefined {
   return typeof text === 'string' ? text.replace(/\d+/g, '{n}') : undefined;
 }
 
-function compareExchange(check: string, a: ExchangeRecord, b: ExchangeRecord): Difference[] {
+function compareExchange(check: string, a: LoggedExchange, b: LoggedExchange): Difference[] {
   const request = `${a.method} ${new URL(a.url).pathname}`;
   const diffs: Difference[] = [];
   if (a.status !== b.status) diffs.push({ check, request, aspect: 'status', a: String(a.status), b: String(b.status) });
   const [bodyA, bodyB] = [parse(a.responseBody), parse(b.responseBody)];
   const [messageA, messageB] = [errorMessage(bodyA), errorMessage(bodyB)];
-  if (messageA !== messageB) diffs.push({ check, request, aspect: 'error message', a: messageA ?? '(none)', b: messageB ?? '(none)' });
+  if (messageA !== messageB)
+    diffs.push({ check, request, aspect: 'error message', a: messageA ?? '(none)', b: messageB ?? '(none)' });
   const [shapeA, shapeB] = [shapeOf(bodyA), shapeOf(bodyB)];
   const onlyA = [...shapeA].filter((s) => !shapeB.has(s));
   const onlyB = [...shapeB].filter((s) => !shapeA.has(s));
   if (onlyA.length || onlyB.length) {
-    diffs.push({ check, request, aspect: 'body shape', a: onlyA.join(', ') || '(nothing more)', b: onlyB.join(', ') || '(nothing more)' });
+    diffs.push({
+      check,
+      request,
+      aspect: 'body shape',
+      a: onlyA.join(', ') || '(nothing more)',
+      b: onlyB.join(', ') || '(nothing more)',
+    });
   }
   return diffs;
 }
 
-export function diffReports(a: RunReport, b: RunReport): Difference[] {
-  const byName = new Map<string, CheckResult>(b.results.map((r) => [r.name, r]));
+export function diffReports(a: RunResult, b: RunResult): Difference[] {
+  const byCheck = (log: LoggedExchange[]) => {
+    const map = new Map<string, LoggedExchange[]>();
+    for (const e of log) map.set(e.check, [...(map.get(e.check) ?? []), e]);
+    return map;
+  };
+  const [logA, logB] = [byCheck(a.log), byCheck(b.log)];
   const diffs: Difference[] = [];
-  for (const resultA of a.results) {
-    const resultB = byName.get(resultA.name);
-    if (!resultB) continue;
-    const count = Math.max(resultA.exchanges.length, resultB.exchanges.length);
+  for (const [check, exchangesA] of logA) {
+    const exchangesB = logB.get(check);
+    if (!exchangesB) continue;
+    const count = Math.max(exchangesA.length, exchangesB.length);
     for (let i = 0; i < count; i++) {
-      const [ea, eb] = [resultA.exchanges[i], resultB.exchanges[i]];
-      if (ea && eb) diffs.push(...compareExchange(resultA.name, ea, eb));
+      const [ea, eb] = [exchangesA[i], exchangesB[i]];
+      if (ea && eb) diffs.push(...compareExchange(check, ea, eb));
       else {
-        const present = (ea ?? eb) as ExchangeRecord;
+        const present = (ea ?? eb) as LoggedExchange;
         diffs.push({
-          check: resultA.name,
+          check,
           request: `${present.method} ${new URL(present.url).pathname}`,
           aspect: 'missing exchange',
           a: ea ? String(ea.status) : '(not sent)',

@@ -4,7 +4,26 @@
  */
 import type { Operation, Schema } from '../spec/document.ts';
 
-export type Constraint = 'required' | 'type' | 'minimum' | 'maximum' | 'minLength' | 'maxLength' | 'pattern' | 'enum';
+export type Constraint =
+  | 'required'
+  | 'type'
+  | 'minimum'
+  | 'maximum'
+  | 'minLength'
+  | 'maxLength'
+  | 'pattern'
+  | 'enum'
+  | 'format';
+
+/** A value that breaks a string format the spec names (and nothing else of a short string). */
+const FORMAT_BREAKERS: Record<string, string> = {
+  'iana-time-zone': 'Mars/Olympus_Mons',
+  'date-time': 'not a date',
+  date: 'not a date',
+  email: 'not-an-email',
+  uri: 'not a uri',
+  uuid: 'not-a-uuid',
+};
 
 /** One way to break one constraint: where, which, and the breaking value (`undefined` means leave it out). */
 export interface Violation {
@@ -24,13 +43,35 @@ const WRONG_TYPE: Record<string, unknown> = {
   array: 'not-an-array',
 };
 
-const PATTERN_CANDIDATES = ['!', '/', '<>', 'abc', '0', ' ', '+0', '\\', 'a b'];
+/** Characters that some pattern forbids: symbols, slashes, brackets, an emoji, a control character. */
+const BREAKING_CHARS = ['!', '/', '\\', '<', '>', '@', '#', '_', '*', '$', '%', '😀', '\t', '+', '0', 'a', ' '];
 
-/** A string that fails `pattern` but keeps within the schema's lengths, so only the pattern is broken. */
-function patternBreaker(schema: Schema): string | undefined {
-  const pattern = new RegExp(schema.pattern as string, 'u');
+/**
+ * Strings that fail `pattern` but keep within the schema's lengths, so only the pattern is broken: each
+ * breaking character after a padding of letters, and each alone. Empty when the schema has no pattern.
+ */
+export function patternBreakers(schema: Schema, padding = 'Abc'): string[] {
+  if (schema.pattern === undefined) return [];
+  const pattern = new RegExp(schema.pattern, 'u');
   const fits = (s: string) => s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity);
-  return PATTERN_CANDIDATES.find((candidate) => fits(candidate) && !pattern.test(candidate));
+  const out: string[] = [];
+  for (const char of BREAKING_CHARS) {
+    // White space only inside: at either end it may be trimmed away before the check (x-trim).
+    const forms = /\s/u.test(char)
+      ? [`${padding}${char}${padding}`]
+      : [char, `${padding}${char}`, `${padding}${char}${padding}`];
+    for (const candidate of forms) {
+      if (fits(candidate) && !pattern.test(candidate)) {
+        out.push(candidate);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function patternBreaker(schema: Schema): string | undefined {
+  return patternBreakers(schema)[0];
 }
 
 /** The violations of one schema's own keywords, as values for the place it sits. */
@@ -51,6 +92,8 @@ function keywordViolations(schema: Schema, asText: boolean): Array<{ constraint:
     if (value !== undefined) out.push({ constraint: 'pattern', value });
   }
   if (schema.enum !== undefined) out.push({ constraint: 'enum', value: 'NOT-IN-ENUM' });
+  if (schema.type === 'string' && schema.format && FORMAT_BREAKERS[schema.format] !== undefined)
+    out.push({ constraint: 'format', value: FORMAT_BREAKERS[schema.format] });
   return out;
 }
 
@@ -65,7 +108,8 @@ export function queryViolations(op: Operation): Violation[] {
 
 export function bodyViolations(schema: Schema, prefix = ''): Violation[] {
   const out: Violation[] = [];
-  if (prefix === '' && schema.type === 'object') out.push({ location: 'body', path: '', constraint: 'type', value: ['not', 'an', 'object'] });
+  if (prefix === '' && schema.type === 'object')
+    out.push({ location: 'body', path: '', constraint: 'type', value: ['not', 'an', 'object'] });
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const path = prefix ? `${prefix}.${name}` : name;
     if (schema.required?.includes(name)) out.push({ location: 'body', path, constraint: 'required', value: undefined });
@@ -79,34 +123,12 @@ export function bodyViolations(schema: Schema, prefix = ''): Violation[] {
 export function withValue(body: unknown, path: string, value: unknown): unknown {
   if (path === '') return value;
   const [head, ...rest] = path.split('.') as [string, ...string[]];
-  const copy: Record<string, unknown> = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body } : {};
+  const copy: Record<string, unknown> =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body } : {};
   const next = rest.length === 0 ? value : withValue(copy[head] ?? {}, rest.join('.'), value);
   if (next === undefined) delete copy[head];
   else copy[head] = next;
   return copy;
-}
-
-/** A valid value for a schema: its example, default or first enum value, else the simplest that fits. */
-export function validValue(schema: Schema): unknown {
-  if (schema.example !== undefined) return schema.example;
-  if (schema.default !== undefined) return schema.default;
-  if (schema.enum?.length) return schema.enum[0];
-  switch (schema.type) {
-    case 'integer':
-    case 'number':
-      return schema.minimum ?? 1;
-    case 'boolean':
-      return true;
-    case 'array':
-      return [];
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const name of schema.required ?? []) out[name] = validValue(schema.properties?.[name] ?? {});
-      return out;
-    }
-    default:
-      return 'a'.repeat(Math.max(schema.minLength ?? 0, 1));
-  }
 }
 
 export function describeViolation(v: Violation): string {

@@ -1,178 +1,183 @@
 /**
- * Runs the generated checks against a target: obtains a token, finds the token's organization, runs
- * every check within the budget, applies the response checks to every exchange, and always removes
- * what the run created — also when a check fails or the run is interrupted.
+ * Runs the registered checks against a target: obtains a token, finds the token's organization, runs
+ * each chosen scenario within the budget, applies the exchange checks to every exchange, and always
+ * removes what the run created (each removal confirmed) — also when a check fails or the run is stopped.
  */
 import { randomBytes } from 'node:crypto';
 import type { SpecDocument } from '../spec/document.ts';
-import { SpecValidators } from '../spec/validators.ts';
-import { BudgetExceeded, type Exchange, TargetClient, TargetUnreachable } from './client.ts';
-import { type CheckKind, type ContractCheck, clientCredentialsRequest, generateChecks, type RunContext } from './checks.ts';
-import { RESPONSE_CHECKS } from './response-checks.ts';
+import { BudgetExceeded, type Exchange, TargetClient, TargetUnreachable, WriteRefused } from './client.ts';
+import { ContractSpec } from './contract-spec.ts';
+import type { Check, CheckContext, Finding, Requirement, ScenarioCheck } from './model.ts';
+import { Skip } from './model.ts';
+import { CHECKS } from './registry.ts';
+import { type CheckRecap, groupFindings, Masker, REPORT_FORMAT, type RunReport } from './report.ts';
+import { Sandbox, WRITES_VERIFIED } from './sandbox.ts';
 
 export interface RunOptions {
   target: string;
   spec: SpecDocument;
   token?: string;
+  otherToken?: string;
   clientId?: string;
   clientSecret?: string;
+  otherClientId?: string;
+  otherClientSecret?: string;
   allowWrites?: boolean;
-  only?: string[];
+  strict?: boolean;
+  checks?: string[];
+  excludeChecks?: string[];
+  checkRateLimit?: boolean;
+  rateLimitBurst?: number;
+  seed?: number;
+  examples?: number;
   maxRps?: number;
   budgetSeconds?: number;
   fetch?: typeof fetch;
   signal?: AbortSignal;
-  /** Called as each check ends, for the live console line. */
-  onResult?: (result: CheckResult) => void;
+  /** Progress for the console: a line as each check ends, and notes such as waits on Retry-After. */
+  onCheck?: (recap: CheckRecap) => void;
+  onNote?: (line: string) => void;
+  /** Receives the leftovers getter, so that a second Ctrl-C can print what is left behind. */
+  onSandbox?: (leftovers: () => Array<{ id: number; name: string }>) => void;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
 }
 
-export interface ExchangeRecord {
-  operationId: string;
+/** What diff compares: each exchange of each check, masked. */
+export interface LoggedExchange {
+  check: string;
   method: string;
   url: string;
-  requestHeaders: Record<string, string>;
-  requestBody?: string;
   status: number;
-  responseHeaders: Record<string, string>;
   responseBody: string;
-  durationMs: number;
 }
 
-export interface CheckResult {
-  name: string;
-  kind: CheckKind;
-  operationId: string;
-  outcome: 'passed' | 'failed' | 'skipped';
-  /** The named check function that failed. */
-  failedCheck?: string;
-  reason?: string;
-  durationMs: number;
-  exchanges: ExchangeRecord[];
-}
-
-export interface CoverageRow {
-  operationId: string;
-  statuses: Array<{ status: string; exercised: boolean }>;
-}
-
-export interface RunReport {
-  target: string;
-  runId: string;
-  startedAt: string;
-  durationMs: number;
-  allowWrites: boolean;
-  results: CheckResult[];
-  coverage: CoverageRow[];
-  interrupted: boolean;
-  budgetExceeded: boolean;
-  retriesAfter429: number;
-  cleanup: { deleted: number[]; leftover: number[] };
-  totals: { passed: number; failed: number; skipped: number };
+export interface RunResult {
+  report: RunReport;
+  log: LoggedExchange[];
 }
 
 const CLEANUP_GRACE_MS = 60_000;
-const BUDGET_SPENT = 'the time budget is spent';
+export const DEFAULT_SEED = 20_260_101;
 
 /** The runner itself cannot work: exit code 2. */
 export class RunnerError extends Error {}
 
-/** What a report may show of a request: tokens and client secrets are masked. */
-function masked(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    out[name] = name.toLowerCase() === 'authorization' ? value.replace(/^(\S+\s+)(.{0,4}).*$/, '$1$2…') : value;
-  }
-  return out;
+export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks'>): Check[] {
+  const names = new Set(CHECKS.map((c) => c.name));
+  const unknown = [...(options.checks ?? []), ...(options.excludeChecks ?? [])].filter((n) => !names.has(n));
+  if (unknown.length)
+    throw new RunnerError(`Unknown check ${unknown.join(', ')}; the checks are: ${[...names].join(', ')}.`);
+  const only = options.checks?.length ? new Set(options.checks) : undefined;
+  const excluded = new Set(options.excludeChecks ?? []);
+  let chosen = CHECKS.filter((c) => (!only || only.has(c.name)) && !excluded.has(c.name));
+  // Exchange checks need traffic: when only they are named, the exploration sends it (its verdicts stay out).
+  if (only && !chosen.some((c) => c.kind === 'scenario'))
+    chosen = [
+      ...chosen,
+      ...CHECKS.filter((c) => c.name === 'positive_data_accepted' || c.name === 'negative_data_rejected').map((c) => ({
+        ...c,
+        trafficOnly: true,
+      })),
+    ];
+  return chosen;
 }
 
-function record(e: Exchange): ExchangeRecord {
-  const body = e.request.body;
-  return {
-    operationId: e.request.operationId,
-    method: e.request.method,
-    url: e.request.url.replace(/client_secret=[^&]*/g, 'client_secret=…'),
-    requestHeaders: masked(e.request.headers ?? {}),
-    requestBody: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body).slice(0, 2000),
-    status: e.response.status,
-    responseHeaders: Object.fromEntries(e.response.headers),
-    responseBody: e.response.text.slice(0, 2000),
-    durationMs: Math.round(e.durationMs * 10) / 10,
-  };
-}
-
-async function obtainToken(client: TargetClient, spec: SpecDocument, options: RunOptions): Promise<string> {
+async function obtainToken(client: TargetClient, spec: ContractSpec, options: RunOptions): Promise<string> {
   if (options.token) return options.token;
-  const op = spec.apiOperations.find((o) => !o.bearer);
-  if (!op || !options.clientId || options.clientSecret === undefined) {
+  const op = spec.operations.find((o) => !o.bearer);
+  if (!op || !options.clientId || options.clientSecret === undefined)
     throw new RunnerError('Give --token, or --client-id and --client-secret.');
-  }
-  const exchange = await client.send(clientCredentialsRequest(op, { clientId: options.clientId, clientSecret: options.clientSecret }));
-  const token = (exchange.response.body as { access_token?: unknown } | undefined)?.access_token;
-  if (exchange.response.status !== 200 || typeof token !== 'string') {
-    throw new RunnerError(`Cannot obtain a token from ${exchange.request.url}: ${exchange.response.status} ${exchange.response.text.slice(0, 200)}`);
-  }
+  const basic = Buffer.from(
+    `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
+  ).toString('base64');
+  const e = await client.send({
+    operationId: op.operationId,
+    method: 'POST',
+    path: op.path,
+    query: { grant_type: 'client_credentials' },
+    headers: { Authorization: `Basic ${basic}` },
+  });
+  const token = (e.response.body as { access_token?: unknown } | undefined)?.access_token;
+  if (e.response.status !== 200 || typeof token !== 'string')
+    throw new RunnerError(
+      `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
+    );
   return token;
 }
 
-async function ownOrganization(client: TargetClient, spec: SpecDocument, token: string): Promise<number> {
-  const op = spec.byId.get('getCurrentOrganization');
-  if (!op) throw new RunnerError('openapi.yaml has no getCurrentOrganization operation.');
-  const exchange = await client.send({ operationId: op.operationId, method: 'GET', path: op.path, headers: { Authorization: `Bearer ${token}` } });
-  // Lenient on purpose: a malformed id here is reported by the checks, not taken as a reason to stop.
-  const id = Number((exchange.response.body as { id?: unknown } | undefined)?.id);
-  if (exchange.response.status !== 200 || !Number.isInteger(id)) {
-    throw new RunnerError(`Cannot find the token's organization (GET ${op.path}): ${exchange.response.status} ${exchange.response.text.slice(0, 200)}`);
-  }
-  return id;
-}
-
-/** Deletes what the run created: the ids it saw, then anything still carrying its name prefix, children first. */
-async function cleanUp(ctx: RunContext): Promise<{ deleted: number[]; leftover: number[] }> {
-  const del = ctx.spec.byId.get('deleteOrganization');
-  const search = ctx.spec.byId.get('searchOrganizations');
-  const deleted: number[] = [];
-  if (!del) return { deleted, leftover: [...ctx.created] };
-  const headers = { Authorization: `Bearer ${ctx.token}` };
-  if (search) {
-    try {
-      const found = await ctx.client.send({ operationId: search.operationId, method: 'GET', path: search.path, query: { query: ctx.namePrefix, size: '1000' }, headers });
-      for (const org of (found.response.body as { content?: Array<{ id: number; name?: string }> })?.content ?? []) {
-        if (org.name?.startsWith(ctx.namePrefix)) ctx.created.add(org.id);
-      }
-    } catch {
-      // The ids already known are still removed below.
-    }
-  }
-  // Newest first removes children before their parents; a second pass catches the rest.
-  for (let pass = 0; pass < 2 && ctx.created.size > 0; pass++) {
-    for (const id of [...ctx.created].sort((a, b) => b - a)) {
-      try {
-        const e = await ctx.client.send({ operationId: del.operationId, method: 'DELETE', path: del.path, query: { orgId: String(id) }, headers });
-        if (e.response.status === 204 || e.response.status === 404) {
-          ctx.created.delete(id);
-          if (e.response.status === 204) deleted.push(id);
-        }
-      } catch {
-        break;
-      }
-    }
-  }
-  return { deleted, leftover: [...ctx.created] };
-}
-
-function coverage(spec: SpecDocument, exchanges: Exchange[]): CoverageRow[] {
-  const seen = new Set(exchanges.map((e) => `${e.request.operationId} ${e.response.status}`));
-  return spec.apiOperations.map((op) => ({
+async function ownOrganization(
+  client: TargetClient,
+  spec: ContractSpec,
+  token: string,
+): Promise<Record<string, unknown>> {
+  const op = spec.op('getCurrentOrganization');
+  const e = await client.send({
     operationId: op.operationId,
-    statuses: Object.keys(op.responses).map((status) => ({ status, exercised: seen.has(`${op.operationId} ${status}`) })),
+    method: 'GET',
+    path: op.path,
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const body = e.response.body as Record<string, unknown> | undefined;
+  if (e.response.status !== 200 || !Number.isInteger(Number(body?.id))) {
+    throw new RunnerError(
+      `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.response.text.slice(0, 200)}`,
+    );
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Every organization id the token can see, a few pages deep: ids a create must never answer. */
+async function inventory(ctx: CheckContext): Promise<void> {
+  const op = ctx.spec.op('searchOrganizations');
+  for (let page = 0; page < 5; page++) {
+    const e = await ctx.client.send({
+      operationId: op.operationId,
+      method: 'GET',
+      path: op.path,
+      query: { query: '', size: '1000', page: String(page) },
+      headers: { Authorization: `Bearer ${ctx.token}` },
+    });
+    const content = (e.response.body as { content?: unknown[] } | undefined)?.content;
+    if (!Array.isArray(content) || content.length < 1000) return;
+  }
+}
+
+function missingRequirement(check: ScenarioCheck, ctx: CheckContext, options: RunOptions): string | undefined {
+  const why: Record<Requirement, [boolean, string]> = {
+    writes: [ctx.allowWrites, 'needs --allow-writes'],
+    'other-token': [Boolean(ctx.otherToken), 'needs --other-token'],
+    client: [Boolean(ctx.credentials), 'needs --client-id and --client-secret'],
+    'other-client': [Boolean(ctx.otherCredentials), 'needs --other-client-id and --other-client-secret'],
+    'rate-limit': [
+      Boolean(options.checkRateLimit),
+      "opt-in: needs --check-rate-limit (it spends the organization's request budget)",
+    ],
+  };
+  for (const requirement of check.requires) if (!why[requirement][0]) return why[requirement][1];
+  return undefined;
+}
+
+function coverage(spec: ContractSpec, exchanges: Exchange[]): RunReport['coverage'] {
+  const seen = new Set(exchanges.map((e) => `${e.request.operationId} ${e.response.status}`));
+  return spec.operations.map((op) => ({
+    operationId: op.operationId,
+    statuses: Object.entries(op.responses)
+      .filter(([, response]) => !(response as { 'x-mock-only'?: boolean })['x-mock-only'])
+      .map(([status]) => ({ status, exercised: seen.has(`${op.operationId} ${status}`) })),
   }));
 }
 
-export async function runContract(options: RunOptions): Promise<RunReport> {
+export async function runContract(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
-  const validators = new SpecValidators(options.spec);
+  const spec = new ContractSpec(options.spec);
+  const masker = new Masker();
+  masker.add(options.token);
+  masker.add(options.otherToken, '$OTHER_TOKEN');
+  masker.add(options.clientSecret, '$CLIENT_SECRET');
+  masker.add(options.otherClientSecret, '$OTHER_CLIENT_SECRET');
+  const note = (line: string) => options.onNote?.(masker.mask(line));
+  const tokenPaths = spec.operations.filter((o) => !o.bearer).map((o) => o.path);
   const client = new TargetClient({
     target: options.target,
     fetch: options.fetch,
@@ -180,111 +185,209 @@ export async function runContract(options: RunOptions): Promise<RunReport> {
     deadline: started + (options.budgetSeconds ?? 300) * 1000,
     sleep: options.sleep,
     clock: options.clock,
+    readOnly: options.allowWrites ? undefined : { allowPostTo: tokenPaths },
+    onWait: (seconds, url) => note(`waiting ${seconds} s as Retry-After says before retrying ${url}`),
   });
   const runId = randomBytes(4).toString('hex');
   let token: string;
-  let organizationId: number;
+  let own: Record<string, unknown>;
   try {
-    token = await obtainToken(client, options.spec, options);
-    organizationId = await ownOrganization(client, options.spec, token);
+    token = await obtainToken(client, spec, options);
+    masker.add(token);
+    own = await ownOrganization(client, spec, token);
   } catch (error) {
     if (error instanceof TargetUnreachable || error instanceof BudgetExceeded) throw new RunnerError(error.message);
     throw error;
   }
-  const ctx: RunContext = {
+  const organizationId = Number(own.id);
+  const sandbox = new Sandbox(client, spec, token, `orgs-mock-contract ${runId}`, {
+    id: organizationId,
+    name: String(own.name ?? ''),
+  });
+  const observe = client.onExchange;
+  client.onExchange = (e) => {
+    masker.learn(e);
+    observe?.(e);
+  };
+  for (const e of client.exchanges) masker.learn(e);
+  options.onSandbox?.(() => sandbox.leftovers());
+  const seed = options.seed ?? DEFAULT_SEED;
+  const examples = options.examples ?? 50;
+  const ctx: CheckContext = {
     client,
-    spec: options.spec,
-    validators,
+    spec,
     token,
     organizationId,
-    namePrefix: `orgs-mock-contract ${runId}`,
-    credentials: options.clientId && options.clientSecret !== undefined ? { clientId: options.clientId, clientSecret: options.clientSecret } : undefined,
-    created: new Set(),
+    ownOrganization: own,
+    otherToken: options.otherToken,
+    credentials:
+      options.clientId && options.clientSecret !== undefined
+        ? { clientId: options.clientId, clientSecret: options.clientSecret }
+        : undefined,
+    otherCredentials:
+      options.otherClientId && options.otherClientSecret !== undefined
+        ? { clientId: options.otherClientId, clientSecret: options.otherClientSecret }
+        : undefined,
+    allowWrites: options.allowWrites ?? false,
+    sandbox,
+    seed,
+    examples,
+    rateLimitBurst: options.rateLimitBurst ?? 10_100,
+    say: note,
+    finding: (check, f) => ({
+      check,
+      operation: f.operation,
+      expected: f.expected,
+      actual: f.actual,
+      specLocation: f.specLocation,
+      exchange: f.exchange,
+      severity: f.severity ?? spec.severityAt(f.specLocation),
+    }),
   };
 
-  const only = options.only?.length ? new Set(options.only) : undefined;
-  const unknown = [...(only ?? [])].filter((id) => !options.spec.apiOperations.some((op) => op.operationId === id));
-  if (unknown.length > 0) throw new RunnerError(`--only names operations that openapi.yaml does not have: ${unknown.join(', ')}.`);
-  const checks = generateChecks(options.spec).filter((c) => !only || only.has(c.operationId));
-
-  const results: CheckResult[] = [];
+  const chosen = selectChecks(options);
+  const recaps = new Map<string, CheckRecap>();
+  const findings: Finding[] = [];
+  const notRun: string[] = [];
   let budgetExceeded = false;
   let interrupted = false;
-  let cleanup: RunReport['cleanup'] = { deleted: [], leftover: [] };
+  let cleanup: RunReport['cleanup'] = { removed: [], leftover: [] };
+  for (const c of chosen)
+    if (!(c as { trafficOnly?: boolean }).trafficOnly)
+      recaps.set(c.name, {
+        name: c.name,
+        kind: c.kind,
+        outcome: 'passed',
+        contractFailures: 0,
+        fidelityFindings: 0,
+        durationMs: 0,
+      });
   try {
-    for (const check of checks) {
-      const result = await runOne(check, ctx, options, { budgetExceeded, interrupted: options.signal?.aborted ?? false });
-      if (result.outcome === 'skipped' && result.reason === BUDGET_SPENT) budgetExceeded = true;
-      if (options.signal?.aborted) interrupted = true;
-      results.push(result);
-      options.onResult?.(result);
+    if (ctx.allowWrites && spec.has('createOrganization')) {
+      await inventory(ctx).catch(() => undefined);
+      // One create up front tells whether the token may create at all (a view-only token's 403 is no failure).
+      client.currentCheck = 'setup';
+      await sandbox
+        .create({ name: sandbox.name('Probe'), parentId: organizationId }, organizationId)
+        .catch(() => undefined);
+      client.currentCheck = undefined;
+    }
+    for (const check of chosen) {
+      if (check.kind !== 'scenario') continue;
+      const recap = recaps.get(check.name);
+      const set = (outcome: CheckRecap['outcome'], reason?: string) => {
+        if (recap) Object.assign(recap, { outcome, reason });
+      };
+      if (options.signal?.aborted) {
+        interrupted = true;
+        set('not run', 'the run was interrupted');
+        if (recap) notRun.push(check.name);
+        continue;
+      }
+      if (budgetExceeded) {
+        set('not run', 'the time budget was spent');
+        if (recap) notRun.push(check.name);
+        continue;
+      }
+      const missing = missingRequirement(check, ctx, options);
+      if (missing) {
+        set('skipped', missing);
+        if (recap) options.onCheck?.(recap);
+        continue;
+      }
+      client.currentCheck = check.name;
+      const t0 = performance.now();
+      try {
+        const found = await check.run(ctx);
+        if (recap) findings.push(...found);
+      } catch (error) {
+        if (error instanceof BudgetExceeded) {
+          budgetExceeded = true;
+          set('not run', 'the time budget was spent');
+          if (recap) notRun.push(check.name);
+        } else if (error instanceof Skip) set('skipped', error.message);
+        else if (error instanceof WriteRefused) throw error;
+        else if (error instanceof TargetUnreachable) {
+          findings.push({
+            check: check.name,
+            severity: 'contract',
+            operation: '(connection)',
+            expected: 'an answer',
+            actual: (error as Error).message,
+            specLocation: '#',
+          });
+        } else throw error;
+      } finally {
+        client.currentCheck = undefined;
+        if (recap) recap.durationMs = Math.round(performance.now() - t0);
+      }
+      if (recap) options.onCheck?.(recap);
     }
   } finally {
-    // Removing what the run created matters more than the budget: it gets a grace period of its own.
     client.extendDeadline(CLEANUP_GRACE_MS);
-    cleanup = await cleanUp(ctx).catch(() => ({ deleted: [], leftover: [...ctx.created] }));
+    client.currentCheck = 'clean-up';
+    try {
+      cleanup = await sandbox.cleanUp();
+    } catch {
+      cleanup = { removed: [], leftover: sandbox.leftovers() };
+    }
   }
-  const totals = { passed: 0, failed: 0, skipped: 0 };
-  for (const r of results) totals[r.outcome]++;
-  return {
+  if (options.signal?.aborted) interrupted = true;
+
+  // Exchange checks look at everything sent, clean-up included.
+  const exchangeChecks = chosen.filter((c) => c.kind === 'exchange' && recaps.has(c.name));
+  for (const e of client.exchanges)
+    for (const c of exchangeChecks) if (c.kind === 'exchange') findings.push(...c.inspect(e, ctx));
+  if (recaps.has(WRITES_VERIFIED)) findings.push(...sandbox.findings);
+
+  for (const f of findings) {
+    const recap = recaps.get(f.check);
+    if (!recap) continue;
+    if (f.severity === 'contract') recap.contractFailures++;
+    else recap.fidelityFindings++;
+    if (recap.outcome === 'passed' || recap.outcome === 'skipped') recap.outcome = 'failed';
+  }
+  const checks = [...recaps.values()];
+  const failures = groupFindings(
+    findings.filter((f) => recaps.has(f.check)),
+    masker,
+  );
+  const contractFailures = findings.filter((f) => f.severity === 'contract' && recaps.has(f.check)).length;
+  const fidelityFindings = findings.filter((f) => f.severity === 'fidelity' && recaps.has(f.check)).length;
+  const count = (o: CheckRecap['outcome']) => checks.filter((c) => c.outcome === o).length;
+  const failed = contractFailures > 0 || (options.strict && fidelityFindings > 0);
+  const report: RunReport = {
+    format: REPORT_FORMAT,
     target: options.target,
     runId,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    allowWrites: options.allowWrites ?? false,
-    results,
-    coverage: coverage(options.spec, client.exchanges),
+    mode: { allowWrites: ctx.allowWrites, strict: options.strict ?? false, seed, examples },
+    verdict: interrupted ? 'interrupted' : failed ? 'failed' : notRun.length > 0 ? 'incomplete' : 'passed',
+    failures,
+    checks,
+    notRun,
+    coverage: coverage(spec, client.exchanges),
+    cleanup: masker.maskDeep(cleanup),
     interrupted,
     budgetExceeded,
     retriesAfter429: client.retries,
-    cleanup,
-    totals,
+    requests: client.exchanges.length,
+    totals: {
+      contractFailures,
+      fidelityFindings,
+      passed: count('passed'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      notRun: count('not run'),
+    },
   };
-}
-
-function firstResponseProblem(exchanges: Exchange[], ctx: RunContext): string | undefined {
-  for (const exchange of exchanges) {
-    for (const responseCheck of RESPONSE_CHECKS) {
-      const problem = responseCheck(exchange, ctx.validators);
-      if (problem) return `${responseCheck.name}: ${exchange.request.method} ${exchange.request.url} → ${exchange.response.status}: ${problem}`;
-    }
-  }
-  return undefined;
-}
-
-async function runOne(
-  check: ContractCheck,
-  ctx: RunContext,
-  options: RunOptions,
-  state: { budgetExceeded: boolean; interrupted: boolean },
-): Promise<CheckResult> {
-  const base = { name: check.name, kind: check.kind, operationId: check.operationId, durationMs: 0, exchanges: [] };
-  const skip = (reason: string): CheckResult => ({ ...base, outcome: 'skipped', reason });
-  if (state.interrupted || options.signal?.aborted) return skip('the run was interrupted');
-  if (state.budgetExceeded) return skip(BUDGET_SPENT);
-  if (check.writes && !options.allowWrites) return skip('needs --allow-writes');
-  const skipReason = check.skipReason?.(ctx);
-  if (skipReason) return skip(skipReason);
-
-  const firstExchange = ctx.client.exchanges.length;
-  const started = performance.now();
-  let reason: string | undefined;
-  try {
-    reason = await check.run(ctx);
-  } catch (error) {
-    if (error instanceof BudgetExceeded) return skip(BUDGET_SPENT);
-    reason = `runner_error: ${(error as Error).message}`;
-  }
-  const exchanges = ctx.client.exchanges.slice(firstExchange);
-  // The response checks see every exchange first: their names say most precisely what broke.
-  const conformance = firstResponseProblem(exchanges, ctx);
-  if (conformance) reason = conformance;
-  return {
-    ...base,
-    outcome: reason ? 'failed' : 'passed',
-    failedCheck: reason?.split(':')[0],
-    reason,
-    durationMs: Math.round(performance.now() - started),
-    exchanges: exchanges.map(record),
-  };
+  const log = client.exchanges.map((e) => ({
+    check: e.sentBy ?? '(setup)',
+    method: e.request.method,
+    url: masker.mask(e.request.url),
+    status: e.response.status,
+    responseBody: masker.mask(e.response.text.slice(0, 2000)),
+  }));
+  return { report, log };
 }

@@ -1,15 +1,15 @@
-/** The console: a live line per check, then the summary and the coverage table. */
-import type { CheckResult, CoverageRow, RunReport } from '../runner.ts';
+/** The console: a line per check as it ends, the failures grouped by cause, and a closing recap. */
+import type { CheckRecap, FailureGroup, RunReport } from '../report.ts';
 
-const MARK = { passed: '✓', failed: '✗', skipped: '-' } as const;
+const MARK = { passed: '✓', failed: '✗', skipped: '-', 'not run': '·' } as const;
 
-export function resultLine(result: CheckResult): string {
-  const base = `${MARK[result.outcome]} ${result.name}`;
-  if (result.outcome === 'passed') return `${base} (${result.durationMs} ms)`;
-  return `${base} — ${result.reason}`;
+export function checkLine(recap: CheckRecap): string {
+  if (recap.outcome === 'skipped' || recap.outcome === 'not run')
+    return `${MARK[recap.outcome]} ${recap.name} — ${recap.outcome}: ${recap.reason}`;
+  return `${MARK[recap.outcome]} ${recap.name} (${recap.durationMs} ms)`;
 }
 
-export function coverageTable(rows: CoverageRow[]): string {
+export function coverageTable(rows: RunReport['coverage']): string {
   const statuses = [...new Set(rows.flatMap((r) => r.statuses.map((s) => s.status)))].sort();
   const width = Math.max(...rows.map((r) => r.operationId.length), 'operation'.length);
   const header = `${'operation'.padEnd(width)} | ${statuses.map((s) => s.padStart(3)).join(' | ')}`;
@@ -20,23 +20,67 @@ export function coverageTable(rows: CoverageRow[]): string {
     });
     return `${row.operationId.padEnd(width)} | ${cells.join(' | ')}`;
   });
-  return [header, '-'.repeat(header.length), ...lines, '✓ exercised · documented, not exercised (blank: not documented)'].join('\n');
+  return [
+    header,
+    '-'.repeat(header.length),
+    ...lines,
+    '✓ exercised · documented, not exercised (blank: not documented)',
+  ].join('\n');
+}
+
+export function failureBlock(group: FailureGroup, index: number): string {
+  const label = group.severity === 'contract' ? 'CONTRACT FAILURE' : 'fidelity finding';
+  const lines = [
+    `${index}. [${label}] ${group.check} · ${group.operation}${group.count > 1 ? ` · ${group.count} times` : ''}`,
+    `   expected: ${group.expected}`,
+    `   actual:   ${group.actual}`,
+    `   spec:     openapi.yaml ${group.specLocation}`,
+  ];
+  for (const [i, example] of group.examples.entries()) {
+    if (!example.request || !example.response) continue;
+    lines.push(`   example ${i + 1}${group.count > 1 ? ` (${example.actual.slice(0, 100)})` : ''}:`);
+    lines.push(`     $ ${example.request.curl}`);
+    const headers = Object.entries(example.response.headers).filter(([k]) =>
+      ['content-type', 'retry-after', 'www-authenticate', 'location'].includes(k.toLowerCase()),
+    );
+    lines.push(`     → ${example.response.status}${headers.map(([k, v]) => ` ${k}: ${v}`).join(';')}`);
+    if (example.response.bodyStart) lines.push(`     ${example.response.bodyStart.slice(0, 300).replace(/\n/g, ' ')}`);
+  }
+  return lines.join('\n');
 }
 
 export function summary(report: RunReport): string {
-  const { passed, failed, skipped } = report.totals;
-  const notes = [
-    report.budgetExceeded ? 'the time budget ran out' : '',
-    report.interrupted ? 'the run was interrupted' : '',
-    report.retriesAfter429 ? `${report.retriesAfter429} retries after 429` : '',
-    report.cleanup.leftover.length ? `could not remove organizations ${report.cleanup.leftover.join(', ')}` : '',
-  ].filter(Boolean);
-  return [
-    '',
-    'Coverage of documented statuses:',
-    coverageTable(report.coverage),
-    '',
-    `${passed} passed, ${failed} failed, ${skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (run ${report.runId}${report.allowWrites ? ', writes allowed' : ', read-only'}; removed ${report.cleanup.deleted.length} organizations it created)`,
-    ...notes.map((n) => `note: ${n}`),
-  ].join('\n');
+  const t = report.totals;
+  const out: string[] = [''];
+  if (report.failures.length) {
+    out.push('Failures, grouped by cause:', '');
+    for (const [i, g] of report.failures.entries()) out.push(failureBlock(g, i + 1), '');
+  }
+  out.push('Coverage of documented statuses:', coverageTable(report.coverage), '');
+  out.push('Recap per check:');
+  for (const c of report.checks) {
+    const counts =
+      c.outcome === 'failed'
+        ? ` ${c.contractFailures} contract, ${c.fidelityFindings} fidelity`
+        : c.reason
+          ? ` (${c.reason})`
+          : '';
+    out.push(`  ${MARK[c.outcome]} ${c.name.padEnd(30)} ${c.outcome}${counts}`);
+  }
+  out.push('');
+  const removed = report.cleanup.removed.length;
+  out.push(
+    `${t.contractFailures} contract failures, ${t.fidelityFindings} fidelity findings; checks: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped, ${t.notRun} not run; ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (run ${report.runId}, ${report.mode.allowWrites ? 'writes allowed' : 'read-only'}${report.mode.strict ? ', strict' : ''}, seed ${report.mode.seed}; removed ${removed} organizations it created, each confirmed by GET → 404)`,
+  );
+  if (report.notRun.length)
+    out.push(
+      `not run (${report.budgetExceeded ? 'the time budget ran out' : 'interrupted'}): ${report.notRun.join(', ')}`,
+    );
+  if (report.retriesAfter429) out.push(`note: ${report.retriesAfter429} waits on Retry-After`);
+  if (report.cleanup.leftover.length) {
+    out.push('LEFT BEHIND (remove by hand):');
+    for (const l of report.cleanup.leftover) out.push(`  id ${l.id} "${l.name}" — ${l.why}`);
+  }
+  out.push(`verdict: ${report.verdict}`);
+  return out.join('\n');
 }

@@ -1,0 +1,397 @@
+/** Who may see what: authentication, visibility across tokens, unknown ids, time and OAuth. */
+import type { Exchange } from '../client.ts';
+import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
+import { bearer, type Org, refused, request, send, statusLine, UNLIKELY_ID } from './support.ts';
+
+const scenario = (
+  name: string,
+  description: string,
+  requires: ScenarioCheck['requires'],
+  run: ScenarioCheck['run'],
+): ScenarioCheck => ({ kind: 'scenario', name, description, requires, run });
+
+const AUTH_VARIANTS: Array<{ key: string; header?: string; label: string }> = [
+  { key: 'missingToken', label: 'no Authorization header' },
+  { key: 'malformedHeader', header: 'Bearer', label: 'a malformed Authorization header' },
+  { key: 'unknownToken', header: 'Bearer orgs-mock-contract-unknown-token', label: 'an unknown token' },
+];
+
+export const authRequired = scenario(
+  'auth_required',
+  'Every operation without a valid Bearer token answers 401 (with a WWW-Authenticate challenge, checked by response_headers_conformance). Writes are tried only with --allow-writes, on organizations of the run.',
+  [],
+  async (ctx) => {
+    const out: Finding[] = [];
+    let target: number | undefined;
+    for (const op of ctx.spec.operations.filter((o) => o.bearer)) {
+      const query: Record<string, string> = {};
+      if (op.method !== 'get') {
+        if (!ctx.allowWrites || ctx.sandbox.cannotCreate) continue;
+        if (op.parameters.some((p) => p.name === 'orgId')) {
+          target ??= (
+            await ctx.sandbox.create(
+              { name: ctx.sandbox.name('Auth target'), parentId: ctx.organizationId },
+              ctx.organizationId,
+            )
+          ).id;
+          if (target === undefined) continue;
+          query.orgId = String(target);
+        }
+      } else {
+        for (const p of op.parameters.filter((x) => x.in === 'query' && x.required))
+          query[p.name] = p.name === 'orgId' ? String(ctx.organizationId) : String(p.example ?? '');
+      }
+      for (const variant of AUTH_VARIANTS) {
+        const req = request(
+          ctx,
+          op.operationId,
+          query,
+          op.method === 'post' ? {} : op.method === 'put' ? { name: ctx.sandbox.name('Unauthorized') } : undefined,
+          null,
+        );
+        if (variant.header) req.headers = { Authorization: variant.header };
+        // Writes without a token go through the sandbox's guard too: only ids of the run, updates only once probed.
+        let e: Exchange;
+        if (op.method === 'delete' && target !== undefined) e = await ctx.sandbox.delete(target, req.headers);
+        else if (op.method === 'put' && target !== undefined) {
+          const put = await ctx.sandbox.update(target, req.body, req.headers ?? {});
+          if (typeof put === 'string') continue;
+          e = put;
+        } else e = await send(ctx, req);
+        out.push(
+          ...refused(
+            ctx,
+            'auth_required',
+            e,
+            ctx.spec.refusal(op.operationId, variant.key) ?? {
+              key: variant.key,
+              status: 401,
+              pointer: `${ctx.spec.operationPointer(op.operationId)}/responses/401`,
+              ruleSeverity: 'contract',
+              statusSeverity: 'contract',
+              messageSeverity: 'fidelity',
+            },
+            {},
+            variant.label,
+          ),
+        );
+      }
+    }
+    return out;
+  },
+);
+
+export const unknownIdNotFound = scenario(
+  'unknown_id_not_found',
+  'An id that does not exist answers 404 with the documented message: GET on an unlikely id; with --allow-writes, get, update and delete of an organization the run created and deleted.',
+  [],
+  async (ctx) => {
+    const out: Finding[] = [];
+    const e = await send(ctx, request(ctx, 'getOrganization', { orgId: String(UNLIKELY_ID) }));
+    out.push(...refused(ctx, 'unknown_id_not_found', e, ctx.spec.refusal('getOrganization', 'notVisible')));
+    if (!ctx.allowWrites || ctx.sandbox.cannotCreate) return out;
+    const { id } = await ctx.sandbox.create(
+      { name: ctx.sandbox.name('Deleted'), parentId: ctx.organizationId },
+      ctx.organizationId,
+    );
+    if (id === undefined) return out;
+    const { removed } = await ctx.sandbox.deleteConfirmed(id);
+    if (!removed) return out;
+    // The id is gone (GET answered 404); the run still regards it as its own for these two refusals.
+    ctx.sandbox.owned.set(id, { id, name: '(deleted)', parentId: ctx.organizationId });
+    try {
+      const put = await ctx.sandbox.update(id, { name: ctx.sandbox.name('Ghost') });
+      if (typeof put !== 'string')
+        out.push(...refused(ctx, 'unknown_id_not_found', put, ctx.spec.refusal('updateOrganization', 'notVisible')));
+      const del = await ctx.sandbox.delete(id);
+      out.push(
+        ...refused(ctx, 'unknown_id_not_found', del, ctx.spec.refusal('deleteOrganization', 'notVisible'), {
+          orgId: id,
+        }),
+      );
+    } finally {
+      const still = await send(ctx, ctx.sandbox.getRequest(id));
+      if (still.response.status === 404) ctx.sandbox.owned.delete(id);
+    }
+    return out;
+  },
+);
+
+export const visibility = scenario(
+  'visibility',
+  "With --other-token (an organization that is not an ancestor of the token's): the token's organization and the run's own ones answer the other token 404 with the documented message on get, update and delete — never 403, never 200.",
+  ['other-token'],
+  async (ctx) => {
+    const other = ctx.otherToken as string;
+    const out: Finding[] = [];
+    const profile = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, other));
+    const otherOrg = (profile.response.body as Org | undefined)?.id;
+    if (profile.response.status !== 200 || typeof otherOrg !== 'number')
+      throw new Skip(`the other token does not work: ${statusLine(profile)}`);
+    if (otherOrg === ctx.organizationId) throw new Skip('the other token belongs to the same organization');
+    const probe = async (e: Exchange, operationId: string, values: Record<string, number> = {}) =>
+      out.push(
+        ...refused(
+          ctx,
+          'visibility',
+          e,
+          ctx.spec.refusal(operationId, 'notVisible'),
+          values,
+          "outside the other token's subtree",
+        ),
+      );
+    const first = await send(
+      ctx,
+      request(ctx, 'getOrganization', { orgId: String(ctx.organizationId) }, undefined, other),
+    );
+    await probe(first, 'getOrganization');
+    if (first.response.status === 200) {
+      // Either the server ignores visibility, or the other organization is an ancestor: the token sees its descendants only.
+      const seen = await send(ctx, request(ctx, 'getOrganization', { orgId: String(otherOrg) }));
+      const last = out[out.length - 1];
+      if (last && seen.response.status !== 200)
+        last.actual += ` (organization ${otherOrg} of --other-token is not visible to --token, so it may be an ancestor: give a token of a sibling or a descendant)`;
+    }
+    if (!ctx.allowWrites || ctx.sandbox.cannotCreate) return out;
+    const { id } = await ctx.sandbox.create(
+      { name: ctx.sandbox.name('Hidden'), parentId: ctx.organizationId },
+      ctx.organizationId,
+    );
+    if (id === undefined) return out;
+    await probe(
+      await send(ctx, request(ctx, 'getOrganization', { orgId: String(id) }, undefined, other)),
+      'getOrganization',
+    );
+    const put = await ctx.sandbox.update(id, { name: ctx.sandbox.name('Hidden renamed') }, bearer(other));
+    if (typeof put !== 'string') await probe(put, 'updateOrganization');
+    await probe(await ctx.sandbox.delete(id, bearer(other)), 'deleteOrganization', { orgId: id });
+    return out;
+  },
+);
+
+export const timeInMilliseconds = scenario(
+  'time_in_milliseconds',
+  "lastModifiedTs is Unix epoch milliseconds: not in the future of the server's Date header, and (for what the run creates) within a day of it.",
+  [],
+  async (ctx) => {
+    const out: Finding[] = [];
+    const check = (e: Exchange, fresh: boolean) => {
+      const ts = (e.response.body as Org | undefined)?.lastModifiedTs;
+      if (typeof ts !== 'number') return;
+      const date = Date.parse(e.response.headers.get('date') ?? '');
+      const now = Number.isNaN(date) ? Date.now() : date;
+      const schema =
+        ctx.spec.op('getOrganization').responses['200']?.content?.['application/json']?.schema?.properties
+          ?.lastModifiedTs;
+      const where = ctx.spec.pointerOf(schema);
+      const DAY = 86_400_000;
+      if (ts < 1e11)
+        out.push(
+          ctx.finding('time_in_milliseconds', {
+            operation: e.request.operationId,
+            expected: 'lastModifiedTs in milliseconds',
+            actual: `${ts} (seconds?)`,
+            specLocation: where,
+            exchange: e,
+          }),
+        );
+      else if (ts > now + DAY || (fresh && Math.abs(now - ts) > DAY))
+        out.push(
+          ctx.finding('time_in_milliseconds', {
+            operation: e.request.operationId,
+            expected: `within a day of the Date header (${new Date(now).toISOString()})`,
+            actual: `${ts} = ${new Date(ts).toISOString()}`,
+            specLocation: where,
+            exchange: e,
+          }),
+        );
+    };
+    check(await send(ctx, request(ctx, 'getCurrentOrganization')), false);
+    if (ctx.allowWrites && !ctx.sandbox.cannotCreate) {
+      const { exchange, id } = await ctx.sandbox.create(
+        { name: ctx.sandbox.name('Clock'), parentId: ctx.organizationId },
+        ctx.organizationId,
+      );
+      if (id !== undefined) check(exchange, true);
+    }
+    return out;
+  },
+);
+
+function tokenRequest(
+  ctx: CheckContext,
+  params: Record<string, string>,
+  credentials = ctx.credentials as { clientId: string; clientSecret: string },
+) {
+  const op = ctx.spec.operations.find((o) => !o.bearer) ?? ctx.spec.op('issueToken');
+  const basic = Buffer.from(
+    `${encodeURIComponent(credentials.clientId)}:${encodeURIComponent(credentials.clientSecret)}`,
+  ).toString('base64');
+  return send(ctx, {
+    operationId: op.operationId,
+    method: 'POST',
+    path: op.path,
+    query: params,
+    headers: { Authorization: `Basic ${basic}` },
+  });
+}
+
+type Grant = { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown };
+const f = (
+  ctx: CheckContext,
+  check: string,
+  e: Exchange,
+  expected: string,
+  actual = statusLine(e),
+  severity?: Finding['severity'],
+) =>
+  ctx.finding(check, {
+    operation: e.request.operationId,
+    expected,
+    actual,
+    specLocation: ctx.spec.operationPointer(e.request.operationId),
+    exchange: e,
+    severity,
+  });
+
+export const oauthTokenWorks = scenario(
+  'oauth_token_works',
+  'A client-credentials grant answers 200 with a token that works on the API; expires_in is a positive integer.',
+  ['client'],
+  async (ctx) => {
+    const e = await tokenRequest(ctx, { grant_type: 'client_credentials' });
+    const grant = e.response.body as Grant | undefined;
+    if (e.response.status !== 200 || typeof grant?.access_token !== 'string')
+      return [f(ctx, 'oauth_token_works', e, '200 with an access_token')];
+    const out: Finding[] = [];
+    if (!Number.isInteger(grant.expires_in) || (grant.expires_in as number) <= 0)
+      out.push(f(ctx, 'oauth_token_works', e, 'expires_in a positive integer', String(grant.expires_in)));
+    const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, grant.access_token));
+    if (use.response.status !== 200) out.push(f(ctx, 'oauth_token_works', use, 'the issued token works (200)'));
+    return out;
+  },
+);
+
+export const oauthRefreshOnce = scenario(
+  'oauth_refresh_once',
+  'A refresh token gives a new working pair, once: used again it is refused with 400 invalid_grant.',
+  ['client'],
+  async (ctx) => {
+    const first = await tokenRequest(ctx, { grant_type: 'client_credentials' });
+    const refresh = (first.response.body as Grant | undefined)?.refresh_token;
+    if (typeof refresh !== 'string') throw new Skip('the server issues no refresh token');
+    const out: Finding[] = [];
+    const second = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });
+    const access = (second.response.body as Grant | undefined)?.access_token;
+    if (second.response.status !== 200 || typeof access !== 'string')
+      return [f(ctx, 'oauth_refresh_once', second, '200 with a new pair for a fresh refresh token')];
+    const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
+    if (use.response.status !== 200) out.push(f(ctx, 'oauth_refresh_once', use, 'the refreshed token works (200)'));
+    const again = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });
+    const refusal = ctx.spec.refusal('issueToken', 'usedRefreshToken');
+    if (again.response.status !== 400)
+      out.push(f(ctx, 'oauth_refresh_once', again, '400 for a refresh token used twice'));
+    else if (refusal?.error && (again.response.body as { error?: unknown })?.error !== refusal.error)
+      out.push(
+        f(
+          ctx,
+          'oauth_refresh_once',
+          again,
+          `error "${refusal.error}"`,
+          String((again.response.body as { error?: unknown })?.error),
+          refusal.statusSeverity === 'fidelity' ? 'fidelity' : ctx.spec.severityAt(refusal.pointer, 'x-error'),
+        ),
+      );
+    return out;
+  },
+);
+
+export const oauthRefreshBoundToClient = scenario(
+  'oauth_refresh_bound_to_client',
+  'A refresh token presented by another client (--other-client-id) is refused with 400.',
+  ['client', 'other-client'],
+  async (ctx) => {
+    const first = await tokenRequest(ctx, { grant_type: 'client_credentials' });
+    const refresh = (first.response.body as Grant | undefined)?.refresh_token;
+    if (typeof refresh !== 'string') throw new Skip('the server issues no refresh token');
+    const stolen = await tokenRequest(
+      ctx,
+      { grant_type: 'refresh_token', refresh_token: refresh },
+      ctx.otherCredentials,
+    );
+    return stolen.response.status === 400
+      ? []
+      : [f(ctx, 'oauth_refresh_bound_to_client', stolen, "400 for another client's refresh token")];
+  },
+);
+
+export const oauthClientRejected = scenario(
+  'oauth_client_rejected',
+  'An unknown client or a wrong secret answers 400 invalid_client with the documented description.',
+  [],
+  async (ctx) => {
+    const out: Finding[] = [];
+    const refusal = ctx.spec.refusal('issueToken', 'unknownClient');
+    const creds = [
+      { clientId: `orgs-mock-contract-unknown-${ctx.sandbox.namePrefix.split(' ').pop()}`, clientSecret: 'wrong' },
+    ];
+    if (ctx.credentials)
+      creds.push({ clientId: ctx.credentials.clientId, clientSecret: `${ctx.credentials.clientSecret}-wrong` });
+    for (const c of creds) {
+      const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, c);
+      out.push(...refused(ctx, 'oauth_client_rejected', e, refusal));
+      if (
+        e.response.status === 400 &&
+        refusal?.error &&
+        (e.response.body as { error?: unknown })?.error !== refusal.error
+      )
+        out.push(f(ctx, 'oauth_client_rejected', e, `error "${refusal.error}"`));
+    }
+    return out;
+  },
+);
+
+export const rateLimit = scenario(
+  'rate_limit',
+  'Opt-in (--check-rate-limit): a burst reaches 429 with the Error body and Retry-After, and requests succeed again after the wait.',
+  ['rate-limit'],
+  async (ctx) => {
+    const req = { ...request(ctx, 'getCurrentOrganization'), noRetry: true };
+    let limited: Exchange | undefined;
+    for (let i = 0; i < ctx.rateLimitBurst && !limited; i++) {
+      const e = await send(ctx, req);
+      if (e.response.status === 429) limited = e;
+      else if (e.response.status !== 200) return [f(ctx, 'rate_limit', e, '200 until the limit')];
+    }
+    if (!limited)
+      return [
+        f(
+          ctx,
+          'rate_limit',
+          ctx.client.exchanges[ctx.client.exchanges.length - 1] as Exchange,
+          `429 within ${ctx.rateLimitBurst} requests`,
+          'no 429',
+        ),
+      ];
+    const out = refused(ctx, 'rate_limit', limited, ctx.spec.refusal('getCurrentOrganization', 'rateLimited'));
+    const wait = Number(limited.response.headers.get('retry-after') ?? '1');
+    const seconds = Number.isFinite(wait) ? Math.min(Math.max(wait, 0), 120) : 1;
+    ctx.say(`waiting ${seconds} s as Retry-After says, then trying again`);
+    await ctx.client.pause(seconds * 1000);
+    const after = await send(ctx, req);
+    if (after.response.status !== 200) out.push(f(ctx, 'rate_limit', after, `200 after waiting ${seconds} s`));
+    return out;
+  },
+);
+
+export const ACCESS_CHECKS = [
+  authRequired,
+  unknownIdNotFound,
+  visibility,
+  timeInMilliseconds,
+  oauthTokenWorks,
+  oauthRefreshOnce,
+  oauthRefreshBoundToClient,
+  oauthClientRejected,
+  rateLimit,
+];

@@ -1,0 +1,213 @@
+/** Checks applied to every exchange of the run, whichever check sent it. */
+import { fillMessage, messageMatches } from '../contract-spec.ts';
+import type { ExchangeCheck, Finding } from '../model.ts';
+import { mediaTypeOf } from '../validators.ts';
+
+const exchangeCheck = (name: string, description: string, inspect: ExchangeCheck['inspect']): ExchangeCheck => ({
+  kind: 'exchange',
+  name,
+  description,
+  inspect,
+});
+
+export const notAServerError = exchangeCheck(
+  'not_a_server_error',
+  'No answer is a 5xx: bad input gets a 4xx, never a crash.',
+  (e, ctx) =>
+    e.response.status >= 500
+      ? [
+          ctx.finding('not_a_server_error', {
+            operation: e.request.operationId,
+            expected: 'a status below 500',
+            actual: `${e.response.status} ${e.response.text.slice(0, 160)}`,
+            specLocation: ctx.spec.operationPointer(e.request.operationId),
+            exchange: e,
+          }),
+        ]
+      : [],
+);
+
+export const statusCodeConformance = exchangeCheck(
+  'status_code_conformance',
+  'Every status is one openapi.yaml documents for the operation.',
+  (e, ctx) => {
+    if (e.response.status >= 500 || ctx.spec.validators.documented(e.request.operationId, e.response.status)) return [];
+    const documented = Object.entries(ctx.spec.op(e.request.operationId).responses)
+      .filter(([, r]) => !(r as { 'x-mock-only'?: boolean })['x-mock-only'])
+      .map(([s]) => s)
+      .join(', ');
+    return [
+      ctx.finding('status_code_conformance', {
+        operation: e.request.operationId,
+        expected: `one of ${documented}`,
+        actual: String(e.response.status),
+        specLocation: `${ctx.spec.operationPointer(e.request.operationId)}/responses`,
+        exchange: e,
+      }),
+    ];
+  },
+);
+
+export const contentTypeConformance = exchangeCheck(
+  'content_type_conformance',
+  'The Content-Type is one the documented response lists; no body where none is documented.',
+  (e, ctx) => {
+    const documented = ctx.spec.validators.documented(e.request.operationId, e.response.status);
+    if (!documented) return [];
+    const media = Object.keys(documented.content ?? {});
+    const pointer = `${ctx.spec.operationPointer(e.request.operationId)}/responses/${e.response.status}`;
+    if (media.length === 0) {
+      return e.response.text.length > 0
+        ? [
+            ctx.finding('content_type_conformance', {
+              operation: e.request.operationId,
+              expected: 'no body',
+              actual: `a body of ${e.response.text.length} characters`,
+              specLocation: pointer,
+              exchange: e,
+            }),
+          ]
+        : [];
+    }
+    const type = mediaTypeOf(e.response.headers);
+    return media.includes(type)
+      ? []
+      : [
+          ctx.finding('content_type_conformance', {
+            operation: e.request.operationId,
+            expected: `Content-Type ${media.join(' or ')}`,
+            actual: `Content-Type ${type || '(none)'}`,
+            specLocation: pointer,
+            exchange: e,
+          }),
+        ];
+  },
+);
+
+export const responseSchemaConformance = exchangeCheck(
+  'response_schema_conformance',
+  'The body matches the documented schema: required properties, types, formats, enums.',
+  (e, ctx) => {
+    const schema = ctx.spec.validators.schemaFor(e.request.operationId, e.response.status, e.response.headers);
+    if (!schema) return [];
+    if (e.response.text !== '' && e.response.body === undefined) {
+      return [
+        ctx.finding('response_schema_conformance', {
+          operation: e.request.operationId,
+          expected: 'a JSON body',
+          actual: e.response.text.slice(0, 80),
+          specLocation: ctx.spec.pointerOf(schema),
+          exchange: e,
+        }),
+      ];
+    }
+    return ctx.spec.validators.validate(schema, e.response.body).map((p) =>
+      ctx.finding('response_schema_conformance', {
+        operation: e.request.operationId,
+        expected: 'the body matches the schema',
+        actual: p.message,
+        specLocation: p.pointer,
+        exchange: e,
+      }),
+    );
+  },
+);
+
+export const responseHeadersConformance = exchangeCheck(
+  'response_headers_conformance',
+  'Documented response headers are present and match their schema (Retry-After, WWW-Authenticate).',
+  (e, ctx) => {
+    const documented = ctx.spec.validators.documented(e.request.operationId, e.response.status);
+    const out: Finding[] = [];
+    for (const [name, header] of Object.entries(documented?.headers ?? {})) {
+      const value = e.response.headers.get(name);
+      const pointer = `${ctx.spec.pointerOf(documented)}/headers/${name}`;
+      const base = { operation: e.request.operationId, specLocation: pointer, exchange: e };
+      if (value === null) {
+        if (header.required)
+          out.push(
+            ctx.finding('response_headers_conformance', { ...base, expected: `header ${name}`, actual: 'absent' }),
+          );
+        continue;
+      }
+      if (!header.schema) continue;
+      const typed = header.schema.type === 'integer' && /^\d+$/.test(value) ? Number(value) : value;
+      for (const p of ctx.spec.validators.validate(header.schema, typed)) {
+        out.push(
+          ctx.finding('response_headers_conformance', {
+            ...base,
+            expected: `${name} matching its schema`,
+            actual: `"${value}": ${p.message}`,
+          }),
+        );
+      }
+    }
+    return out;
+  },
+);
+
+export const undeclaredFields = exchangeCheck(
+  'undeclared_fields',
+  'A response property the schema does not declare.',
+  (e, ctx) => {
+    const schema = ctx.spec.validators.schemaFor(e.request.operationId, e.response.status, e.response.headers);
+    if (!schema || e.response.body === undefined) return [];
+    const extra = ctx.spec.validators.undeclared(schema, e.response.body);
+    if (extra.length === 0) return [];
+    // One finding per distinct property name: a search page repeats the same one for every item.
+    const names = [...new Set(extra.map((x) => x.path.replace(/\[\d+\]/g, '[]')))];
+    return names.map((path) =>
+      ctx.finding('undeclared_fields', {
+        operation: e.request.operationId,
+        expected: 'only declared properties',
+        actual: `undeclared property ${path}`,
+        specLocation: (extra.find((x) => x.path.replace(/\[\d+\]/g, '[]') === path) as { pointer: string }).pointer,
+        severity: ctx.spec.defaultSource('undeclared-fields'),
+        exchange: e,
+      }),
+    );
+  },
+);
+
+export const errorMessage = exchangeCheck(
+  'error_message',
+  'Every refusal the run provokes carries the message openapi.yaml documents for that case.',
+  (e, ctx) => {
+    const x = e.expectation;
+    if (
+      !x ||
+      e.response.status < 400 ||
+      e.response.status >= 500 ||
+      (x.status !== undefined && x.status !== e.response.status)
+    )
+      return [];
+    const body = e.response.body as { error?: { message?: unknown } | string; error_description?: unknown } | undefined;
+    const actual =
+      x.field === 'error_description'
+        ? body?.error_description
+        : typeof body?.error === 'object'
+          ? body.error?.message
+          : undefined;
+    if (messageMatches(x.template, actual, x.values)) return [];
+    return [
+      ctx.finding('error_message', {
+        operation: e.request.operationId,
+        expected: `"${fillMessage(x.template, x.values)}"`,
+        actual: typeof actual === 'string' ? `"${actual}"` : '(no message)',
+        specLocation: x.pointer,
+        severity: x.severity,
+        exchange: e,
+      }),
+    ];
+  },
+);
+
+export const EXCHANGE_CHECKS: ExchangeCheck[] = [
+  notAServerError,
+  statusCodeConformance,
+  contentTypeConformance,
+  responseSchemaConformance,
+  responseHeadersConformance,
+  undeclaredFields,
+  errorMessage,
+];

@@ -1,0 +1,130 @@
+/** Small helpers the checks share: requests in the spec's terms, expectations and findings. */
+import type { Exchange, OutgoingRequest } from '../client.ts';
+import { fillMessage, type Refusal } from '../contract-spec.ts';
+import type { CheckContext, Finding } from '../model.ts';
+
+export const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
+
+export function request(
+  ctx: CheckContext,
+  operationId: string,
+  query: Record<string, string | undefined> = {},
+  body?: unknown,
+  token: string | null = ctx.token,
+): OutgoingRequest {
+  const op = ctx.spec.op(operationId);
+  return {
+    operationId,
+    method: op.method.toUpperCase(),
+    path: op.path,
+    query,
+    body,
+    headers: token === null ? {} : bearer(token),
+  };
+}
+
+export const send = (ctx: CheckContext, req: OutgoingRequest): Promise<Exchange> => ctx.client.send(req);
+
+export type Org = {
+  id: number;
+  name: string;
+  parentOrganizationId?: number;
+  lastModifiedTs?: number;
+  tz?: string;
+  description?: string;
+};
+export type Page = { content: Org[]; totalElements: number };
+
+export function pageOf(exchange: Exchange): Page | undefined {
+  const body = exchange.response.body as Partial<Page> | undefined;
+  if (exchange.response.status !== 200 || !Array.isArray(body?.content) || typeof body?.totalElements !== 'number')
+    return undefined;
+  return body as Page;
+}
+
+export function search(ctx: CheckContext, query: Record<string, string>, token = ctx.token): Promise<Exchange> {
+  return send(ctx, request(ctx, 'searchOrganizations', query, undefined, token));
+}
+
+export function statusLine(exchange: Exchange): string {
+  return `${exchange.response.status} ${exchange.response.text.slice(0, 160)}`;
+}
+
+/** Marks the exchange with the message openapi.yaml documents for the refusal provoked. */
+export function expectRefusal(
+  exchange: Exchange,
+  refusal: Refusal | undefined,
+  values: Record<string, string | number> = {},
+): void {
+  if (!refusal) return;
+  if (refusal.message) {
+    exchange.expectation = {
+      template: refusal.message,
+      values,
+      status: refusal.status,
+      field: exchange.request.path.includes('oauth2') ? 'error_description' : 'message',
+      pointer: `${refusal.pointer}/message`,
+      severity: refusal.messageSeverity,
+    };
+  }
+}
+
+/** A refusal with the documented status, or a finding. The message is left to the error_message check. */
+export function refused(
+  ctx: CheckContext,
+  check: string,
+  exchange: Exchange,
+  refusal: Refusal | undefined,
+  values: Record<string, string | number> = {},
+  what = '',
+): Finding[] {
+  const status = refusal?.status ?? 400;
+  expectRefusal(exchange, refusal, values);
+  const actual = exchange.response.status;
+  if (actual === status) return [];
+  const severity = actual >= 400 && actual < 500 ? refusal?.statusSeverity : refusal?.ruleSeverity;
+  return [
+    ctx.finding(check, {
+      operation: exchange.request.operationId,
+      expected: `${status}${refusal?.message ? ` "${fillMessage(refusal.message, values)}"` : ''}${what ? ` (${what})` : ''}`,
+      actual: statusLine(exchange),
+      specLocation: refusal?.pointer ?? ctx.spec.operationPointer(exchange.request.operationId),
+      severity,
+      exchange,
+    }),
+  ];
+}
+
+/** The token's organization's place: may the run create below it at all? */
+export function requireCreate(ctx: CheckContext): void {
+  if (ctx.sandbox.cannotCreate) throw new SkipError(ctx.sandbox.cannotCreate);
+}
+
+import { Skip } from '../model.ts';
+export class SkipError extends Skip {}
+
+/** An id that no server is expected to show: the largest int32 (GET only). */
+export const UNLIKELY_ID = 2_147_483_647;
+
+export const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The message a schema documents for a broken keyword: `x-error-messages[keyword]`, else `x-error-message`. */
+export function schemaMessage(
+  ctx: CheckContext,
+  schema: import('../../spec/document.ts').Schema | undefined,
+  keyword: string,
+): import('../client.ts').MessageExpectation | undefined {
+  if (!schema) return undefined;
+  const pointer = ctx.spec.pointerOf(schema);
+  const specific = (schema['x-error-messages'] as Record<string, string> | undefined)?.[keyword];
+  const template = specific ?? (schema['x-error-message'] as string | undefined);
+  if (!template) return undefined;
+  const at = specific ? `${pointer}/x-error-messages/${keyword}` : `${pointer}/x-error-message`;
+  return {
+    template,
+    status: 400,
+    field: 'message',
+    pointer: at,
+    severity: ctx.spec.severityAt(pointer, specific ? 'x-error-messages' : 'x-error-message'),
+  };
+}

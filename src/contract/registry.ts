@@ -1,0 +1,30 @@
+/** Every check of the runner, in one list, in the order they run. Chosen by name with --checks / --exclude-checks. */
+import { ACCESS_CHECKS } from './checks/access.ts';
+import { EXPLORATION_CHECKS } from './checks/explore.ts';
+import { EXCHANGE_CHECKS } from './checks/response.ts';
+import { searchMatching, searchPaging, searchSorting } from './checks/search.ts';
+import { WRITE_CHECKS } from './checks/writes.ts';
+import type { Check, ExchangeCheck } from './model.ts';
+import { WRITES_VERIFIED } from './sandbox.ts';
+
+/** The sandbox's own findings (a create that is not what it claims, an update that went elsewhere). */
+const writesVerified: ExchangeCheck = {
+  kind: 'exchange',
+  name: WRITES_VERIFIED,
+  description:
+    "Safety of writes: a create answers a new id that a GET shows with the run's name under the asked parent; an update renames the id it names. What fails this is never touched again.",
+  inspect: () => [],
+};
+
+export const CHECKS: Check[] = [
+  ...EXCHANGE_CHECKS,
+  writesVerified,
+  ...EXPLORATION_CHECKS,
+  searchSorting,
+  searchPaging,
+  searchMatching,
+  ...ACCESS_CHECKS,
+  ...WRITE_CHECKS,
+];
+
+export const CHECK_NAMES = CHECKS.map((c) => c.name);

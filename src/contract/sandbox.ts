@@ -1,0 +1,301 @@
+/**
+ * The only way the runner writes. A create counts as the run's own only once verified: a GET after it
+ * shows the run's name under the parent it asked for, on an id nobody saw before the create. Updates and
+ * deletes go only to such ids; the first update is a probe that is harmless even on a server that
+ * ignores `orgId`. Clean-up confirms every delete with a GET that answers 404.
+ */
+import type { Exchange, TargetClient } from './client.ts';
+import type { ContractSpec } from './contract-spec.ts';
+import type { Finding } from './model.ts';
+
+export interface OwnOrganization {
+  id: number;
+  name: string;
+  parentId: number;
+}
+
+export interface Leftover {
+  id: number;
+  name: string;
+  why: string;
+}
+
+type Org = { id?: unknown; name?: unknown; parentOrganizationId?: unknown };
+
+export const WRITES_VERIFIED = 'writes_verified';
+
+export class Sandbox {
+  /** Every organization id seen in an answer before the run's creates: never a target. */
+  readonly seenIds = new Set<number>();
+  readonly owned = new Map<number, OwnOrganization>();
+  /** Organizations of the run that could not be verified: reported, never touched. */
+  readonly unverified = new Map<number, Leftover>();
+  readonly findings: Finding[] = [];
+  /** Set when the update probe showed the server renames something else: no more updates. */
+  updatesUnsafe: string | undefined;
+  /** Set when the token may not create (403): write checks are skipped with this reason. */
+  cannotCreate: string | undefined;
+  private probed = false;
+  private counter = 0;
+
+  constructor(
+    private readonly client: TargetClient,
+    private readonly spec: ContractSpec,
+    private readonly token: string,
+    readonly namePrefix: string,
+    private readonly ownOrganization: { id: number; name: string },
+  ) {
+    client.onExchange = (exchange) => this.observe(exchange);
+  }
+
+  /** A fresh name of this run: the prefix, a label, a counter; at most 100 characters. */
+  name(label: string): string {
+    return `${this.namePrefix} ${label} ${++this.counter}`.slice(0, 100);
+  }
+
+  private get auth(): Record<string, string> {
+    return { Authorization: `Bearer ${this.token}` };
+  }
+
+  private observe(exchange: Exchange): void {
+    if (exchange.request.operationId === 'createOrganization' && exchange.response.status < 300) return;
+    const body = exchange.response.body as (Org & { content?: Org[] }) | undefined;
+    for (const org of [body, ...(Array.isArray(body?.content) ? body.content : [])]) {
+      if (typeof org?.id === 'number' && !this.owned.has(org.id)) this.seenIds.add(org.id);
+    }
+  }
+
+  private finding(f: Omit<Finding, 'check' | 'severity'>): void {
+    this.findings.push({ check: WRITES_VERIFIED, severity: 'contract', ...f });
+  }
+
+  /**
+   * Creates an organization of the run (any body; the name given is the one verified) under `parentId`.
+   * Resolves to the exchange and, when verified, the new id.
+   */
+  async create(
+    body: Record<string, unknown>,
+    parentId: number,
+    expectedName?: string,
+  ): Promise<{ exchange: Exchange; id?: number }> {
+    const op = this.spec.op('createOrganization');
+    const exchange = await this.client.send({
+      operationId: op.operationId,
+      method: 'POST',
+      path: op.path,
+      headers: this.auth,
+      body,
+    });
+    const { status } = exchange.response;
+    if (status === 403 && this.owned.size === 0)
+      this.cannotCreate = `the token may not create organizations (403 ${exchange.response.text.slice(0, 120)})`;
+    const id = (exchange.response.body as Org | undefined)?.id;
+    if (status < 200 || status >= 300 || typeof id !== 'number') return { exchange };
+    const pointer = this.spec.operationPointer('createOrganization');
+    const name = expectedName ?? (typeof body.name === 'string' ? body.name.trim() : String(body.name));
+    if (this.seenIds.has(id) || this.owned.has(id) || id === this.ownOrganization.id) {
+      this.finding({
+        operation: 'createOrganization',
+        expected: 'a create answers the id of a new organization',
+        actual: `it answered id ${id}, an organization that existed before; the run will not touch it`,
+        specLocation: pointer,
+        exchange,
+      });
+      return { exchange };
+    }
+    const check = await this.client.send(this.getRequest(id));
+    const org = check.response.body as Org | undefined;
+    if (check.response.status === 200 && org?.name === name && org.parentOrganizationId === parentId) {
+      this.owned.set(id, { id, name, parentId });
+      return { exchange, id };
+    }
+    const shown =
+      check.response.status === 200
+        ? `"${String(org?.name)}" under ${String(org?.parentOrganizationId)}`
+        : `status ${check.response.status}`;
+    this.finding({
+      operation: 'createOrganization',
+      expected: `GET orgId=${id} after the create shows "${name}" under ${parentId}`,
+      actual: `it shows ${shown}; the run will not touch id ${id}`,
+      specLocation: pointer,
+      exchange: check,
+    });
+    if (check.response.status === 200 && typeof org?.name === 'string' && org.name.includes(this.namePrefix)) {
+      this.unverified.set(id, { id, name: org.name, why: 'created by the run but not where it asked' });
+    }
+    return { exchange };
+  }
+
+  getRequest(id: number) {
+    const op = this.spec.op('getOrganization');
+    return {
+      operationId: op.operationId,
+      method: 'GET',
+      path: op.path,
+      query: { orgId: String(id) },
+      headers: this.auth,
+    };
+  }
+
+  /** Sends an update of an organization the run owns; refuses (throws) for any other id. */
+  async update(id: number, body: unknown, headers: Record<string, string> = this.auth): Promise<Exchange | string> {
+    this.assertOwned(id, 'update');
+    if (!this.probed && !this.updatesUnsafe) await this.probeUpdates();
+    if (this.updatesUnsafe) return this.updatesUnsafe;
+    const op = this.spec.op('updateOrganization');
+    const exchange = await this.client.send({
+      operationId: op.operationId,
+      method: 'PUT',
+      path: op.path,
+      query: { orgId: String(id) },
+      headers,
+      body,
+    });
+    const name = (body as { name?: unknown } | undefined)?.name;
+    if (exchange.response.status === 200 && typeof name === 'string' && this.owned.has(id))
+      (this.owned.get(id) as OwnOrganization).name = name.trim();
+    return exchange;
+  }
+
+  /**
+   * Before the first update: a fresh organization of the run is renamed to the token's organization's own
+   * name. A server that ignores `orgId` then renames the token's organization to the name it already has,
+   * and the run learns it without harm. Until a probe succeeds, no update is sent.
+   */
+  private async probeUpdates(): Promise<void> {
+    const { id } = await this.create(
+      { name: this.name('Update probe'), parentId: this.ownOrganization.id },
+      this.ownOrganization.id,
+    );
+    if (id === undefined) {
+      this.updatesUnsafe = 'updates are not sent: no organization of the run to probe them on';
+      return;
+    }
+    const op = this.spec.op('updateOrganization');
+    const exchange = await this.client.send({
+      operationId: op.operationId,
+      method: 'PUT',
+      path: op.path,
+      query: { orgId: String(id) },
+      headers: this.auth,
+      body: { name: this.ownOrganization.name },
+    });
+    if (exchange.response.status !== 200) {
+      this.updatesUnsafe = `updates are not sent: the harmless probe (renaming organization ${id} of the run to "${this.ownOrganization.name}") answered ${exchange.response.status}`;
+      return;
+    }
+    const after = await this.client.send(this.getRequest(id));
+    const name = (after.response.body as Org | undefined)?.name;
+    if (name === this.ownOrganization.name) {
+      (this.owned.get(id) as OwnOrganization).name = this.ownOrganization.name;
+      this.probed = true;
+      return;
+    }
+    this.updatesUnsafe = `updates are not sent: PUT orgId=${id} answered 200 but organization ${id} kept its name`;
+    this.finding({
+      operation: 'updateOrganization',
+      expected: `PUT orgId=${id} renames organization ${id}`,
+      actual: `organization ${id} still shows "${String(name)}": the update went elsewhere (orgId ignored?)`,
+      specLocation: this.spec.operationPointer('updateOrganization'),
+      exchange,
+    });
+  }
+
+  /** Sends a delete of an organization the run owns; refuses (throws) for any other id. */
+  async delete(id: number, headers: Record<string, string> = this.auth): Promise<Exchange> {
+    this.assertOwned(id, 'delete');
+    const op = this.spec.op('deleteOrganization');
+    return this.client.send({
+      operationId: op.operationId,
+      method: 'DELETE',
+      path: op.path,
+      query: { orgId: String(id) },
+      headers,
+    });
+  }
+
+  /** Deletes and confirms with GET → 404; only then is the organization no longer the run's. */
+  async deleteConfirmed(id: number): Promise<{ removed: boolean; exchange: Exchange }> {
+    const exchange = await this.delete(id);
+    const check = await this.client.send(this.getRequest(id));
+    if (check.response.status === 404) {
+      this.owned.delete(id);
+      return { removed: true, exchange };
+    }
+    return { removed: false, exchange };
+  }
+
+  owns(id: number): boolean {
+    return this.owned.has(id);
+  }
+
+  private assertOwned(id: number, what: string): void {
+    if (!this.owned.has(id))
+      throw new Error(`The runner refuses to ${what} organization ${id}: the run did not create and verify it.`);
+  }
+
+  /** Removes every organization of the run, children first, each confirmed by GET → 404. */
+  async cleanUp(): Promise<{ removed: Array<{ id: number; name: string }>; leftover: Leftover[] }> {
+    const removed: Array<{ id: number; name: string }> = [];
+    const failed = new Map<number, string>();
+    for (let pass = 0; pass < 3 && this.owned.size > 0; pass++) {
+      const depth = (org: OwnOrganization): number =>
+        this.owned.has(org.parentId) ? 1 + depth(this.owned.get(org.parentId) as OwnOrganization) : 0;
+      const order = [...this.owned.values()].sort((a, b) => depth(b) - depth(a) || b.id - a.id);
+      for (const org of order) {
+        try {
+          const { removed: gone, exchange } = await this.deleteConfirmed(org.id);
+          if (gone) {
+            removed.push({ id: org.id, name: org.name });
+            failed.delete(org.id);
+          } else failed.set(org.id, `DELETE answered ${exchange.response.status} but GET does not answer 404`);
+        } catch (error) {
+          failed.set(org.id, (error as Error).message);
+          break;
+        }
+      }
+    }
+    const leftover: Leftover[] = [...this.owned.values()].map((org) => ({
+      id: org.id,
+      name: org.name,
+      why: failed.get(org.id) ?? 'not removed',
+    }));
+    // Whatever else carries the run's name was created by it but never verified: listed, never touched.
+    try {
+      const op = this.spec.op('searchOrganizations');
+      const found = await this.client.send({
+        operationId: op.operationId,
+        method: 'GET',
+        path: op.path,
+        query: { query: this.namePrefix, size: '1000' },
+        headers: this.auth,
+      });
+      for (const org of (found.response.body as { content?: Org[] } | undefined)?.content ?? []) {
+        if (
+          typeof org.id === 'number' &&
+          typeof org.name === 'string' &&
+          org.name.includes(this.namePrefix) &&
+          !leftover.some((l) => l.id === org.id) &&
+          !this.unverified.has(org.id)
+        ) {
+          this.unverified.set(org.id, {
+            id: org.id,
+            name: org.name,
+            why: "carries the run's name but was never verified as its own; not touched",
+          });
+        }
+      }
+    } catch {
+      // The listing is a courtesy; what is known is reported below.
+    }
+    return { removed, leftover: [...leftover, ...this.unverified.values()] };
+  }
+
+  /** What is left behind right now (for a second Ctrl-C). */
+  leftovers(): Leftover[] {
+    return [
+      ...[...this.owned.values()].map((o) => ({ id: o.id, name: o.name, why: 'clean-up did not finish' })),
+      ...this.unverified.values(),
+    ];
+  }
+}

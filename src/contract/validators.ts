@@ -1,0 +1,87 @@
+/**
+ * The runner's own response validators, compiled with ajv straight from openapi.yaml. Deliberately no
+ * code shared with the mock's request pipeline (src/spec/validators.ts): one bug must not hide in both.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { ResponseSpec, Schema, SpecDocument } from '../spec/document.ts';
+import type { ContractSpec } from './contract-spec.ts';
+
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+function runnerAjv(): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true });
+  addFormats(ajv);
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+  });
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+  // Formats the spec may name that the runner checks itself (by value, in the rule checks), not here.
+  for (const name of ['iana-time-zone', 'tz', 'timezone', 'time-zone']) ajv.addFormat(name, true);
+  return ajv;
+}
+
+export interface SchemaProblem {
+  message: string;
+  /** Where in openapi.yaml the broken rule lives. */
+  pointer: string;
+}
+
+export function mediaTypeOf(headers: Headers): string {
+  return (headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+export class ResponseValidators {
+  private readonly ajv = runnerAjv();
+  private readonly compiled = new Map<object, ValidateFunction>();
+
+  constructor(
+    private readonly doc: SpecDocument,
+    private readonly spec: ContractSpec,
+  ) {}
+
+  /** The documented response for a status; one marked `x-mock-only` is not one a real server may give. */
+  documented(operationId: string, status: number): ResponseSpec | undefined {
+    const op = this.doc.byId.get(operationId);
+    const response = op?.responses[String(status)] ?? op?.responses.default;
+    return (response as { 'x-mock-only'?: boolean } | undefined)?.['x-mock-only'] ? undefined : response;
+  }
+
+  schemaFor(operationId: string, status: number, headers: Headers): Schema | undefined {
+    return this.documented(operationId, status)?.content?.[mediaTypeOf(headers)]?.schema;
+  }
+
+  validate(schema: Schema, value: unknown): SchemaProblem[] {
+    let fn = this.compiled.get(schema);
+    if (!fn) {
+      fn = this.ajv.compile(schema);
+      this.compiled.set(schema, fn);
+    }
+    if (fn(value)) return [];
+    const base = this.spec.pointerOf(schema);
+    return (fn.errors ?? []).map((e: ErrorObject) => ({
+      message: `${e.instancePath || '(body)'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`,
+      pointer: `${base}${e.schemaPath.replace(/^#/, '').replace(/\/(type|required|format|enum|minimum|maximum|minLength|maxLength|pattern|nullable)$/, '')}`,
+    }));
+  }
+
+  /** Properties a body has that its schema does not declare, with where each schema lives. */
+  undeclared(schema: Schema, value: unknown, path = ''): Array<{ path: string; pointer: string }> {
+    const out: Array<{ path: string; pointer: string }> = [];
+    if (value === null || typeof value !== 'object') return out;
+    if (Array.isArray(value)) {
+      if (schema.items)
+        for (const [i, item] of value.entries()) out.push(...this.undeclared(schema.items, item, `${path}[${i}]`));
+      return out;
+    }
+    if (!schema.properties || schema.additionalProperties !== undefined) return out;
+    for (const [key, child] of Object.entries(value)) {
+      const property = schema.properties[key];
+      if (!property) out.push({ path: `${path}.${key}`.replace(/^\./, ''), pointer: this.spec.pointerOf(schema) });
+      else out.push(...this.undeclared(property, child, `${path}.${key}`));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * What the runner reads from openapi.yaml: severities from the x-source marks (not from a list in code),
+ * and documented refusal messages that agree with what the mock really answers.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ContractSpec, fillMessage } from '../src/contract/contract-spec.ts';
+import { messages } from '../src/domain/errors.ts';
+import { cachedSpec } from '../src/http/app.ts';
+import { DEFAULT_SPEC_PATH, loadSpec } from '../src/spec/document.ts';
+
+describe('severities come from openapi.yaml', () => {
+  it('reads [doc] and [ours] marks, their inheritance and the document defaults', async () => {
+    const spec = new ContractSpec(await cachedSpec());
+    expect(spec.severityAt('#/components/responses/TooManyRequests/headers/Retry-After')).toBe('fidelity');
+    expect(spec.severityAt('#/components/schemas/OrgId')).toBe('fidelity');
+    expect(spec.severityAt('#/components/schemas/Organization/properties/lastModifiedTs')).toBe('contract');
+    expect(spec.severityAt('#/components/schemas/OrganizationName', 'x-error-message')).toBe('fidelity');
+    expect(spec.severityAt('#/components/schemas/OrganizationName', 'x-trim')).toBe('fidelity');
+    expect(spec.defaultSource('undeclared-fields')).toBe('fidelity');
+    const notVisible = spec.refusal('getOrganization', 'notVisible');
+    expect([notVisible?.status, notVisible?.messageSeverity, notVisible?.ruleSeverity]).toEqual([
+      404,
+      'contract',
+      'contract',
+    ]);
+    const hasChildren = spec.refusal('deleteOrganization', 'hasChildren');
+    expect([hasChildren?.ruleSeverity, hasChildren?.messageSeverity]).toEqual(['contract', 'fidelity']);
+  });
+
+  it('a mark changed in the spec changes the severity', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+    const text = readFileSync(DEFAULT_SPEC_PATH, 'utf8').replace(
+      '  error-message: ours\n  trim: ours',
+      '  error-message: doc\n  trim: ours',
+    );
+    writeFileSync(join(dir, 'openapi.yaml'), text);
+    const spec = new ContractSpec(await loadSpec(join(dir, 'openapi.yaml')));
+    expect(spec.severityAt('#/components/schemas/OrganizationName', 'x-error-message')).toBe('contract');
+  });
+});
+
+describe('documented refusals', () => {
+  it('every x-refusals message is a text the mock answers', async () => {
+    const spec = new ContractSpec(await cachedSpec());
+    const catalogue = new Set(
+      Object.values(messages).map((m) =>
+        typeof m === 'function' ? (m as (...a: unknown[]) => string)('{x}', '{x}', '{x}') : m,
+      ),
+    );
+    const normal = (text: string) => text.replace(/\{[a-zA-Z]+\}/g, '{x}');
+    const texts = spec.operations.flatMap((op) =>
+      [...spec.refusals(op.operationId).values()].map((r) => r.message).filter((m): m is string => Boolean(m)),
+    );
+    expect(texts.length).toBeGreaterThan(8);
+    for (const text of texts) expect(catalogue.has(normal(text)), text).toBe(true);
+    expect(fillMessage('Organization with identifier {orgId} is not found', { orgId: 7 })).toBe(
+      'Organization with identifier 7 is not found',
+    );
+  });
+});
+
+describe('docs/contract-checks.md', () => {
+  it('lists every registered check with its description', async () => {
+    const { CHECKS } = await import('../src/contract/registry.ts');
+    const text = readFileSync(new URL('../docs/contract-checks.md', import.meta.url), 'utf8');
+    for (const check of CHECKS) {
+      expect(text, check.name).toContain(`| \`${check.name}\` |`);
+      expect(text, check.name).toContain(check.description.replace(/\|/g, '\\|'));
+    }
+  });
+});
+
+describe('independence from the mock', () => {
+  it('the runner imports nothing of the mock: no validators, HTTP layer or domain code, only the spec loader', async () => {
+    const { readdirSync } = await import('node:fs');
+    const root = new URL('../src/contract/', import.meta.url);
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => new URL(f, root));
+    files.push(new URL('../src/cli/contract.ts', import.meta.url));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const imports = [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1] as string);
+      for (const path of imports) {
+        expect(path, `${file.pathname} imports ${path}`).not.toMatch(/(^|\/)(http|domain)\/|spec\/validators/);
+      }
+    }
+  });
+});
