@@ -279,6 +279,9 @@ export class SnapshotReader {
   }
 }
 
+/** Organizations between two pauses of an import's checks. */
+const STEP = 50_000;
+
 /**
  * A tree from checked records: one root, known parents, no cycles, depth within limits. Built in steps
  * with `pause()` between them, so that the server keeps answering while a large tree is built.
@@ -293,7 +296,9 @@ export async function importTree(
   let roots = 0;
   let highest = 0;
   const children = new Map<number, OrgRecord[]>();
+  let seen = 0;
   for (const org of byId.values()) {
+    if (++seen % STEP === 0) await pause();
     if (org.id > highest) highest = org.id; // a loop: Math.max(...ids) overflows the stack past ~125,000
     if (org.parentOrganizationId === undefined) {
       root = org;
@@ -310,6 +315,7 @@ export async function importTree(
   const depth = new Map<number, number>([[root.id, 1]]);
   const ordered: OrgRecord[] = [root];
   for (let i = 0; i < ordered.length; i++) {
+    if (i % STEP === STEP - 1) await pause();
     const parent = ordered[i] as OrgRecord;
     // Levels count the root as 1, as the vendor does.
     const level = (depth.get(parent.id) ?? 1) + 1;

@@ -115,9 +115,9 @@ export class SortedIndex {
    * yield between them, so that a server building a large tree keeps answering.
    */
   static *buildInSteps(ids: number[], compareKeys: KeyCompare, numericKey?: (id: number) => number): Generator<void, SortedIndex> {
-    if (numericKey) return SortedIndex.build(ids, compareKeys, numericKey); // a native sort: fast enough in one go
     const index = new SortedIndex(compareKeys, undefined, undefined);
-    const ascending = yield* mergeSortInSteps(ids, index.compare);
+    const packed = numericKey ? yield* packedSortInSteps(ids, numericKey) : undefined;
+    const ascending = packed ?? (yield* mergeSortInSteps(ids, index.compare));
     index.ascending = BlockList.from(ascending, index.compare);
     index.descending = BlockList.from(reversedKeepingTies(ascending, compareKeys), index.compareDescending);
     return index;
@@ -159,6 +159,48 @@ export class SortedIndex {
 
 const ID_SPACE = 2 ** 31;
 const RUN = 32_768;
+
+/** sortByPackedKey in steps: native sorts of runs of packed keys, then merges that yield every 64 Ki keys. */
+function* packedSortInSteps(ids: number[], key: (id: number) => number): Generator<void, number[] | undefined> {
+  const n = ids.length;
+  let from = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = key(ids[i] as number);
+    // Packed only while every key fits; otherwise undefined, and the comparator sorts.
+    if (!(Number.isInteger(value) && value >= 0 && value < 2 ** 22)) return undefined;
+    from[i] = value * ID_SPACE + (ids[i] as number);
+    if ((i & 0xffff) === 0xffff) yield;
+  }
+  const run = RUN * 8;
+  for (let i = 0; i < n; i += run) {
+    from.subarray(i, Math.min(n, i + run)).sort();
+    yield;
+  }
+  let to = new Float64Array(n);
+  for (let width = run; width < n; width *= 2) {
+    for (let low = 0; low < n; low += 2 * width) {
+      const middle = Math.min(n, low + width);
+      const high = Math.min(n, low + 2 * width);
+      let i = low;
+      let j = middle;
+      let k = low;
+      while (i < middle && j < high) {
+        to[k++] = (from[i] as number) <= (from[j] as number) ? (from[i++] as number) : (from[j++] as number);
+        if ((k & 0xffff) === 0) yield;
+      }
+      while (i < middle) to[k++] = from[i++] as number;
+      while (j < high) to[k++] = from[j++] as number;
+    }
+    [from, to] = [to, from];
+    yield;
+  }
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = (from[i] as number) % ID_SPACE;
+    if ((i & 0xffff) === 0xffff) yield;
+  }
+  return out;
+}
 
 /** A merge sort that yields after each sorted run, each merge and every 64 Ki merged ids. */
 function* mergeSortInSteps(ids: number[], compare: KeyCompare): Generator<void, number[]> {

@@ -110,6 +110,7 @@ export class OrgTree {
       if (raw.has(record.id)) throw new Error(`Organization id ${record.id} appears twice.`);
       raw.set(record.id, record);
       if (record.id >= this.nextId) this.nextId = record.id + 1;
+      if (raw.size % BUILD_STEP === 0) yield;
     }
     const placing = new Set<number>();
     const place = (record: OrgRecord): readonly number[] => {
@@ -148,13 +149,11 @@ export class OrgTree {
       'User Count': (id) => (this.c.records[id] as OrgRecord).userCount,
       'Sub Organizations': (id) => this.c.children[id]?.size ?? 0,
     };
-    // Packed keys only where every key fits; otherwise the comparator sorts.
-    const fits = (key: (id: number) => number) => ids.every((id) => Number.isInteger(key(id)) && key(id) >= 0 && key(id) < 2 ** 22);
+    // Packed keys where every key fits (buildInSteps checks); otherwise the comparator sorts.
     const compare = this.comparators();
     const indexes: Partial<Record<SortField, SortedIndex>> = {};
     for (const field of SORT_FIELDS) {
-      const key = numeric[field];
-      indexes[field] = yield* SortedIndex.buildInSteps(ids, compare[field], key && fits(key) ? key : undefined);
+      indexes[field] = yield* SortedIndex.buildInSteps(ids, compare[field], numeric[field]);
       yield;
     }
     this.indexes = indexes as Record<SortField, SortedIndex>;
