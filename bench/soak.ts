@@ -35,7 +35,8 @@ async function aroundTheApi(url: string, deadline: number): Promise<{ requests: 
     const response = await request;
     await response.arrayBuffer();
     requests++;
-    if (response.status !== status) surprises.set(`${label} → ${response.status}`, (surprises.get(`${label} → ${response.status}`) ?? 0) + 1);
+    if (response.status !== status)
+      surprises.set(`${label} → ${response.status}`, (surprises.get(`${label} → ${response.status}`) ?? 0) + 1);
   };
   const small = JSON.stringify({
     format: 'orgs-mock/state@1',
@@ -48,18 +49,68 @@ async function aroundTheApi(url: string, deadline: number): Promise<{ requests: 
   const refused = `{"format":"orgs-mock/state@1","organizations":[{"id":1,"name":"","tz":"UTC","lastModifiedTs":0}${' '.repeat(8 * 1024 * 1024)}]}`;
   for (let round = 0; Date.now() < deadline; round++) {
     const session = `soak-${round}`;
-    await expect('new session without a token', 401, fetch(`${url}/api/v1/organization/profile`, { headers: { 'X-Mock-Session': `${session}-stranger` } }));
-    await expect('new session with a bad token', 401, fetch(`${url}/api/v1/organization/profile`, { headers: { 'X-Mock-Session': `${session}-forger`, Authorization: 'Bearer wrong' } }));
-    await expect('write in a new session', 201, fetch(`${url}/api/v1/organization/create`, { method: 'POST', headers: { ...headers, 'X-Mock-Session': session }, body: JSON.stringify({ name: `Session Org ${round}` }) }));
-    await expect('import into a session', 200, fetch(`${url}/_mock/state`, { method: 'PUT', headers: { ...headers, 'X-Mock-Session': `${session}-imported` }, body: small }));
-    await expect('read an imported session', 200, fetch(`${url}/api/v1/organization?orgId=2`, { headers: { ...headers, 'X-Mock-Session': `${session}-imported` } }));
-    await expect('reset a session', 200, fetch(`${url}/_mock/reset`, { method: 'POST', headers: { 'X-Mock-Session': session } }));
+    await expect(
+      'new session without a token',
+      401,
+      fetch(`${url}/api/v1/organization/profile`, { headers: { 'X-Mock-Session': `${session}-stranger` } }),
+    );
+    await expect(
+      'new session with a bad token',
+      401,
+      fetch(`${url}/api/v1/organization/profile`, {
+        headers: { 'X-Mock-Session': `${session}-forger`, Authorization: 'Bearer wrong' },
+      }),
+    );
+    await expect(
+      'write in a new session',
+      201,
+      fetch(`${url}/api/v1/organization/create`, {
+        method: 'POST',
+        headers: { ...headers, 'X-Mock-Session': session },
+        body: JSON.stringify({ name: `Session Org ${round}` }),
+      }),
+    );
+    await expect(
+      'import into a session',
+      200,
+      fetch(`${url}/_mock/state`, {
+        method: 'PUT',
+        headers: { ...headers, 'X-Mock-Session': `${session}-imported` },
+        body: small,
+      }),
+    );
+    await expect(
+      'read an imported session',
+      200,
+      fetch(`${url}/api/v1/organization?orgId=2`, { headers: { ...headers, 'X-Mock-Session': `${session}-imported` } }),
+    );
+    await expect(
+      'reset a session',
+      200,
+      fetch(`${url}/_mock/reset`, { method: 'POST', headers: { 'X-Mock-Session': session } }),
+    );
     await expect('control plane config', 200, fetch(`${url}/_mock/config`));
     await expect('control plane journal', 200, fetch(`${url}/_mock/journal?limit=20`));
-    await expect('control plane from another origin', 403, fetch(`${url}/_mock/reset`, { method: 'POST', headers: { Origin: 'http://evil.example' } }));
+    await expect(
+      'control plane from another origin',
+      403,
+      fetch(`${url}/_mock/reset`, { method: 'POST', headers: { Origin: 'http://evil.example' } }),
+    );
     if (round % 20 === 0) {
-      await expect('export of a session', 200, fetch(`${url}/_mock/state`, { headers: { 'X-Mock-Session': `${session}-imported` } }));
-      await expect('an import refused mid-stream', 400, fetch(`${url}/_mock/state`, { method: 'PUT', headers: { ...headers, 'X-Mock-Session': `${session}-refused` }, body: refused }));
+      await expect(
+        'export of a session',
+        200,
+        fetch(`${url}/_mock/state`, { headers: { 'X-Mock-Session': `${session}-imported` } }),
+      );
+      await expect(
+        'an import refused mid-stream',
+        400,
+        fetch(`${url}/_mock/state`, {
+          method: 'PUT',
+          headers: { ...headers, 'X-Mock-Session': `${session}-refused` },
+          body: refused,
+        }),
+      );
     }
   }
   return { requests, surprises };
@@ -70,7 +121,9 @@ async function main(): Promise<void> {
   const pid = mock.child.pid as number;
   const before = await health(mock.url);
   const start = memoryOf(pid);
-  console.log(`soak: ${SECONDS} s at up to ${RPS} req/s over ${CONNECTIONS} connections against ${mock.url} (${before.organizations} organizations, ${start.rssMb} MB resident)`);
+  console.log(
+    `soak: ${SECONDS} s at up to ${RPS} req/s over ${CONNECTIONS} connections against ${mock.url} (${before.organizations} organizations, ${start.rssMb} MB resident)`,
+  );
 
   const around = aroundTheApi(mock.url, Date.now() + SECONDS * 1000);
   const result = await autocannon({
@@ -91,14 +144,26 @@ async function main(): Promise<void> {
           context.id = JSON.parse(body).id;
         },
       },
-      { method: 'GET', headers, setupRequest: (r: Record<string, unknown>, c: Context) => ({ ...r, path: orgPath(c) }) },
+      {
+        method: 'GET',
+        headers,
+        setupRequest: (r: Record<string, unknown>, c: Context) => ({ ...r, path: orgPath(c) }),
+      },
       {
         method: 'PUT',
         headers,
-        setupRequest: (r: Record<string, unknown>, c: Context) => ({ ...r, path: orgPath(c), body: JSON.stringify({ name: `Soak Renamed ${c.n}` }) }),
+        setupRequest: (r: Record<string, unknown>, c: Context) => ({
+          ...r,
+          path: orgPath(c),
+          body: JSON.stringify({ name: `Soak Renamed ${c.n}` }),
+        }),
       },
       { method: 'GET', path: '/api/v1/organization/search?query=soak&size=50&sortBy=Name', headers },
-      { method: 'DELETE', headers, setupRequest: (r: Record<string, unknown>, c: Context) => ({ ...r, path: orgPath(c) }) },
+      {
+        method: 'DELETE',
+        headers,
+        setupRequest: (r: Record<string, unknown>, c: Context) => ({ ...r, path: orgPath(c) }),
+      },
       { method: 'GET', path: '/api/v1/organization/profile', headers },
     ],
   });

@@ -20,7 +20,10 @@ export function listen(app: MockApp, host: string, port: number): Promise<Runnin
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
       const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address;
-      resolve({ url: `http://${shownHost}:${info.port}`, close: (graceMs = SHUTDOWN_GRACE_MS) => stop(server as Server, graceMs) });
+      resolve({
+        url: `http://${shownHost}:${info.port}`,
+        close: (graceMs = SHUTDOWN_GRACE_MS) => stop(server as Server, graceMs),
+      });
     });
     server.once('error', reject);
   });

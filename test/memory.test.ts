@@ -23,7 +23,10 @@ function rssOf(pid: number): number {
 }
 
 function start(env: Record<string, string>): Promise<string> {
-  child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--quiet'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--quiet'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner within 60 s: ${output}`)), 60_000);
@@ -43,7 +46,9 @@ function start(env: Record<string, string>): Promise<string> {
 
 /** About `bytes` of snapshot whose last organization breaks a rule of create: read to the end, then refused. */
 function hundredMegabyteImport(bytes: number): string {
-  const pieces = ['{"format":"orgs-mock/state@1","organizations":[{"id":1,"name":"Imported Root","tz":"UTC","lastModifiedTs":0}'];
+  const pieces = [
+    '{"format":"orgs-mock/state@1","organizations":[{"id":1,"name":"Imported Root","tz":"UTC","lastModifiedTs":0}',
+  ];
   let size = pieces[0]!.length;
   for (let id = 2; size < bytes; id++) {
     const piece = `,{"id":${id},"name":"Imported organization ${id}","description":"${'d'.repeat(300)}","parentOrganizationId":1,"tz":"Europe/Kyiv","lastModifiedTs":${id}}`;
@@ -86,7 +91,11 @@ it('stays within its memory bounds and keeps answering health through sessions a
   for (let i = 0; i < 150; i++) {
     const reply = await fetch(`${url}/api/v1/organization/create`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer root-admin-token', 'Content-Type': 'application/json', 'X-Mock-Session': `writer-${i}` },
+      headers: {
+        Authorization: 'Bearer root-admin-token',
+        'Content-Type': 'application/json',
+        'X-Mock-Session': `writer-${i}`,
+      },
       body: JSON.stringify({ name: `Writer ${i}` }),
     });
     expect(reply.status).toBe(201);
@@ -98,7 +107,11 @@ it('stays within its memory bounds and keeps answering health through sessions a
   expect(sessions).toBeLessThan(20);
 
   const body = hundredMegabyteImport(100 * MB);
-  const imported = await fetch(`${url}/_mock/state`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body });
+  const imported = await fetch(`${url}/_mock/state`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body,
+  });
   expect(imported.status).toBe(400);
   expect(((await imported.json()) as { error: { message: string } }).error.message).toBe(
     'Imported state is invalid: organization 2147483647: Organization name should be from 3 to 100 symbols.',
@@ -112,7 +125,9 @@ it('stays within its memory bounds and keeps answering health through sessions a
   expect(health.failed).toBe(0);
   expect(health.ok).toBeGreaterThan(5);
   const peak = Math.max(afterSessions, afterImport);
-  console.log(`resident memory: ${Math.round(before / MB)} MB at start, ${Math.round(afterSessions / MB)} MB after sessions, ${Math.round(afterImport / MB)} MB after the import; health ${health.ok} answers`);
+  console.log(
+    `resident memory: ${Math.round(before / MB)} MB at start, ${Math.round(afterSessions / MB)} MB after sessions, ${Math.round(afterImport / MB)} MB after the import; health ${health.ok} answers`,
+  );
   expect(peak).toBeLessThan(MAX_RSS);
   expect(peak - before).toBeLessThan(MAX_GROWTH);
 }, 180_000);

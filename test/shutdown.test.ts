@@ -24,7 +24,12 @@ afterEach(() => {
 });
 
 function launch(command: string, args: string[]): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   started.push(child);
   let output = '';
   const url = new Promise<string>((resolve, reject) => {
@@ -84,12 +89,17 @@ describe('stopping', () => {
     await new Promise<void>((resolve) => stuck.once('connect', () => resolve()));
     stuck.write('POST /api/v1/organization/create HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"na');
     // A request in flight when the signal comes: 1 s of asked-for delay.
-    const inFlight = fetch(`${served}/api/v1/organization/profile`, { headers: { Authorization: 'Bearer root-admin-token', Prefer: 'delay=1000' } });
+    const inFlight = fetch(`${served}/api/v1/organization/profile`, {
+      headers: { Authorization: 'Bearer root-admin-token', Prefer: 'delay=1000' },
+    });
     await new Promise((r) => setTimeout(r, 200));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     process.kill(child.pid as number, 'SIGTERM');
     expect((await inFlight).status).toBe(200);
-    const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000)),
+    ]);
     expect(code).toBe(0);
   }, 60_000);
 });

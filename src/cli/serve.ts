@@ -1,6 +1,6 @@
 /** `orgs-mock serve`: the mock on HOST:PORT with the default data, configured by env and flags. */
 import { getHeapStatistics } from 'node:v8';
-import { ConfigError, fitToHeap, resolveConfig, SETTINGS } from '../config.ts';
+import { type Config, ConfigError, fitToHeap, resolveConfig, SETTINGS } from '../config.ts';
 import { loadFixtures } from '../domain/fixtures.ts';
 import { createApp } from '../http/app.ts';
 import { listen } from '../server.ts';
@@ -29,10 +29,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.log(serveHelp());
     return 0;
   }
-  let config;
+  let config: Config;
   try {
     const resolved = resolveConfig(argv, process.env);
-    if (resolved.rest.length > 0) throw new ConfigError(`Unknown option ${resolved.rest[0]}; see orgs-mock serve --help.`);
+    if (resolved.rest.length > 0)
+      throw new ConfigError(`Unknown option ${resolved.rest[0]}; see orgs-mock serve --help.`);
     // Every maximum must fit the heap, or the server does not start.
     config = fitToHeap(resolved.config, resolved.explicit, getHeapStatistics().heap_size_limit);
   } catch (error) {
@@ -74,7 +75,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
 
 /** On an address other machines can reach, an open control plane lets them reset, replace or slow the mock. */
-export function openControlPlaneWarning(config: { host: string; controlPlane: boolean; controlToken: string | undefined }): string[] {
+export function openControlPlaneWarning(config: {
+  host: string;
+  controlPlane: boolean;
+  controlToken: string | undefined;
+}): string[] {
   if (!config.controlPlane || config.controlToken !== undefined || LOOPBACK.test(config.host)) return [];
   return [
     `  WARNING: the control plane /_mock/ is open: anyone who can reach ${config.host} may reset, replace or slow this mock.`,

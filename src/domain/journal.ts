@@ -52,7 +52,10 @@ export class Journal {
 
   /** The newest `limit` entries, oldest first, as JSON shows them. */
   recent(limit = this.capacity): PublicJournalEntry[] {
-    const ordered = this.entries.length < this.capacity ? this.entries : [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
+    const ordered =
+      this.entries.length < this.capacity
+        ? this.entries
+        : [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
     return ordered.slice(Math.max(0, ordered.length - limit)).map(toJson);
   }
 

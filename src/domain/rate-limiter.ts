@@ -68,9 +68,11 @@ export class FailureLimiter {
 
   /** Whether this client id may try again now. */
   check(clientId: string, now: number): RateDecision {
-    const window = this.windowOf(now);
+    this.windowOf(now);
     const count = this.failures.get(this.keyOf(clientId)) ?? 0;
-    return count < this.limitPerMinute ? { allowed: true } : { allowed: false, retryAfterSeconds: secondsUntilNextWindow(now) };
+    return count < this.limitPerMinute
+      ? { allowed: true }
+      : { allowed: false, retryAfterSeconds: secondsUntilNextWindow(now) };
   }
 
   fail(clientId: string, now: number): void {

@@ -38,7 +38,8 @@ export class SessionStore<T extends Sized> {
     const now = this.now();
     this.expire(now);
     let entry = this.entries.get(id);
-    if (entry) this.entries.delete(id); // re-inserted below: Map order is the LRU order
+    if (entry)
+      this.entries.delete(id); // re-inserted below: Map order is the LRU order
     else entry = { value: this.create(id), lastUsed: now, bytes: 0 };
     entry.lastUsed = now;
     this.entries.set(id, entry);

@@ -33,7 +33,10 @@ export function* exportPieces(tree: OrgTree): Generator<string> {
   const records = tree.all();
   yield `{"format":"${SNAPSHOT_FORMAT}","nextOrganizationId":${tree.nextOrganizationId},"organizations":[`;
   for (let i = 0; i < records.length; i += EXPORT_BATCH) {
-    const piece = records.slice(i, i + EXPORT_BATCH).map((org) => JSON.stringify(org)).join(',');
+    const piece = records
+      .slice(i, i + EXPORT_BATCH)
+      .map((org) => JSON.stringify(org))
+      .join(',');
     yield i === 0 ? piece : `,${piece}`;
   }
   yield ']}';
@@ -52,19 +55,33 @@ export interface ImportRules {
 /** One organization of an export is a few hundred characters; this much is never one. */
 export const MAX_ORGANIZATION_CHARS = 64 * 1024;
 
-const RECORD_FIELDS = new Set(['id', 'name', 'description', 'parentOrganizationId', 'tz', 'unitSystem', 'phoneNumber', 'address', 'lastModifiedTs', 'deviceCount', 'userCount']);
+const RECORD_FIELDS = new Set([
+  'id',
+  'name',
+  'description',
+  'parentOrganizationId',
+  'tz',
+  'unitSystem',
+  'phoneNumber',
+  'address',
+  'lastModifiedTs',
+  'deviceCount',
+  'userCount',
+]);
 const ADDRESS_FIELDS = new Set(['fullAddress', 'country', 'city', 'state', 'zip']);
 
 /** The known address fields, in the file's order (so an export imported again is the same): unknown keys would fail the response schema later. */
 function knownAddressFields(address: Address): Address {
   const out: Record<string, string> = {};
-  for (const [field, value] of Object.entries(address)) if (ADDRESS_FIELDS.has(field) && typeof value === 'string') out[field] = value;
+  for (const [field, value] of Object.entries(address))
+    if (ADDRESS_FIELDS.has(field) && typeof value === 'string') out[field] = value;
   return out as Address;
 }
 
 /** One imported organization, checked: only the known fields, so nothing else from the file ends up in responses. */
 function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgRecord {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw refusedRecord(raw, position, badRequest('it should be a JSON object'));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw refusedRecord(raw, position, badRequest('it should be a JSON object'));
   const fields = raw as Record<string, unknown>;
   try {
     const { name } = rules.checkShape(fields);
@@ -89,7 +106,10 @@ function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgR
 /** The import's refusal naming the organization, by id when it has one. */
 function refusedRecord(raw: unknown, position: number, error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
-  const id = typeof raw === 'object' && raw !== null && Number.isInteger((raw as OrgRecord).id) ? `organization ${(raw as OrgRecord).id}` : `the organization at position ${position}`;
+  const id =
+    typeof raw === 'object' && raw !== null && Number.isInteger((raw as OrgRecord).id)
+      ? `organization ${(raw as OrgRecord).id}`
+      : `the organization at position ${position}`;
   return invalid(`${id}: ${withoutDot(error.message)}`);
 }
 
@@ -154,7 +174,9 @@ export class SnapshotReader {
     // Keep only what an unfinished item still needs.
     const keep = this.start >= 0 ? this.start : this.keyStart >= 0 ? this.keyStart : text.length;
     if (text.length - keep > MAX_ORGANIZATION_CHARS) {
-      throw this.inOrganizations ? invalid(`organization ${this.records.size + 1} is longer than ${MAX_ORGANIZATION_CHARS} characters`) : invalid(`a field is longer than ${MAX_ORGANIZATION_CHARS} characters`);
+      throw this.inOrganizations
+        ? invalid(`organization ${this.records.size + 1} is longer than ${MAX_ORGANIZATION_CHARS} characters`)
+        : invalid(`a field is longer than ${MAX_ORGANIZATION_CHARS} characters`);
     }
     this.text = text.slice(keep);
     this.at = this.text.length;
@@ -168,8 +190,12 @@ export class SnapshotReader {
       this.bare = false;
       this.emit(this.text.slice(this.start));
     }
-    if (this.phase !== 'done' || this.text.slice(this.at).trim() !== '') throw badRequest(this.phase === 'start' ? messages.bodyMissing : messages.bodyNotJson);
-    if (this.fields.format !== SNAPSHOT_FORMAT) throw this.fields.format === undefined ? badRequest(messages.fieldRequired('format')) : badRequest('Field format should be orgs-mock/state@1.');
+    if (this.phase !== 'done' || this.text.slice(this.at).trim() !== '')
+      throw badRequest(this.phase === 'start' ? messages.bodyMissing : messages.bodyNotJson);
+    if (this.fields.format !== SNAPSHOT_FORMAT)
+      throw this.fields.format === undefined
+        ? badRequest(messages.fieldRequired('format'))
+        : badRequest('Field format should be orgs-mock/state@1.');
     if (!this.sawOrganizations) throw badRequest(messages.fieldRequired('organizations'));
     if (this.records.size === 0) throw badRequest('Field organizations should be a non-empty array.');
     const next = this.fields.nextOrganizationId;
@@ -201,7 +227,10 @@ export class SnapshotReader {
     }
     const top = this.depth === 1;
     if (this.phase === 'key') {
-      if (top && c === CLOSE_OBJECT && this.key === undefined) return this.close();
+      if (top && c === CLOSE_OBJECT && this.key === undefined) {
+        this.close();
+        return;
+      }
       if (!top || c !== QUOTE) throw notJson();
       this.keyStart = i;
       this.inString = true;
@@ -229,7 +258,10 @@ export class SnapshotReader {
       this.key = undefined;
       return;
     }
-    if (!top && c === CLOSE_ARRAY && this.records.size === 0) return this.closeOrganizations();
+    if (!top && c === CLOSE_ARRAY && this.records.size === 0) {
+      this.closeOrganizations();
+      return;
+    }
     this.start = i;
     this.captureDepth = this.depth;
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.depth++;
@@ -263,7 +295,8 @@ export class SnapshotReader {
     }
     const org = checkedRecord(value, this.records.size + 1, this.rules);
     if (this.records.has(org.id)) throw invalid(`id ${org.id} appears twice`);
-    if (this.records.size >= this.rules.limits.maxOrganizations) throw invalid(`more than ${this.rules.limits.maxOrganizations} organizations`);
+    if (this.records.size >= this.rules.limits.maxOrganizations)
+      throw invalid(`more than ${this.rules.limits.maxOrganizations} organizations`);
     this.records.set(org.id, org);
   }
 
@@ -305,7 +338,8 @@ export async function importTree(
       roots++;
       continue;
     }
-    if (!byId.has(org.parentOrganizationId)) throw invalid(`organization ${org.id} names a parent ${org.parentOrganizationId} that is not in the file`);
+    if (!byId.has(org.parentOrganizationId))
+      throw invalid(`organization ${org.id} names a parent ${org.parentOrganizationId} that is not in the file`);
     const siblings = children.get(org.parentOrganizationId);
     if (siblings) siblings.push(org);
     else children.set(org.parentOrganizationId, [org]);
@@ -320,7 +354,8 @@ export async function importTree(
     // Levels count the root as 1, as the vendor does.
     const level = (depth.get(parent.id) ?? 1) + 1;
     for (const child of children.get(parent.id) ?? []) {
-      if (level > limits.maxDepth) throw invalid(`organization ${child.id} is deeper than ${limits.maxDepth} levels, counting the root`);
+      if (level > limits.maxDepth)
+        throw invalid(`organization ${child.id} is deeper than ${limits.maxDepth} levels, counting the root`);
       depth.set(child.id, level);
       ordered.push(child);
     }

@@ -79,7 +79,8 @@ export class Session implements Sized {
   }
 
   get estimatedBytes(): number {
-    let bytes = BYTES.sessionBase + this.id.length * 2 + this.rateLimiter.trackedOrganizations * BYTES.perRateLimitEntry;
+    let bytes =
+      BYTES.sessionBase + this.id.length * 2 + this.rateLimiter.trackedOrganizations * BYTES.perRateLimitEntry;
     if (this.own) {
       bytes += this.ownsRecords
         ? this.own.size * BYTES.perOwnedOrganization
@@ -136,7 +137,11 @@ export class MockRuntime {
     this.fixtures = fixtures ?? loadFixtures(config.fixtures);
     this.startedAt = now();
     this.limits = { maxDepth: config.maxDepth, maxOrganizations: config.maxOrganizations };
-    const generated = generateOrganizations(this.fixtures.organizations, { seed: config.seed, count: config.orgCount, maxDepth: config.maxDepth });
+    const generated = generateOrganizations(this.fixtures.organizations, {
+      seed: config.seed,
+      count: config.orgCount,
+      maxDepth: config.maxDepth,
+    });
     this.pristine = new OrgTree([...this.fixtures.organizations, ...generated], this.limits);
     this.tree = this.pristine.clone();
     this.tokens = new TokenStore(this.fixtures.tokens, this.fixtures.clients, {

@@ -25,7 +25,12 @@ const CONTROL_REALM = 'orgs-mock control plane';
 /** Health stays even when the control plane is off: the Docker HEALTHCHECK and CI wait on it. */
 export function healthRoute(runtime: MockRuntime): Hono {
   return new Hono().get('/health', (c) =>
-    c.json({ status: 'ok', organizations: runtime.treeFor().size, sessions: runtime.sessions.size, uptimeSeconds: (runtime.now() - runtime.startedAt) / 1000 }),
+    c.json({
+      status: 'ok',
+      organizations: runtime.treeFor().size,
+      sessions: runtime.sessions.size,
+      uptimeSeconds: (runtime.now() - runtime.startedAt) / 1000,
+    }),
   );
 }
 
@@ -48,8 +53,12 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  */
 export function controlGuard(config: Config) {
   // HOST and CONTROL_HOSTS are names without a port; an IPv6 address appears in Host in brackets.
-  const asHostHeader = (name: string) => (name.split(':').length > 2 && !name.startsWith('[') ? `[${name.toLowerCase()}]` : hostName(name));
-  const ownNames = new Set([...LOOPBACK_NAMES, ...[config.host, ...config.controlHosts.split(',')].filter((h) => h !== '').map(asHostHeader)]);
+  const asHostHeader = (name: string) =>
+    name.split(':').length > 2 && !name.startsWith('[') ? `[${name.toLowerCase()}]` : hostName(name);
+  const ownNames = new Set([
+    ...LOOPBACK_NAMES,
+    ...[config.host, ...config.controlHosts.split(',')].filter((h) => h !== '').map(asHostHeader),
+  ]);
   const token = config.controlToken === undefined ? undefined : digest(config.controlToken);
   const refuse = (status: 401 | 403, message: string, headers?: Record<string, string>) => {
     throw new ApiError(status as 403, message, headers);
@@ -66,7 +75,9 @@ export function controlGuard(config: Config) {
       const match = /^Bearer +(\S+) *$/i.exec(headerOf(c, 'authorization') ?? '');
       if (!match) refuse(401, messages.controlTokenMissing, { 'WWW-Authenticate': `Bearer realm="${CONTROL_REALM}"` });
       else if (!timingSafeEqual(digest(match[1] as string), token)) {
-        refuse(401, messages.controlTokenWrong, { 'WWW-Authenticate': `Bearer realm="${CONTROL_REALM}", error="invalid_token"` });
+        refuse(401, messages.controlTokenWrong, {
+          'WWW-Authenticate': `Bearer realm="${CONTROL_REALM}", error="invalid_token"`,
+        });
       }
     }
     await next();
@@ -90,7 +101,8 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators):
   const control = new Hono();
   control.use('*', controlGuard(runtime.config));
   const query = (operationId: string, url: string) => validators.request(operationId).query(new URL(url).searchParams);
-  const body = async (operationId: string, request: Request) => validators.request(operationId).body(await readJson(request));
+  const body = async (operationId: string, request: Request) =>
+    validators.request(operationId).body(await readJson(request));
   const sessionOf = (c: Context) => sessionIdOf(headerOf(c, SESSION_HEADER));
 
   control.post('/reset', (c) => {
@@ -123,7 +135,8 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators):
         snapshotShape.body({ format: SNAPSHOT_FORMAT, organizations: [org] });
       } catch (error) {
         // The field of this organization, not of the one-element snapshot it was checked in.
-        if (error instanceof ApiError) throw new ApiError(error.status, error.message.replace('Field organizations.0.', 'Field '));
+        if (error instanceof ApiError)
+          throw new ApiError(error.status, error.message.replace('Field organizations.0.', 'Field '));
         throw error;
       }
       // The fields a create takes, checked by the create schema itself: one rule, one place.
@@ -175,7 +188,9 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators):
   const settings = () => ({ ...runtime.chaos.settings, rateLimitPerMinute: runtime.rateLimit.perMinute });
   control.get('/config', (c) => c.json(settings()));
   control.patch('/config', async (c) => {
-    const update = (await body('mockUpdateConfig', c.req.raw)) as Partial<ChaosSettings> & { rateLimitPerMinute?: number };
+    const update = (await body('mockUpdateConfig', c.req.raw)) as Partial<ChaosSettings> & {
+      rateLimitPerMinute?: number;
+    };
     const { rateLimitPerMinute, ...chaos } = update;
     if (chaos.latencyMs && chaos.latencyMs.max < chaos.latencyMs.min) {
       chaos.latencyMs = { min: chaos.latencyMs.max, max: chaos.latencyMs.min };
