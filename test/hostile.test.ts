@@ -677,6 +677,16 @@ describe('imports under attack', () => {
         expect(await imported.json()).toEqual({ organizations: 150_005 });
         expect(healthy).toBeGreaterThan(1);
         expect(await fetch(`${other.url}/_mock/state`).then((r) => r.text())).toBe(exported);
+        // The indexes built in steps order as those built at start.
+        for (const order of [
+          'sortBy=Name',
+          'sortBy=Name&sortOrder=DESC&page=7',
+          'sortBy=Device%20Count&sortOrder=DESC',
+          'sortBy=Sub%20Organizations&page=3',
+        ]) {
+          const path = `/api/v1/organization/search?query=&size=100&${order}`;
+          expect((await other.send('GET', path)).body, order).toBe((await s.send('GET', path)).body);
+        }
       } finally {
         await other.close();
       }
