@@ -7,15 +7,25 @@
  * 2. Search latency at 100,000 organizations: one connection (service time, not queueing), a 50-item page
  *    with a query, every sort field and order in rotation.
  * 3. Start-up with 100,000 and 1,000,000 generated organizations: time to serving, peak memory.
+ * 4. Cold start at the default size: from spawning the process to its first answer, the median of
+ *    BENCH_COLD_RUNS (default 7) starts, for the built package, the sources through tsx, Prism, and a bare
+ *    node:http server (Node's own start: the floor on this machine).
  *
  * Writes bench/results.md. BENCH_SECONDS (default 4) sets each load's length, BENCH_ROUNDS (default 3)
  * the alternating bare/mock rounds per load (the median ratio is kept); BENCH_SKIP_MILLION=1
- * leaves out the 1,000,000-organization start-up.
+ * leaves out the 1,000,000-organization start-up; BENCH_ONLY=cold-start measures only the cold starts and
+ * replaces only their section of bench/results.md.
  */
-import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { cpus, loadavg, totalmem } from 'node:os';
 import autocannon from 'autocannon';
+import { DEFAULT_CONFIG } from '../src/config.ts';
 import { memoryOf, startBare, startMock, type Started } from './servers.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const RESULTS = new URL('./results.md', import.meta.url);
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -93,9 +103,156 @@ async function startup(count: number): Promise<{ count: number; ms: number; peak
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
+const COLD_TARGET_MS = 300;
+
+interface ColdCandidate {
+  name: string;
+  /** The command, given a free port. */
+  command: (port: number) => [string, ...string[]];
+}
+
+const NODE26 = `${ROOT}node_modules/node26/bin/node`;
+const COLD_CANDIDATES: ColdCandidate[] = [
+  { name: 'orgs-mock, built (`node dist/bin/orgs-mock.js serve`, as the package and the image run it)', command: () => [process.execPath, 'dist/bin/orgs-mock.js', 'serve'] },
+  ...(existsSync(NODE26) ? [{ name: "orgs-mock, built, on Node 26 (the image's Node; compile cache warm after the first start)", command: () => [NODE26, 'dist/bin/orgs-mock.js', 'serve'] as [string, ...string[]] }] : []),
+  { name: 'orgs-mock from the sources through tsx (`npm start` in a clone)', command: () => [process.execPath, 'bin/orgs-mock.mjs', 'serve'] },
+  { name: 'Prism 5 (`prism mock openapi.yaml`)', command: (port) => [process.execPath, 'node_modules/@stoplight/prism-cli/dist/index.js', 'mock', 'openapi.yaml', '-h', '127.0.0.1', '-p', String(port)] },
+  { name: 'a bare node:http server (Node alone: the floor on this machine)', command: () => [process.execPath, '-e', "require('http').createServer((q, s) => s.end('{}')).listen(process.env.PORT, '127.0.0.1')"] },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 10 ms ticks). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Spawns the server, waits until its port accepts, then asks for the profile: the time to that answer, and the
+ * CPU time the server used until then (which other work on a shared machine disturbs less).
+ */
+async function firstAnswer(candidate: ColdCandidate): Promise<{ ms: number; cpuMs: number }> {
+  const port = await freePort();
+  const [command, ...args] = candidate.command(port);
+  const started = performance.now();
+  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), QUIET: 'true' }, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    while (performance.now() - started < 60_000) {
+      // A bare TCP connect is the cheapest probe: fetch every 2 ms would take CPU from the server it waits for.
+      if (!(await accepts(port))) {
+        if (child.exitCode !== null) throw new Error(`${candidate.name} exited with ${child.exitCode}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        continue;
+      }
+      let response: Response;
+      try {
+        response = await fetch(`http://127.0.0.1:${port}/api/v1/organization/profile`, { headers: AUTH });
+      } catch {
+        continue;
+      }
+      await response.arrayBuffer();
+      const ms = performance.now() - started;
+      if (response.status !== 200) throw new Error(`${candidate.name} answered ${response.status}`);
+      return { ms, cpuMs: cpuMsOf(child.pid as number) };
+    }
+    throw new Error(`${candidate.name} did not answer within 60 s`);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+/** Every candidate in turn, COLD_RUNS times, so that noise from other work spreads over all of them. */
+async function coldStarts(machine: string): Promise<{ section: string; target: string; builtMs: number; prismMs: number }> {
+  // The built package is measured as built from these sources.
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const load = loadavg()[0]?.toFixed(1);
+  const times = new Map<ColdCandidate, number[]>(COLD_CANDIDATES.map((c) => [c, []]));
+  const cpu = new Map<ColdCandidate, number[]>(COLD_CANDIDATES.map((c) => [c, []]));
+  for (let run = 0; run < COLD_RUNS; run++) {
+    for (const candidate of COLD_CANDIDATES) {
+      const { ms, cpuMs } = await firstAnswer(candidate);
+      times.get(candidate)?.push(ms);
+      cpu.get(candidate)?.push(cpuMs);
+    }
+  }
+  const bare = COLD_CANDIDATES.at(-1) as ColdCandidate;
+  const bareMs = median(times.get(bare) ?? []);
+  const rows = COLD_CANDIDATES.map((c) => {
+    const all = times.get(c) ?? [];
+    const overFloor = c === bare ? '' : `+${Math.round(median(all) - bareMs)} ms`;
+    const line = `| ${c.name} | ${Math.round(median(all))} ms | ${Math.round(Math.min(...all))}–${Math.round(Math.max(...all))} ms | ${overFloor} | ${Math.round(median(cpu.get(c) ?? []))} ms |`;
+    console.log(line);
+    return line;
+  });
+  const builtMs = Math.round(median(times.get(COLD_CANDIDATES[0] as ColdCandidate) ?? []));
+  const prism = COLD_CANDIDATES.find((c) => c.name.startsWith('Prism'));
+  const prismMs = Math.round(median(times.get(prism as ColdCandidate) ?? []));
+  const section = `## Cold start: from process start to the first answer
+
+At the default size (${DEFAULT_CONFIG.orgCount} generated organizations), measured ${new Date().toISOString().slice(0, 10)} on ${machine}: each
+server spawned ${COLD_RUNS} times (candidates in turn, so that noise from other work spreads over all of them),
+probed with a TCP connect every 2 ms until it accepts, then asked for the profile; the median and the range of that time, the median's
+excess over Node's own start (the bare server), and the median CPU time (user + system) the server used
+until its answer, which other work on a shared machine disturbs less than the elapsed time. Prism answers
+from the spec's examples, the others from their data. Load average when the measure began: ${load} on
+${cpus().length} cores — on a busy machine every row grows, Node's own start included.
+
+| server | median | range | over bare Node | CPU to first answer |
+|---|---|---|---|---|
+${rows.join('\n')}
+`;
+  const target = `| first answer ≤ ${COLD_TARGET_MS} ms from process start, default size, built (Prism: ${prismMs} ms) | ${builtMs} ms | ${builtMs <= COLD_TARGET_MS ? '✓' : '✗'} |`;
+  return { section, target, builtMs, prismMs };
+}
+
+const COLD_HEADING = '## Cold start';
+
+/** Replaces the cold-start section of results.md (up to the next heading) and its target row, or adds them. */
+function withColdSection(report: string, section: string, target: string): string {
+  const start = report.indexOf(COLD_HEADING);
+  const next = start === -1 ? -1 : report.indexOf('\n## ', start + COLD_HEADING.length);
+  let updated =
+    start === -1 ? `${report.trimEnd()}\n\n${section}` : `${report.slice(0, start)}${section}${next === -1 ? '' : `\n${report.slice(next + 1)}`}`;
+  if (/^\| first answer .*$/m.test(updated)) updated = updated.replace(/^\| first answer .*$/m, target);
+  else updated = updated.replace(/(## Targets\n\n\| target .*\n\|---.*\n)/, `$1${target}\n`);
+  return updated;
+}
+
 async function main(): Promise<void> {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
   console.log(`orgs-mock bench — ${machine}; ${SECONDS} s per load\n`);
+  if (process.env.BENCH_ONLY === 'cold-start') {
+    const cold = await coldStarts(machine);
+    const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
+    writeFileSync(RESULTS, withColdSection(previous, cold.section, cold.target));
+    console.log(`\ncold start ${cold.builtMs} ms (target ${COLD_TARGET_MS} ms), Prism ${cold.prismMs} ms; wrote the cold-start section of bench/results.md`);
+    return;
+  }
 
   const bare: Started = await startBare();
   const mock: Started = await startMock({ ORG_COUNT: '100000' });
@@ -135,11 +292,13 @@ async function main(): Promise<void> {
   const starts = [await startup(100_000)];
   if (!process.env.BENCH_SKIP_MILLION) starts.push(await startup(1_000_000));
   for (const s of starts) console.log(`start-up with ${s.count} organizations: ${s.ms} ms, peak ${s.peakMb} MB`);
+  const cold = await coldStarts(machine);
 
   const ratio = (name: string) => (throughput[name] as { bare: Load; mock: Load }).mock.rps / (throughput[name] as { bare: Load; mock: Load }).bare.rps;
   const check = (ok: boolean) => (ok ? '✓' : '✗');
   const startOf = (count: number) => starts.find((s) => s.count === count);
   const targets = [
+    cold.target,
     `| get at ≥ 80 % of bare | ${(ratio('get') * 100).toFixed(0)} % | ${check(ratio('get') >= 0.8)} |`,
     `| profile at ≥ 80 % of bare | ${(ratio('profile') * 100).toFixed(0)} % | ${check(ratio('profile') >= 0.8)} |`,
     `| search p99 < 20 ms at 100,000 (50-item page, a new query each time, every sort) | ${search.p99} ms | ${check(search.p99 < 20)} |`,
@@ -183,13 +342,17 @@ Time from starting the process to serving (module load, data generation, indexes
 |---|---|---|
 ${starts.map((s) => `| ${s.count.toLocaleString('en')} | ${s.ms} ms | ${s.peakMb} MB |`).join('\n')}
 
+${cold.section}
 ## Targets
 
 | target | measured | |
 |---|---|---|
 ${targets.join('\n')}
 `;
-  writeFileSync(new URL('./results.md', import.meta.url), report);
+  // The image's section comes from `npm run test:container`, not from here: kept as it is.
+  const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+  const image = /\n## Image[\s\S]*?(?=\n## |$)/.exec(previous)?.[0];
+  writeFileSync(RESULTS, image ? `${report.trimEnd()}\n${image.trimEnd()}\n` : report);
   console.log('\nwrote bench/results.md');
 }
 

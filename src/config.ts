@@ -290,7 +290,7 @@ export const DEFAULT_CONFIG: Config = Object.fromEntries(
 /** Reads `--name value`, `--name=value` and bare boolean flags; returns the config and the leftover arguments. */
 export function resolveConfig(
   argv: string[],
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
 ): { config: Config; rest: string[]; explicit: Set<keyof Config> } {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   const explicit = new Set<keyof Config>();

@@ -1,6 +1,6 @@
 /** Paths less travelled: HEAD, a reset of everything, and a token whose organization is gone. */
 import { describe, expect, it } from 'vitest';
-import { loadFixtures } from '../src/domain/fixtures.ts';
+import { loadFixtures } from '../src/node/fixtures.ts';
 import { call, expectError, makeApp, TOKENS } from './helpers.ts';
 
 describe('HEAD', () => {

@@ -3,7 +3,8 @@
  * openapi.yaml for its operation and status, so the server and its spec cannot drift apart unnoticed.
  */
 import { expect } from 'vitest';
-import { type AppOptions, cachedSpec, createApp, type MockApp } from '../src/http/app.ts';
+import { type AppOptions, cachedSpec, type MockApp } from '../src/http/app.ts';
+import { createApp } from '../src/node/app.ts';
 import { SpecValidators } from '../src/spec/validators.ts';
 
 export const TOKENS = {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../src/config.ts';
-import { loadFixtures } from '../src/domain/fixtures.ts';
+import { loadFixtures } from '../src/node/fixtures.ts';
 import { messages } from '../src/domain/errors.ts';
 import { operationHandlers } from '../src/http/handlers.ts';
 import { cachedSpec } from '../src/http/app.ts';

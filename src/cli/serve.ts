@@ -1,8 +1,7 @@
 /** `orgs-mock serve`: the mock on HOST:PORT with the default data, configured by env and flags. */
 import { getHeapStatistics } from 'node:v8';
 import { type Config, ConfigError, fitToHeap, resolveConfig, SETTINGS } from '../config.ts';
-import { loadFixtures } from '../domain/fixtures.ts';
-import { createApp } from '../http/app.ts';
+import { createApp } from '../node/app.ts';
 import { listen } from '../server.ts';
 
 export function serveHelp(): string {
@@ -43,9 +42,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const fixtures = loadFixtures(config.fixtures);
   const started = performance.now();
-  const app = await createApp({ config, fixtures });
+  const app = await createApp({ config });
+  const fixtures = app.mock.runtime.fixtures;
   const server = await listen(app, config.host, config.port);
   const tokens = fixtures.tokens.map((t) => `${t.token} (org ${t.organizationId})`).join(', ');
   console.log(
@@ -58,6 +57,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       ...openControlPlaneWarning(config),
     ].join('\n'),
   );
+  stopWhenOrphanedUnderNpm();
   await new Promise<void>((resolve) => {
     const stop = () => {
       // A second signal while draining stops at once.
@@ -70,6 +70,19 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+/**
+ * Under an npm script (`npm start`), npm's `sh -c` dies on SIGTERM without passing it on, and the server
+ * would go on as an orphan: when that parent goes away, stop as on SIGTERM. Only under npm: a server
+ * started in the background by a script that then exits must keep running.
+ */
+function stopWhenOrphanedUnderNpm(): void {
+  const parent = process.ppid;
+  if (process.env.npm_lifecycle_event === undefined || parent <= 1) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;

@@ -1,6 +1,11 @@
-/** The fixture file: the fixed skeleton of organizations, the static tokens and the OAuth clients. */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/**
+ * The fixtures: the fixed skeleton of organizations, the static tokens and the OAuth clients; and the
+ * organizations generated beyond it. No file reading here: the default fixture file and the organizations
+ * generated at the default settings are bundled at build time (src/generated/bundle.ts); src/node/fixtures.ts
+ * reads a fixture file.
+ */
+import type { Config } from '../config.ts';
+import { DEFAULT_FIXTURES_JSON, DEFAULT_GENERATED } from '../generated/bundle.ts';
 import type { OrgRecord } from './organization.ts';
 import type { OAuthClient, StaticToken } from './tokens.ts';
 
@@ -10,22 +15,37 @@ export interface Fixtures {
   clients: OAuthClient[];
 }
 
-export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../../fixtures/default.json', import.meta.url));
-
-export function loadFixtures(path: string = DEFAULT_FIXTURES_PATH): Fixtures {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`Cannot read the fixture file ${path}: ${(error as Error).message}`);
-  }
-  const fixtures = parsed as Partial<Fixtures>;
+/** Checks the shape of parsed fixture data; `source` names it in the message. */
+export function checkFixtures(parsed: unknown, source: string): Fixtures {
+  const fixtures = (parsed ?? {}) as Partial<Fixtures>;
   if (!Array.isArray(fixtures.organizations) || fixtures.organizations.length === 0) {
-    throw new Error(`The fixture file ${path} has no organizations.`);
+    throw new Error(`The fixture file ${source} has no organizations.`);
   }
   return {
     organizations: fixtures.organizations,
     tokens: fixtures.tokens ?? [],
     clients: fixtures.clients ?? [],
   };
+}
+
+let defaults: Fixtures | undefined;
+
+/** fixtures/default.json, as bundled. Shared: the mock never changes fixture records in place. */
+export function defaultFixtures(): Fixtures {
+  defaults ??= checkFixtures(JSON.parse(DEFAULT_FIXTURES_JSON), 'fixtures/default.json');
+  return defaults;
+}
+
+/**
+ * The organizations generated beyond the skeleton. At the default settings they were generated at build
+ * time; otherwise faker (half a second to load) is loaded now, and only then.
+ */
+export async function generatedOrganizations(fixtures: Fixtures, config: Pick<Config, 'seed' | 'orgCount' | 'maxDepth'>): Promise<OrgRecord[]> {
+  if (config.orgCount === 0) return [];
+  const prebuilt = DEFAULT_GENERATED;
+  if (fixtures === defaults && config.seed === prebuilt.seed && config.orgCount === prebuilt.count && config.maxDepth === prebuilt.maxDepth) {
+    return JSON.parse(prebuilt.json) as OrgRecord[];
+  }
+  const { generateOrganizations } = await import('./seed.ts');
+  return generateOrganizations(fixtures.organizations, { seed: config.seed, count: config.orgCount, maxDepth: config.maxDepth });
 }

@@ -1,22 +1,20 @@
 /**
  * Everything the mock holds in memory: the seeded records, the default tree, the isolated sessions,
  * the tokens, the rate limiters, the journal and the chaos settings. Built from the configuration and
- * the fixture file; no HTTP here. Nothing is written to disk: a restart brings back the seeded state.
+ * the fixtures; no HTTP here. Nothing is written to disk: a restart brings back the seeded state.
  *
  * Per session: the organization tree and the rate-limit windows. Shared by all sessions: the tokens
  * (a token issued in one session works in every other), the chaos settings and the rate limit itself.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Config } from '../config.ts';
 import { Chaos } from './chaos.ts';
 import { badRequest, messages } from './errors.ts';
-import { type Fixtures, loadFixtures } from './fixtures.ts';
+import type { Fixtures } from './fixtures.ts';
 import { Journal } from './journal.ts';
 import { FailureLimiter, RateLimiter, type RateLimitSetting } from './rate-limiter.ts';
-import { generateOrganizations } from './seed.ts';
 import { SessionStore, type Sized } from './sessions.ts';
 import { exportTree, type Snapshot } from './snapshot.ts';
+import type { OrgRecord } from './organization.ts';
 import { TokenStore } from './tokens.ts';
 import { OrgTree, type TreeLimits } from './tree.ts';
 
@@ -90,20 +88,6 @@ export class Session implements Sized {
   }
 }
 
-let collect: (() => void) | undefined;
-/**
- * A full garbage collection. Sessions that write make and drop whole copies of the tree; V8 would let
- * that garbage pile up to the heap limit before collecting it, so resident memory would follow the
- * churn, not the sessions alive. Called after every SESSION_MEMORY_MB / 4 of evicted sessions.
- */
-function collectGarbage(): void {
-  if (!collect) {
-    setFlagsFromString('--expose-gc');
-    collect = runInNewContext('gc') as () => void;
-  }
-  collect();
-}
-
 /** The session id of a request: undefined without one; refused with 400 when too long. */
 export function sessionIdOf(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
@@ -132,16 +116,20 @@ export class MockRuntime {
   constructor(
     readonly config: Config,
     readonly now: () => number,
-    fixtures?: Fixtures,
+    fixtures: Fixtures,
+    /** The organizations generated beyond the fixture's (src/domain/fixtures.ts). */
+    generated: readonly OrgRecord[],
+    /**
+     * A full garbage collection, where the runtime offers one (src/node/gc.ts). Sessions that write make
+     * and drop whole copies of the tree; V8 lets that garbage pile up towards the heap limit before it
+     * collects, so resident memory would follow the churn rather than the sessions alive. Called after
+     * every SESSION_MEMORY_MB / 4 of evicted sessions.
+     */
+    collectGarbage: () => void = () => {},
   ) {
-    this.fixtures = fixtures ?? loadFixtures(config.fixtures);
+    this.fixtures = fixtures;
     this.startedAt = now();
     this.limits = { maxDepth: config.maxDepth, maxOrganizations: config.maxOrganizations };
-    const generated = generateOrganizations(this.fixtures.organizations, {
-      seed: config.seed,
-      count: config.orgCount,
-      maxDepth: config.maxDepth,
-    });
     this.pristine = new OrgTree([...this.fixtures.organizations, ...generated], this.limits);
     this.tree = this.pristine.clone();
     this.tokens = new TokenStore(this.fixtures.tokens, this.fixtures.clients, {

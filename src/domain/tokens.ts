@@ -2,7 +2,6 @@
  * Tokens: the static tokens of the fixture, the OAuth2 clients, and the access and refresh tokens
  * issued by the client-credentials and refresh-token grants. No HTTP here.
  */
-import { randomBytes } from 'node:crypto';
 import { messages } from './errors.ts';
 
 export const PERMISSIONS = ['ORG_VIEW', 'ORG_CREATE', 'ORG_EDIT', 'ORG_DELETE'] as const;
@@ -175,12 +174,20 @@ export class TokenStore {
       permissions: ALL,
       platformApiScope: client.platformApiScope,
     };
-    const access = randomBytes(24).toString('hex');
-    const refresh = randomBytes(24).toString('hex');
+    const access = randomHex(24);
+    const refresh = randomHex(24);
     remember(this.accessTokens, access, { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 }, this.options.maxIssued);
     remember(this.refreshTokens, refresh, { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 }, this.options.maxIssued);
     return { access_token: access, token_type: 'Bearer', expires_in: this.options.ttlSeconds, refresh_token: refresh };
   }
+}
+
+/** Web Crypto, so that tokens are unguessable wherever the mock runs (Node, browsers, workers). */
+function randomHex(bytes: number): string {
+  const values = crypto.getRandomValues(new Uint8Array(bytes));
+  let hex = '';
+  for (const value of values) hex += value.toString(16).padStart(2, '0');
+  return hex;
 }
 
 function remember(map: Map<string, Grant>, token: string, grant: Grant, max: number): void {

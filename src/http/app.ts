@@ -1,6 +1,8 @@
 /**
  * createApp(options): the whole mock as a Hono app, without a port. API routes are registered from the
  * operations of openapi.yaml, so a path or method that the spec lacks cannot be served by accident.
+ * Web-standard only (no Node built-ins, no files): it runs in Node, in browsers through MSW, in workers.
+ * src/node/app.ts adds what needs a file system (a fixture file by path, the Swagger UI files).
  */
 import { headerOf } from './header-of.ts';
 import { type Context, Hono } from 'hono';
@@ -8,12 +10,13 @@ import { cors } from 'hono/cors';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { ApiError, messages } from '../domain/errors.ts';
 import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
-import type { Fixtures } from '../domain/fixtures.ts';
+import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
 import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/state.ts';
-import { loadSpec, type Operation, type SpecDocument } from '../spec/document.ts';
+import { bundledSpec } from '../spec/bundled.ts';
+import type { Operation, SpecDocument } from '../spec/model.ts';
 import { SpecValidators } from '../spec/validators.ts';
 import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
-import { docsRoutes } from './docs.ts';
+import { type DocsAssets, docsRoutes } from './docs.ts';
 import { operationHandlers } from './handlers.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
 import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
@@ -27,14 +30,21 @@ export interface AppOptions {
   config?: Partial<Config>;
   /** The clock, for tests of expiry, rate-limit windows, sessions and lastModifiedTs. */
   now?: () => number;
-  /** A spec already loaded (saves start-up time when many apps are built). */
+  /** Another spec than the bundled openapi.yaml (loadSpec reads one from a file). */
   spec?: SpecDocument;
-  /** Fixtures already loaded, instead of reading `config.fixtures`. */
+  /**
+   * Fixtures already loaded. Without them the mock uses the default fixtures, or in Node reads the file
+   * `config.fixtures` names; where there is no file system, give them here instead.
+   */
   fixtures?: Fixtures;
+  /** Where /docs gets the Swagger UI files; in Node, from swagger-ui-dist. */
+  docsAssets?: DocsAssets;
   /** Check every response against openapi.yaml; a non-conforming one is logged and answered as 500. */
   validateResponses?: boolean;
   /** Where request and error lines go; default stdout, nothing when `config.quiet`. */
   log?: (line: string) => void;
+  /** A full garbage collection, run as sessions are evicted for SESSION_MEMORY_MB (in Node, src/node/gc.ts). */
+  collectGarbage?: () => void;
 }
 
 export interface MockContext {
@@ -48,13 +58,9 @@ export interface MockContext {
 
 export type MockApp = Hono & { readonly mock: MockContext };
 
-const specCache = new Map<string | undefined, Promise<SpecDocument>>();
-
-/** Loads openapi.yaml once per path and process. */
-export function cachedSpec(path?: string): Promise<SpecDocument> {
-  let spec = specCache.get(path);
-  if (!spec) specCache.set(path, (spec = loadSpec(path)));
-  return spec;
+/** openapi.yaml as bundled at build time, parsed once per process. */
+export async function cachedSpec(): Promise<SpecDocument> {
+  return bundledSpec();
 }
 
 const EXPOSED_HEADERS = ['Retry-After', 'WWW-Authenticate', 'Allow', 'X-Mock-Session'];
@@ -67,9 +73,13 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const log = options.log ?? (config.quiet ? () => {} : (line: string) => console.log(line));
   // A bug is worth a line even in quiet mode.
   const logError = options.log ?? ((line: string) => console.error(line));
-  const spec = options.spec ?? (await cachedSpec());
+  const spec = options.spec ?? bundledSpec();
   const validators = new SpecValidators(spec);
-  const runtime = new MockRuntime(config, now, options.fixtures);
+  if (!options.fixtures && config.fixtures !== undefined) {
+    throw new Error(`config.fixtures names a file (${config.fixtures}), and this createApp reads no files: give the fixtures themselves as options.fixtures.`);
+  }
+  const fixtures = options.fixtures ?? defaultFixtures();
+  const runtime = new MockRuntime(config, now, fixtures, await generatedOrganizations(fixtures, config), options.collectGarbage);
   const mock: MockContext = {
     config,
     spec,
@@ -108,7 +118,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
   if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators));
-  app.route('/', docsRoutes(spec.path));
+  app.route('/', docsRoutes(spec.text, options.docsAssets));
 
   /** Every path served, with its methods: for 405's Allow and for 404's hint. */
   const methodsByPath = new Map<string, string[]>();

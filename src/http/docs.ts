@@ -1,9 +1,13 @@
-/** /openapi.yaml as it is, and an interactive API reference at /docs (Swagger UI, served locally). */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+/**
+ * /openapi.yaml as it is, and an interactive API reference at /docs (Swagger UI, served locally). The
+ * Swagger UI files come from the edge that has them (src/node/docs-assets.ts reads swagger-ui-dist), read
+ * on first request: starting the mock reads none of them.
+ */
 import { Hono } from 'hono';
 import { messages } from '../domain/errors.ts';
+
+/** Swagger UI's file of this name (one of ASSETS); undefined where there are none, as in a browser. */
+export type DocsAssets = (file: string) => Promise<Uint8Array | undefined>;
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -40,21 +44,22 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export function docsRoutes(specPath: string): Hono {
+export function docsRoutes(specText: string, readAsset?: DocsAssets): Hono {
   const docs = new Hono();
-  const specText = readFileSync(specPath, 'utf8');
-  const assetDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  const assets = new Map<string, Buffer>();
+  const assets = new Map<string, Uint8Array>();
 
   docs.get('/openapi.yaml', (c) => c.body(specText, 200, { 'Content-Type': 'application/yaml; charset=utf-8' }));
   docs.get('/docs', (c) => c.html(PAGE));
-  docs.get('/docs/assets/:file', (c) => {
+  docs.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
     // Own keys only: `constructor`, `__proto__` or `toString` are not assets.
     const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
-    if (!type) return c.json({ error: { message: messages.resourceNotFound } }, 404);
-    let content = assets.get(file);
-    if (!content) assets.set(file, (content = readFileSync(join(assetDir, file))));
+    let content = type ? assets.get(file) : undefined;
+    if (type && !content && readAsset) {
+      content = await readAsset(file);
+      if (content) assets.set(file, content);
+    }
+    if (!type || !content) return c.json({ error: { message: messages.resourceNotFound } }, 404);
     return c.body(new Uint8Array(content), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
   });
   return docs;

@@ -13,7 +13,8 @@ import { oauthErrorResponse } from './respond.ts';
 
 function basicCredentials(authorization: string | undefined): { id: string; secret: string } | 'invalid' | undefined {
   if (!authorization || !/^Basic /i.test(authorization)) return undefined;
-  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+  const decoded = decodeBase64(authorization.slice(6).trim());
+  if (decoded === undefined) return 'invalid';
   const colon = decoded.indexOf(':');
   if (colon < 1) return 'invalid';
   try {
@@ -21,6 +22,15 @@ function basicCredentials(authorization: string | undefined): { id: string; secr
     return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
   } catch {
     return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  }
+}
+
+/** Base64 to UTF-8 text with web APIs only (the mock also runs in browsers); undefined when it is not base64. */
+function decodeBase64(encoded: string): string | undefined {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0)));
+  } catch {
+    return undefined;
   }
 }
 

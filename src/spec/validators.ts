@@ -140,19 +140,23 @@ export class SpecValidators {
   }
 
   private compileRequest(op: Operation): RequestValidator {
-    const queryParams: CompiledParameter[] = op.parameters
-      .filter((p) => p.in === 'query')
-      .map((parameter) => ({ parameter, validate: this.requestAjv.compile(parameter.schema) }));
+    const parameters = op.parameters.filter((p) => p.in === 'query');
     const bodySchema = op.requestBody?.content['application/json']?.schema;
     // Every refusal carries a message of the spec: a constraint without one stops start-up, not a request.
-    for (const { parameter } of queryParams) requireMessages(parameter.schema, `${op.operationId} ${parameter.name}`, true);
+    for (const parameter of parameters) requireMessages(parameter.schema, `${op.operationId} ${parameter.name}`, true);
     if (bodySchema) requireMessages(bodySchema, `${op.operationId} body`);
-    const validateBody = bodySchema ? this.requestAjv.compile(bodySchema) : undefined;
+    // Compiled on first use: compiling every operation's schemas would take most of the start-up time.
+    let compiled: { queryParams: CompiledParameter[]; validateBody: ValidateFunction | undefined } | undefined;
+    const compile = () =>
+      (compiled ??= {
+        queryParams: parameters.map((parameter) => ({ parameter, validate: this.requestAjv.compile(parameter.schema) })),
+        validateBody: bodySchema ? this.requestAjv.compile(bodySchema) : undefined,
+      });
     return {
-      hasJsonBody: validateBody !== undefined,
+      hasJsonBody: bodySchema !== undefined,
       query(params) {
         const values: QueryValues = {};
-        for (const { parameter, validate } of queryParams) {
+        for (const { parameter, validate } of compile().queryParams) {
           const raw = params.get(parameter.name);
           if (raw === null) {
             if (parameter.required) throw badRequest(messages.parameterRequired(parameter.name));
@@ -169,6 +173,7 @@ export class SpecValidators {
       },
       body(value) {
         const trimmed = bodySchema ? trimMarked(value, bodySchema) : value;
+        const { validateBody } = compile();
         if (validateBody && !validateBody(trimmed)) throw bodyError(validateBody.errors?.[0]);
         return bodySchema ? dropNulls(trimmed, bodySchema) : trimmed;
       },

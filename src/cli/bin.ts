@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+/** The `orgs-mock` command of the built package (bin/orgs-mock.mjs runs the sources in development). */
+import module from 'node:module';
+
+// Node 22.1+ keeps the compiled code of modules on disk and reuses it on the next start; before the
+// imports below, so that they benefit. Older Node lacks the function, and start-up is merely slower.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
+const { main } = await import('./main.ts');
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`orgs-mock: ${(error as Error | undefined)?.message ?? String(error)}`);
+    process.exit(2);
+  },
+);

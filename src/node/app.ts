@@ -1,0 +1,14 @@
+/**
+ * createApp for Node: the web-standard app of src/http/app.ts, plus what needs a file system — the fixture
+ * file that `config.fixtures` names, and the Swagger UI files of /docs.
+ */
+import { type AppOptions, createApp as createWebApp, type MockApp } from '../http/app.ts';
+import { swaggerUiAssets } from './docs-assets.ts';
+import { loadFixtures } from './fixtures.ts';
+import { collectGarbage } from './gc.ts';
+
+export function createApp(options: AppOptions = {}): Promise<MockApp> {
+  const path = options.config?.fixtures;
+  const fixtures = options.fixtures ?? (path === undefined ? undefined : loadFixtures(path));
+  return createWebApp({ docsAssets: swaggerUiAssets, collectGarbage, ...options, ...(fixtures ? { fixtures } : {}) });
+}

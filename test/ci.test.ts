@@ -1,0 +1,94 @@
+/**
+ * The CI that users copy and the project's own: the workflow files say what the package promises (Node
+ * lines, architectures), and every wait loop in the docs and workflows fails when the mock never becomes
+ * healthy — run here as written, with its timeout cut to 2 s — and passes when it is.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { listen, type RunningServer } from '../src/server.ts';
+import { makeApp } from './helpers.ts';
+
+const repo = new URL('..', import.meta.url).pathname;
+const workflowDir = join(repo, '.github', 'workflows');
+const workflow = (name: string) => parse(readFileSync(join(workflowDir, name), 'utf8'));
+const steps = (w: any, job: string): any[] => w.jobs[job].steps;
+
+describe('the workflows', () => {
+  it('test every supported Node line, from the one `engines` names up to the active LTS', () => {
+    const engines = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).engines.node as string;
+    expect(engines).toBe('>=20');
+    expect(workflow('ci.yml').jobs.test.strategy.matrix.node).toEqual([20, 22, 24, 26]);
+    expect(steps(workflow('ci.yml'), 'test').map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['npm ci']));
+  });
+
+  it('build the image for amd64 and arm64, check it is healthy, and push it only outside pull requests', () => {
+    const image = steps(workflow('image.yml'), 'image');
+    const push = image.find((s) => s.with?.push === true);
+    expect(push.with.platforms).toBe('linux/amd64,linux/arm64');
+    expect(push.if).toBe("github.event_name != 'pull_request'");
+    const check = image.findIndex((s) => /State\.Health\.Status/.test(s.run ?? ''));
+    expect(check).toBeGreaterThan(-1);
+    expect(check).toBeLessThan(image.indexOf(push));
+  });
+
+  it('publish the tested package with provenance, only for the version the tag names', () => {
+    const release = steps(workflow('release.yml'), 'publish').map((s) => s.run ?? '');
+    const publish = release.findIndex((r) => r.startsWith('npm publish --provenance'));
+    expect(release.findIndex((r) => r.includes('$GITHUB_REF_NAME'))).toBeLessThan(publish);
+    expect(release.indexOf('npm test')).toBeLessThan(publish);
+  });
+});
+
+/** Every `timeout N sh -c '… until …'` line of the docs and workflows. */
+function waitLoops(): { source: string; line: string }[] {
+  const sources = ['README.md', 'docs/ci.md', ...readdirSync(workflowDir).map((f) => `.github/workflows/${f}`)];
+  return sources.flatMap((source) =>
+    readFileSync(join(repo, source), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^timeout \d+ sh -c '.*until /.test(line))
+      .map((line) => ({ source, line })),
+  );
+}
+
+/** Asynchronous, so that the in-process mock can answer meanwhile. */
+function exitCode(line: string): Promise<number> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', line], { cwd: repo, timeout: 20_000 }, (error) => resolve(error ? Number(error.code ?? 1) : 0));
+  });
+}
+
+describe('the wait loops of the docs and workflows', () => {
+  let mock: RunningServer;
+  beforeAll(async () => {
+    mock = await listen(await makeApp(), '127.0.0.1', 0);
+  });
+  afterAll(() => mock?.close());
+
+  it('are there: in the README, docs/ci.md and the image workflow', () => {
+    const sources = new Set(waitLoops().map((w) => w.source));
+    expect([...sources].sort()).toEqual(['.github/workflows/image.yml', 'README.md', 'docs/ci.md']);
+  });
+
+  it('fail when the mock never becomes healthy', async () => {
+    const port = new URL(mock.url).port;
+    for (const { source, line } of waitLoops()) {
+      // Nothing listens on port 9 (discard) of loopback; no Docker engine runs here, so a container is never healthy.
+      const never = line.replace(/^timeout \d+/, 'timeout 2').replaceAll('127.0.0.1:8080', '127.0.0.1:9');
+      expect(await exitCode(never), `${source}: ${line}`).not.toBe(0);
+      expect(port).not.toBe('9');
+    }
+  }, 60_000);
+
+  it('pass once the mock is healthy', async () => {
+    const port = new URL(mock.url).port;
+    const curlLoops = waitLoops().filter((w) => w.line.includes('curl'));
+    expect(curlLoops.length).toBeGreaterThan(0);
+    for (const { source, line } of curlLoops) {
+      expect(await exitCode(line.replace(/^timeout \d+/, 'timeout 10').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`)), `${source}: ${line}`).toBe(0);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,132 @@
+/**
+ * orgs-mock/msw in the browser: headless Chromium loads a page bundled (esbuild) from the browser entry and
+ * MSW's setupWorker, served by a static file server with MSW's service worker. The page lists
+ * organizations, creates one, reads it back and reads a 404 — answered in the browser by the mock, with no
+ * mock server process anywhere. The static server answers anything but its three files with 418, and
+ * records it: no API request may reach it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bundledSpec } from '../src/spec/bundled.ts';
+import { SpecValidators } from '../src/spec/validators.ts';
+import { CHROMIUM } from './setup/chromium.ts';
+
+const repo = new URL('..', import.meta.url).pathname;
+
+const PAGE_SOURCE = `
+import { setupWorker } from 'msw/browser';
+import { createHandlers } from './src/msw.ts';
+
+async function call(url, init) {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, contentType: response.headers.get('content-type'), text };
+}
+
+try {
+  const handlers = await createHandlers({ config: { quiet: true } });
+  await setupWorker(...handlers).start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'bypass', quiet: true });
+  const auth = { Authorization: 'Bearer root-admin-token' };
+  const list = await call('/api/v1/organization/search?query=acme&sortBy=Name', { headers: auth });
+  for (const org of JSON.parse(list.text).content) {
+    const item = document.createElement('li');
+    item.textContent = org.id + ' ' + org.name;
+    document.getElementById('orgs').appendChild(item);
+  }
+  const created = await call('/api/v1/organization/create', {
+    method: 'POST',
+    headers: { ...auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'Made In The Browser', tz: 'UTC' }),
+  });
+  const readBack = await call('/api/v1/organization?orgId=' + JSON.parse(created.text).id, { headers: auth });
+  const missing = await call('/api/v1/organization?orgId=999999', { headers: auth });
+  document.body.dataset.result = JSON.stringify({ list, created, readBack, missing });
+} catch (error) {
+  document.body.dataset.error = String((error && error.stack) || error);
+}
+`;
+
+const HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>orgs-mock in the browser</title><link rel="icon" href="data:,"></head>
+<body><h1>Organizations</h1><ul id="orgs"></ul><script type="module" src="/page.js"></script></body></html>`;
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+const reachedServer: string[] = [];
+
+beforeAll(async () => {
+  const bundle = await build({
+    stdin: { contents: PAGE_SOURCE, resolveDir: repo, loader: 'ts', sourcefile: 'page.ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const files: Record<string, [string, string]> = {
+    '/': ['text/html; charset=utf-8', HTML],
+    '/page.js': ['text/javascript; charset=utf-8', bundle.outputFiles[0]!.text],
+    '/mockServiceWorker.js': ['text/javascript; charset=utf-8', readFileSync(join(repo, 'node_modules/msw/lib/mockServiceWorker.js'), 'utf8')],
+  };
+  server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = files[path];
+    if (!file) {
+      reachedServer.push(`${req.method} ${req.url}`);
+      res.writeHead(418, { 'Content-Type': 'text/plain' }).end('not a static file');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': file[0], 'Cache-Control': 'no-store' }).end(file[1]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM}`).toBe(true);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+it('lists, creates, reads back and reads a 404, all answered in the browser', async () => {
+  const tab = await browser.newPage();
+  const consoleErrors: string[] = [];
+  tab.on('pageerror', (error) => consoleErrors.push(error.message));
+  await tab.goto(`${origin}/`);
+  await tab.waitForFunction('document.body.dataset.result !== undefined || document.body.dataset.error !== undefined', undefined, { timeout: 20_000 });
+  expect(await tab.evaluate('document.body.dataset.error'), consoleErrors.join('\n')).toBeUndefined();
+  type Answer = { status: number; contentType: string; text: string };
+  const result = JSON.parse((await tab.evaluate('document.body.dataset.result')) as string) as Record<'list' | 'created' | 'readBack' | 'missing', Answer>;
+
+  const validators = new SpecValidators(bundledSpec());
+  const operations = { list: 'searchOrganizations', created: 'createOrganization', readBack: 'getOrganization', missing: 'getOrganization' } as const;
+  for (const [key, answer] of Object.entries(result) as [keyof typeof operations, Answer][]) {
+    const headers = new Headers({ 'content-type': answer.contentType });
+    const problems = validators.bodyProblems(operations[key], answer.status, headers, JSON.parse(answer.text));
+    expect(problems, `${key}: ${answer.text}`).toEqual([]);
+    expect(answer.contentType).toMatch(/^application\/json/);
+  }
+  expect(result.list.status).toBe(200);
+  const items = await tab.locator('#orgs li').allTextContents();
+  expect(items.filter((item) => /^[1-5] /.test(item))).toEqual(['5 Acme Americas', '3 Acme Berlin Lab', '1 Acme Corp', '2 Acme Europe', '4 Acme Munich Plant']);
+  expect(result.created.status).toBe(201);
+  const created = JSON.parse(result.created.text);
+  expect(created).toMatchObject({ name: 'Made In The Browser', tz: 'UTC', parentOrganizationId: 1 });
+  expect(result.readBack.status).toBe(200);
+  expect(JSON.parse(result.readBack.text)).toEqual(created);
+  expect(result.missing.status).toBe(404);
+  expect(JSON.parse(result.missing.text)).toEqual({ error: { message: "Organization is not found or you don't have access to it." } });
+  // Nothing but the three static files was asked of the only server there is.
+  expect(reachedServer).toEqual([]);
+}, 60_000);
