@@ -64,8 +64,8 @@ export function controlGuard(config: Config) {
     ...[config.host, ...config.controlHosts.split(',')].filter((h) => h !== '').map(asHostHeader),
   ]);
   const token = config.controlToken;
-  const refuse = (status: 401 | 403, message: string, headers?: Record<string, string>) => {
-    throw new ApiError(status as 403, message, headers);
+  const refuse = (status: 401 | 403, message: string, headers?: Record<string, string>): never => {
+    throw new ApiError(status, message, headers);
   };
   return async (c: Context, next: Next) => {
     const host = headerOf(c, 'host') ?? new URL(c.req.url).host;
