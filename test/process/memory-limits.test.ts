@@ -1,11 +1,11 @@
 /** Every configurable maximum fits the heap it implies, or the server refuses to start; the banner warns of an open control plane. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { openControlPlaneWarning } from '../src/cli/serve.ts';
-import { ConfigError, DEFAULT_CONFIG, fitToHeap, resolveConfig } from '../src/config.ts';
+import { openControlPlaneWarning } from '../../src/cli/serve.ts';
+import { ConfigError, DEFAULT_CONFIG, fitToHeap, resolveConfig } from '../../src/config.ts';
 
 const MB = 1024 * 1024;
-const bin = new URL('../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
 const fitted = (env: Record<string, string>, heapMb: number) => {
   const { config, explicit } = resolveConfig([], env);
   return fitToHeap(config, explicit, heapMb * MB);

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 
-const bin = new URL('../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
 let child: ChildProcess | undefined;
 afterEach(() => child?.kill('SIGKILL'));
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const repo = new URL('..', import.meta.url).pathname;
+const repo = new URL('../../..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'package-'));
 const app = join(work, 'app');
 const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {

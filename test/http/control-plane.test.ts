@@ -1,7 +1,7 @@
 /** The control plane, Prefer, latency and faults, sessions, CORS and the docs page. */
 import { describe, expect, it } from 'vitest';
-import { cachedSpec } from '../src/http/app.ts';
-import { basic, type CallOptions, call, expectError, makeApp, TOKENS } from './helpers.ts';
+import { cachedSpec } from '../../src/http/app.ts';
+import { basic, type CallOptions, call, expectError, makeApp, TOKENS } from '../helpers.ts';
 
 const create = (name: string, session?: string): CallOptions => ({
   body: { name },
