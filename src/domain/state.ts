@@ -6,7 +6,6 @@
  * Per session: the organization tree and the rate-limit windows. Shared by all sessions: the tokens
  * (a token issued in one session works in every other), the chaos settings and the rate limit itself.
  */
-import type { Config } from '../config.ts';
 import { Chaos } from './chaos.ts';
 import { badRequest, messages } from './errors.ts';
 import type { Fixtures } from './fixtures.ts';
@@ -95,6 +94,25 @@ export function sessionIdOf(header: string | undefined): string | undefined {
   return header;
 }
 
+/**
+ * The settings the runtime works with. The configuration module above satisfies it and passes it down;
+ * the domain never imports the configuration.
+ */
+export interface RuntimeSettings {
+  maxDepth: number;
+  maxOrganizations: number;
+  tokenTtlSeconds: number;
+  rateLimitPerMinute: number;
+  clientFailuresPerMinute: number;
+  journalSize: number;
+  latencyMs: { min: number; max: number };
+  faultRate: number;
+  faultSeed: number;
+  sessionMemoryMb: number;
+  maxSessions: number;
+  sessionIdleSeconds: number;
+}
+
 export class MockRuntime {
   readonly fixtures: Fixtures;
   readonly tokens: TokenStore;
@@ -114,7 +132,7 @@ export class MockRuntime {
   private readonly defaultState: MockState;
 
   constructor(
-    readonly config: Config,
+    readonly config: RuntimeSettings,
     readonly now: () => number,
     fixtures: Fixtures,
     /** The organizations generated beyond the fixture's (src/domain/fixtures.ts). */

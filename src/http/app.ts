@@ -117,7 +117,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   app.use(requestLog(runtime, config, log));
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
-  if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators));
+  if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators, config));
   app.route('/', docsRoutes(spec.text, options.docsAssets));
 
   /** Every path served, with its methods: for 405's Allow and for 404's hint. */

@@ -101,9 +101,9 @@ const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Text read between two pauses of an import, so that other requests are answered meanwhile. */
 const IMPORT_PAUSE_CHARS = 1024 * 1024;
 
-export function controlRoutes(runtime: MockRuntime, validators: SpecValidators): Hono {
+export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, config: Config): Hono {
   const control = new Hono();
-  control.use('*', controlGuard(runtime.config));
+  control.use('*', controlGuard(config));
   const query = (operationId: string, url: string) => validators.request(operationId).query(new URL(url).searchParams);
   const body = async (operationId: string, request: Request) =>
     validators.request(operationId).body(await readJson(request));
@@ -169,7 +169,7 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators):
             await pause();
           }
         },
-        runtime.config.importMaxBytes,
+        config.importMaxBytes,
       );
       return importTree(reader.end(), runtime.limits, pause);
     });
