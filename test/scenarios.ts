@@ -4,7 +4,7 @@
  * test and the recorded-answers test. Run each on an app with a rate limit of 2 per minute.
  */
 import type { MockApp } from '../src/http/app.ts';
-import { basic, call, type Reply, TOKENS } from './helpers.ts';
+import { basic, call, makeApp, type Reply, TOKENS } from './helpers.ts';
 
 export type Scenario = (app: MockApp) => Promise<Reply>;
 const json = (body: unknown) => ({ body });
@@ -87,5 +87,32 @@ export const scenarios: Record<string, Scenario> = {
   'mockUpdateConfig 200': (app) => call(app, 'PATCH', '/_mock/config', json({ faultRate: 0 })),
   'mockUpdateConfig 400': (app) => call(app, 'PATCH', '/_mock/config', json({ faultRate: 2 })),
   'mockTokens 200': (app) => call(app, 'GET', '/_mock/tokens'),
+
+  // The control plane's guard: 401 needs a server started with CONTROL_TOKEN; 403 is a page of another origin.
+  ...controlGuardScenarios(),
 };
+
+function controlGuardScenarios(): Record<string, Scenario> {
+  const requests: Record<string, [string, string, { body?: unknown }]> = {
+    mockReset: ['POST', '/_mock/reset', {}],
+    mockExportState: ['GET', '/_mock/state', {}],
+    mockImportState: ['PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [] } }],
+    mockJournal: ['GET', '/_mock/journal', {}],
+    mockClearJournal: ['DELETE', '/_mock/journal', {}],
+    mockGetConfig: ['GET', '/_mock/config', {}],
+    mockUpdateConfig: ['PATCH', '/_mock/config', { body: { faultRate: 0 } }],
+    mockTokens: ['GET', '/_mock/tokens', {}],
+  };
+  const out: Record<string, Scenario> = {
+    'mockExportState 400': (app) => call(app, 'GET', '/_mock/state', { headers: { 'X-Mock-Session': 's'.repeat(201) } }),
+  };
+  for (const [operationId, [method, path, options]] of Object.entries(requests)) {
+    out[`${operationId} 401`] = async (app) => {
+      const guarded = await makeApp({ now: app.mock.runtime.now, config: { controlToken: 'control-secret' } });
+      return call(guarded, method, path, { ...options, token: null });
+    };
+    out[`${operationId} 403`] = (app) => call(app, method, path, { ...options, token: null, headers: { Origin: 'http://evil.example' } });
+  }
+  return out;
+}
 

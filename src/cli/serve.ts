@@ -1,5 +1,6 @@
 /** `orgs-mock serve`: the mock on HOST:PORT with the default data, configured by env and flags. */
-import { ConfigError, resolveConfig, SETTINGS } from '../config.ts';
+import { getHeapStatistics } from 'node:v8';
+import { type Config, ConfigError, fitToHeap, resolveConfig, SETTINGS } from '../config.ts';
 import { createApp } from '../node/app.ts';
 import { listen } from '../server.ts';
 
@@ -27,11 +28,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.log(serveHelp());
     return 0;
   }
-  let config;
+  let config: Config;
   try {
     const resolved = resolveConfig(argv, process.env);
-    if (resolved.rest.length > 0) throw new ConfigError(`Unknown option ${resolved.rest[0]}; see orgs-mock serve --help.`);
-    config = resolved.config;
+    if (resolved.rest.length > 0)
+      throw new ConfigError(`Unknown option ${resolved.rest[0]}; see orgs-mock serve --help.`);
+    // Every maximum must fit the heap, or the server does not start.
+    config = fitToHeap(resolved.config, resolved.explicit, getHeapStatistics().heap_size_limit);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`orgs-mock: ${error.message}`);
@@ -51,13 +54,48 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `  static tokens: ${tokens}`,
       `  OAuth clients: ${fixtures.clients.map((c) => `${c.clientId}/${c.clientSecret}`).join(', ')}`,
       `  try: curl -H 'Authorization: Bearer root-admin-token' ${server.url}/api/v1/organization/profile`,
+      ...openControlPlaneWarning(config),
     ].join('\n'),
   );
+  stopWhenOrphanedUnderNpm();
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      // A second signal while draining stops at once.
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   await server.close();
   return 0;
+}
+
+/**
+ * Under an npm script (`npm start`), npm's `sh -c` dies on SIGTERM without passing it on, and the server
+ * would go on as an orphan: when that parent goes away, stop as on SIGTERM. Only under npm: a server
+ * started in the background by a script that then exits must keep running.
+ */
+function stopWhenOrphanedUnderNpm(): void {
+  const parent = process.ppid;
+  if (process.env.npm_lifecycle_event === undefined || parent <= 1) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
+
+/** On an address other machines can reach, an open control plane lets them reset, replace or slow the mock. */
+export function openControlPlaneWarning(config: {
+  host: string;
+  controlPlane: boolean;
+  controlToken: string | undefined;
+}): string[] {
+  if (!config.controlPlane || config.controlToken !== undefined || LOOPBACK.test(config.host)) return [];
+  return [
+    `  WARNING: the control plane /_mock/ is open: anyone who can reach ${config.host} may reset, replace or slow this mock.`,
+    '           Set CONTROL_TOKEN=<secret> (then send "Authorization: Bearer <secret>" to /_mock/), or CONTROL_PLANE=false.',
+  ];
 }

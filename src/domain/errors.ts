@@ -51,6 +51,14 @@ export const messages = {
   oauthRefreshTokenInvalid: 'Refresh token is invalid, used or expired.',
   methodNotAllowed: (method: string, allowed: string) => `Method ${method} is not allowed here; use ${allowed}.`,
   internal: 'Internal server error.',
+  sessionIdTooLong: (max: number) => `Session id should be at most ${max} characters.`,
+  bodyIncomplete: 'Request body ended before it was complete.',
+  clientFailuresLimited: (limit: number) =>
+    `Too many failed client authentications: the limit is ${limit} per minute per client id.`,
+  controlOtherOrigin: 'The control plane does not answer requests from other origins.',
+  controlOtherHost: 'The control plane answers only under its own host name; list other names in CONTROL_HOSTS.',
+  controlTokenMissing: 'The control plane needs "Authorization: Bearer <CONTROL_TOKEN>".',
+  controlTokenWrong: 'The control token is wrong.',
 } as const;
 
 export type ApiStatus = 400 | 401 | 403 | 404 | 405 | 413 | 429 | 500;

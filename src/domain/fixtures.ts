@@ -4,7 +4,6 @@
  * generated at the default settings are bundled at build time (src/generated/bundle.ts); src/node/fixtures.ts
  * reads a fixture file.
  */
-import type { Config } from '../config.ts';
 import { DEFAULT_FIXTURES_JSON, DEFAULT_GENERATED } from '../generated/bundle.ts';
 import type { OrgRecord } from './organization.ts';
 import type { OAuthClient, StaticToken } from './tokens.ts';
@@ -40,7 +39,7 @@ export function defaultFixtures(): Fixtures {
  * The organizations generated beyond the skeleton. At the default settings they were generated at build
  * time; otherwise faker (half a second to load) is loaded now, and only then.
  */
-export async function generatedOrganizations(fixtures: Fixtures, config: Pick<Config, 'seed' | 'orgCount' | 'maxDepth'>): Promise<OrgRecord[]> {
+export async function generatedOrganizations(fixtures: Fixtures, config: { seed: number; orgCount: number; maxDepth: number }): Promise<OrgRecord[]> {
   if (config.orgCount === 0) return [];
   const prebuilt = DEFAULT_GENERATED;
   if (fixtures === defaults && config.seed === prebuilt.seed && config.orgCount === prebuilt.count && config.maxDepth === prebuilt.maxDepth) {

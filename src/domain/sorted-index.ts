@@ -110,6 +110,19 @@ export class SortedIndex {
     return index;
   }
 
+  /**
+   * The same index as `build`, sorting through the comparator in steps (sorted runs, then merges) that
+   * yield between them, so that a server building a large tree keeps answering.
+   */
+  static *buildInSteps(ids: number[], compareKeys: KeyCompare, numericKey?: (id: number) => number): Generator<void, SortedIndex> {
+    const index = new SortedIndex(compareKeys, undefined, undefined);
+    const packed = numericKey ? yield* packedSortInSteps(ids, numericKey) : undefined;
+    const ascending = packed ?? (yield* mergeSortInSteps(ids, index.compare));
+    index.ascending = BlockList.from(ascending, index.compare);
+    index.descending = BlockList.from(reversedKeepingTies(ascending, compareKeys), index.compareDescending);
+    return index;
+  }
+
   /** A copy of the orders, comparing with `compareKeys` (the copy's own view of the keys). */
   clone(compareKeys: KeyCompare): SortedIndex {
     const copy = new SortedIndex(compareKeys, undefined, undefined);
@@ -145,6 +158,83 @@ export class SortedIndex {
 }
 
 const ID_SPACE = 2 ** 31;
+const RUN = 32_768;
+
+/** sortByPackedKey in steps: native sorts of runs of packed keys, then merges that yield every 64 Ki keys. */
+function* packedSortInSteps(ids: number[], key: (id: number) => number): Generator<void, number[] | undefined> {
+  const n = ids.length;
+  let from = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = key(ids[i] as number);
+    // Packed only while every key fits; otherwise undefined, and the comparator sorts.
+    if (!(Number.isInteger(value) && value >= 0 && value < 2 ** 22)) return undefined;
+    from[i] = value * ID_SPACE + (ids[i] as number);
+    if ((i & 0xffff) === 0xffff) yield;
+  }
+  const run = RUN * 8;
+  for (let i = 0; i < n; i += run) {
+    from.subarray(i, Math.min(n, i + run)).sort();
+    yield;
+  }
+  let to = new Float64Array(n);
+  for (let width = run; width < n; width *= 2) {
+    for (let low = 0; low < n; low += 2 * width) {
+      const middle = Math.min(n, low + width);
+      const high = Math.min(n, low + 2 * width);
+      let i = low;
+      let j = middle;
+      let k = low;
+      while (i < middle && j < high) {
+        to[k++] = (from[i] as number) <= (from[j] as number) ? (from[i++] as number) : (from[j++] as number);
+        if ((k & 0xffff) === 0) yield;
+      }
+      while (i < middle) to[k++] = from[i++] as number;
+      while (j < high) to[k++] = from[j++] as number;
+    }
+    [from, to] = [to, from];
+    yield;
+  }
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = (from[i] as number) % ID_SPACE;
+    if ((i & 0xffff) === 0xffff) yield;
+  }
+  return out;
+}
+
+/** A merge sort that yields after each sorted run, each merge and every 64 Ki merged ids. */
+function* mergeSortInSteps(ids: number[], compare: KeyCompare): Generator<void, number[]> {
+  let runs: number[][] = [];
+  for (let i = 0; i < ids.length; i += RUN) {
+    runs.push(ids.slice(i, i + RUN).sort(compare));
+    yield;
+  }
+  while (runs.length > 1) {
+    const merged: number[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r] as number[];
+      const b = runs[r + 1];
+      if (!b) {
+        merged.push(a);
+        continue;
+      }
+      const out = new Array<number>(a.length + b.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < a.length && j < b.length) {
+        out[k++] = compare(a[i] as number, b[j] as number) <= 0 ? (a[i++] as number) : (b[j++] as number);
+        if ((k & 0xffff) === 0) yield;
+      }
+      while (i < a.length) out[k++] = a[i++] as number;
+      while (j < b.length) out[k++] = b[j++] as number;
+      merged.push(out);
+      yield;
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}
 
 /** Sorts by (key, id) as one float64 each: key × 2^31 + id is exact while key < 2^22. */
 function sortByPackedKey(ids: number[], key: (id: number) => number): number[] {

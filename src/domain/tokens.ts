@@ -83,6 +83,8 @@ export class TokenStore {
   private readonly clients = new Map<string, OAuthClient>();
   private readonly accessTokens = new Map<string, Grant>();
   private readonly refreshTokens = new Map<string, Grant>();
+  /** Access tokens purged after they expired, so that they still answer "Token has expired.". */
+  private readonly expiredTokens = new Set<string>();
   private granted = 0;
 
   constructor(
@@ -109,11 +111,9 @@ export class TokenStore {
     const fixed = this.staticTokens.get(token);
     if (fixed) return fixed.expired ? { failure: 'expired' } : { principal: fixed.principal };
     const grant = this.accessTokens.get(token);
-    if (!grant) return { failure: 'unknown' };
-    if (grant.expiresAt <= this.options.now()) {
-      this.accessTokens.delete(token);
-      return { failure: 'expired' };
-    }
+    if (!grant) return { failure: this.expiredTokens.has(token) ? 'expired' : 'unknown' };
+    // Kept until the next purge, which remembers it as expired: it says so every time, not just once.
+    if (grant.expiresAt <= this.options.now()) return { failure: 'expired' };
     return { principal: grant.principal };
   }
 
@@ -149,9 +149,17 @@ export class TokenStore {
   /** Drops expired grants; run every PURGE_EVERY grants, so that expired tokens do not wait for the size cap. */
   purgeExpired(): void {
     const now = this.options.now();
-    for (const map of [this.accessTokens, this.refreshTokens]) {
-      for (const [token, grant] of map) if (grant.expiresAt <= now) map.delete(token);
+    for (const [token, grant] of this.accessTokens) {
+      if (grant.expiresAt > now) continue;
+      this.accessTokens.delete(token);
+      this.expiredTokens.add(token);
     }
+    // Bounded like the issued ones: the oldest expired tokens are forgotten first.
+    for (const token of this.expiredTokens) {
+      if (this.expiredTokens.size <= this.options.maxIssued) break;
+      this.expiredTokens.delete(token);
+    }
+    for (const [token, grant] of this.refreshTokens) if (grant.expiresAt <= now) this.refreshTokens.delete(token);
   }
 
   get issuedCount(): number {

@@ -65,6 +65,10 @@ const ADDRESS_FIELDS = ['fullAddress', 'country', 'city', 'state', 'zip'] as con
 const SMALL_SUBTREE_SHARE = 1 / 16;
 /** Cached (viewer, query) match sets: a few bitmaps of one byte per id. */
 const MATCH_CACHE_SIZE = 16;
+/** Whether a numeric sort key can be packed with its id into one float64 (see SortedIndex). */
+const fitsPacked = (key: number) => Number.isInteger(key) && key >= 0 && key < 2 ** 22;
+/** Organizations placed between two pauses of an incremental build. */
+const BUILD_STEP = 20_000;
 
 export class OrgTree {
   private c: Columns = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
@@ -74,7 +78,7 @@ export class OrgTree {
   private indexes!: Record<SortField, SortedIndex>;
   /** Bumped by every write; cached search matches of an older version are stale. */
   private version = 0;
-  private matchCache = new Map<string, { version: number; selected: Uint8Array; total: number }>();
+  private matchCache = new Map<string, { version: number; selected: Uint8Array | Set<number>; total: number }>();
 
   /**
    * Records are never changed in place (a rename stores a new record), so trees built from the same
@@ -86,11 +90,32 @@ export class OrgTree {
     nextId = 1,
   ) {
     this.nextId = nextId;
+    for (const _ of this.building(records, false));
+  }
+
+  /**
+   * The same tree as the constructor's, built in steps with `pause()` between them, so that a server
+   * building a large imported tree keeps answering other requests.
+   */
+  static async build(records: Iterable<OrgRecord>, limits: TreeLimits, nextId: number, pause: () => Promise<void>): Promise<OrgTree> {
+    const tree = Object.create(OrgTree.prototype) as OrgTree;
+    Object.assign(tree, { limits, nextId, count: 0, rootId: 0, version: 0, matchCache: new Map() });
+    tree.c = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
+    for (const _ of tree.building(records, true)) await pause();
+    return tree;
+  }
+
+  /**
+   * Builds the columns and indexes; yields every few thousand organizations and after each index, and
+   * when `stepped`, within the sorts too (a native sort in one go is faster, for a tree built at start).
+   */
+  private *building(records: Iterable<OrgRecord>, stepped: boolean): Generator<void> {
     const raw = new Map<number, OrgRecord>();
     for (const record of records) {
       if (raw.has(record.id)) throw new Error(`Organization id ${record.id} appears twice.`);
       raw.set(record.id, record);
-      this.nextId = Math.max(this.nextId, record.id + 1);
+      if (record.id >= this.nextId) this.nextId = record.id + 1;
+      if (raw.size % BUILD_STEP === 0) yield;
     }
     const placing = new Set<number>();
     const place = (record: OrgRecord): readonly number[] => {
@@ -117,7 +142,11 @@ export class OrgTree {
       this.count++;
       return path;
     };
-    for (const record of raw.values()) place(record);
+    let placed = 0;
+    for (const record of raw.values()) {
+      place(record);
+      if (++placed % BUILD_STEP === 0) yield;
+    }
     const ids = [...raw.keys()];
     const numeric: Partial<Record<SortField, (id: number) => number>> = {
       'Organization Id': () => 0,
@@ -125,31 +154,63 @@ export class OrgTree {
       'User Count': (id) => (this.c.records[id] as OrgRecord).userCount,
       'Sub Organizations': (id) => this.c.children[id]?.size ?? 0,
     };
-    // Packed keys only where every key fits; otherwise the comparator sorts.
-    const fits = (key: (id: number) => number) => ids.every((id) => Number.isInteger(key(id)) && key(id) >= 0 && key(id) < 2 ** 22);
-    this.indexes = this.buildIndexes((field, compare) => {
-      const key = numeric[field];
-      return SortedIndex.build(ids, compare, key && fits(key) ? key : undefined);
-    });
+    // Packed keys where every key fits (buildInSteps checks); otherwise the comparator sorts.
+    const compare = this.comparators();
+    const indexes: Partial<Record<SortField, SortedIndex>> = {};
+    for (const field of SORT_FIELDS) {
+      if (stepped) indexes[field] = yield* SortedIndex.buildInSteps(ids, compare[field], numeric[field]);
+      else {
+        const key = numeric[field];
+        indexes[field] = SortedIndex.build(ids, compare[field], key && ids.every((id) => fitsPacked(key(id))) ? key : undefined);
+      }
+      yield;
+    }
+    this.indexes = indexes as Record<SortField, SortedIndex>;
   }
 
   /** An independent copy: writes to one never show in the other. */
   clone(): OrgTree {
     const copy = Object.create(OrgTree.prototype) as OrgTree;
     Object.assign(copy, { limits: this.limits, rootId: this.rootId, nextId: this.nextId, count: this.count, version: 0, matchCache: new Map() });
-    copy.c = {
-      records: this.c.records.slice(),
-      lowerNames: this.c.lowerNames.slice(),
-      paths: this.c.paths.slice(),
-      children: this.c.children.map((set) => set && new Set(set)),
-      descendants: this.c.descendants.slice(),
-    };
+    if (this.sparse) {
+      // slice() and map() walk every index up to the largest id: seconds to minutes near 2^31.
+      copy.c = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
+      for (const id of this.indexes['Organization Id'].order(false)) {
+        copy.c.records[id] = this.c.records[id];
+        copy.c.lowerNames[id] = this.c.lowerNames[id] as string;
+        copy.c.paths[id] = this.c.paths[id] as readonly number[];
+        const children = this.c.children[id];
+        if (children) copy.c.children[id] = new Set(children);
+        copy.c.descendants[id] = this.c.descendants[id] as number;
+      }
+    } else {
+      copy.c = {
+        records: this.c.records.slice(),
+        lowerNames: this.c.lowerNames.slice(),
+        paths: this.c.paths.slice(),
+        children: this.c.children.map((set) => set && new Set(set)),
+        descendants: this.c.descendants.slice(),
+      };
+    }
     copy.indexes = copy.buildIndexes((field, compare) => this.indexes[field].clone(compare));
     return copy;
   }
 
   get size(): number {
     return this.count;
+  }
+
+  /** Writes since this tree was built or cloned; sessions estimate their memory from it. */
+  get writes(): number {
+    return this.version;
+  }
+
+  /**
+   * Ids far apart (an imported id near 2^31): the per-id columns are then sparse, and nothing may walk
+   * or allocate them up to the largest id; work follows the number of organizations instead.
+   */
+  private get sparse(): boolean {
+    return this.nextId > 2 * this.count + 1024;
   }
 
   /** The id the next organization will get; ids of deleted organizations are never given again. */
@@ -307,11 +368,19 @@ export class OrgTree {
     const content: OrgRecord[] = [];
     if (from < total) {
       let position = 0;
-      index.forEach(descending, (id) => {
-        if (selected[id] !== 1) return;
-        if (position >= from) content.push(this.record(id));
-        return ++position < to;
-      });
+      if (selected instanceof Set) {
+        index.forEach(descending, (id) => {
+          if (!selected.has(id)) return;
+          if (position >= from) content.push(this.record(id));
+          return ++position < to;
+        });
+      } else {
+        index.forEach(descending, (id) => {
+          if (selected[id] !== 1) return;
+          if (position >= from) content.push(this.record(id));
+          return ++position < to;
+        });
+      }
     }
     return { content, totalElements: total };
   }
@@ -320,13 +389,14 @@ export class OrgTree {
    * Which organizations a viewer sees that match a query, as a bitmap by id, and how many. Kept for the
    * last few (viewer, query) pairs until the next write: paging and re-sorting the same query reuse it.
    */
-  private matchesFor(viewerOrgId: number, needle: string): { selected: Uint8Array; total: number } {
+  private matchesFor(viewerOrgId: number, needle: string): { selected: Uint8Array | Set<number>; total: number } {
     const key = `${viewerOrgId}\u0000${needle}`;
     const cached = this.matchCache.get(key);
     if (cached && cached.version === this.version) return cached;
     const { lowerNames, paths, records } = this.c;
     const level = (paths[viewerOrgId] as readonly number[]).length - 1;
     const everyone = viewerOrgId === this.rootId;
+    if (this.sparse) return this.cacheMatches(key, this.sparseMatches(viewerOrgId, needle, level, everyone));
     const selected = new Uint8Array(this.nextId);
     let total = 0;
     // A plain loop over ids: the hottest loop of a search, so no callbacks and no iterator.
@@ -337,7 +407,23 @@ export class OrgTree {
       selected[id] = 1;
       total++;
     }
-    const entry = { version: this.version, selected, total };
+    return this.cacheMatches(key, { selected, total });
+  }
+
+  /** The matches of a sparse tree, found along the id order: a bitmap by position in that order. */
+  private sparseMatches(viewerOrgId: number, needle: string, level: number, everyone: boolean): { selected: Set<number>; total: number } {
+    const { lowerNames, paths } = this.c;
+    const selected = new Set<number>();
+    this.indexes['Organization Id'].forEach(false, (id) => {
+      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return;
+      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return;
+      selected.add(id);
+    });
+    return { selected, total: selected.size };
+  }
+
+  private cacheMatches(key: string, found: { selected: Uint8Array | Set<number>; total: number }): { selected: Uint8Array | Set<number>; total: number } {
+    const entry = { version: this.version, ...found };
     this.matchCache.delete(key);
     this.matchCache.set(key, entry);
     if (this.matchCache.size > MATCH_CACHE_SIZE) this.matchCache.delete(this.matchCache.keys().next().value as string);
@@ -360,6 +446,12 @@ export class OrgTree {
   }
 
   private buildIndexes(make: (field: SortField, compare: KeyCompare) => SortedIndex): Record<SortField, SortedIndex> {
+    const compare = this.comparators();
+    return Object.fromEntries(SORT_FIELDS.map((field) => [field, make(field, compare[field])])) as Record<SortField, SortedIndex>;
+  }
+
+  /** The key order of each sort field, reading this tree's own columns. */
+  private comparators(): Record<SortField, KeyCompare> {
     const { records, lowerNames, children } = this.c;
     const byName: KeyCompare = (a, b) => {
       const x = lowerNames[a] as string;
@@ -367,11 +459,11 @@ export class OrgTree {
       return x < y ? -1 : x > y ? 1 : 0;
     };
     return {
-      'Organization Id': make('Organization Id', (a, b) => a - b),
-      Name: make('Name', byName),
-      'Device Count': make('Device Count', (a, b) => (records[a] as OrgRecord).deviceCount - (records[b] as OrgRecord).deviceCount),
-      'User Count': make('User Count', (a, b) => (records[a] as OrgRecord).userCount - (records[b] as OrgRecord).userCount),
-      'Sub Organizations': make('Sub Organizations', (a, b) => (children[a]?.size ?? 0) - (children[b]?.size ?? 0)),
+      'Organization Id': (a, b) => a - b,
+      Name: byName,
+      'Device Count': (a, b) => (records[a] as OrgRecord).deviceCount - (records[b] as OrgRecord).deviceCount,
+      'User Count': (a, b) => (records[a] as OrgRecord).userCount - (records[b] as OrgRecord).userCount,
+      'Sub Organizations': (a, b) => (children[a]?.size ?? 0) - (children[b]?.size ?? 0),
     };
   }
 }

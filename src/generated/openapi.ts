@@ -553,7 +553,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+        /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
         MockSession: string;
         /**
          * @description Organization ID
@@ -890,7 +890,7 @@ export interface operations {
                 all?: "true" | "false";
             };
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -908,13 +908,15 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockExportState: {
         parameters: {
             query?: never;
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -931,13 +933,16 @@ export interface operations {
                     "application/json": components["schemas"]["MockSnapshot"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockImportState: {
         parameters: {
             query?: never;
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters). */
+                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -959,6 +964,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
         };
     };
@@ -983,6 +990,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockClearJournal: {
@@ -1001,6 +1010,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockGetConfig: {
@@ -1021,6 +1032,8 @@ export interface operations {
                     "application/json": components["schemas"]["MockConfig"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockUpdateConfig: {
@@ -1054,6 +1067,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     mockTokens: {
@@ -1074,6 +1089,8 @@ export interface operations {
                     "application/json": components["schemas"]["MockTokens"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

@@ -9,9 +9,9 @@ import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { ApiError, messages } from '../domain/errors.ts';
-import { type JournalEntry, toJson } from '../domain/journal.ts';
+import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
 import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
-import { MockRuntime, type MockState } from '../domain/state.ts';
+import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/state.ts';
 import { bundledSpec } from '../spec/bundled.ts';
 import type { Operation, SpecDocument } from '../spec/model.ts';
 import { SpecValidators } from '../spec/validators.ts';
@@ -43,6 +43,8 @@ export interface AppOptions {
   validateResponses?: boolean;
   /** Where request and error lines go; default stdout, nothing when `config.quiet`. */
   log?: (line: string) => void;
+  /** A full garbage collection, run as sessions are evicted for SESSION_MEMORY_MB (in Node, src/node/gc.ts). */
+  collectGarbage?: () => void;
 }
 
 export interface MockContext {
@@ -77,7 +79,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     throw new Error(`config.fixtures names a file (${config.fixtures}), and this createApp reads no files: give the fixtures themselves as options.fixtures.`);
   }
   const fixtures = options.fixtures ?? defaultFixtures();
-  const runtime = new MockRuntime(config, now, fixtures, await generatedOrganizations(fixtures, config));
+  const runtime = new MockRuntime(config, now, fixtures, await generatedOrganizations(fixtures, config), options.collectGarbage);
   const mock: MockContext = {
     config,
     spec,
@@ -87,12 +89,15 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
       return runtime.stateFor();
     },
   };
-  const ctx: RouteContext = {
-    state: (c) => runtime.stateFor(headerOf(c, SESSION_HEADER)),
+  // A session is made only once the pipeline has checked the token; writes get the session's own copy.
+  const contextFor = (writes: boolean): RouteContext => ({
+    state: (c) => runtime.stateFor(sessionIdOf(headerOf(c, SESSION_HEADER)), writes),
     now,
     realm: bearerRealm(spec),
     onIgnoredFields: (c, op, fields) => warningsOf.set(c.req.raw, ignoredFieldWarnings(op, fields)),
-  };
+    clientFailures: runtime.clientFailures,
+  });
+  const ctx = contextFor(false);
 
   const app = new Hono();
   // Only browsers send Origin. Touching c.res before the handler makes Hono copy the response, which
@@ -107,11 +112,12 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
-  app.use((c, next) => (headerOf(c, 'origin') === undefined ? next() : corsHeaders(c, next)));
+  // The control plane sends no CORS headers at all: it is not for pages of other origins.
+  app.use((c, next) => (headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next)));
   app.use(requestLog(runtime, config, log));
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
-  if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators));
+  if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators, config));
   app.route('/', docsRoutes(spec.text, options.docsAssets));
 
   /** Every path served, with its methods: for 405's Allow and for 404's hint. */
@@ -120,7 +126,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   for (const op of spec.apiOperations) {
     const method = op.method.toUpperCase();
     serve(method, op.path);
-    let route = op.bearer ? apiRoute(op, validators, ctx) : tokenRoute(ctx);
+    let route = op.bearer ? apiRoute(op, validators, contextFor(op.method !== 'get')) : tokenRoute(ctx);
     route = preferring(op, chaotic(runtime, route), ctx);
     if (options.validateResponses) route = conforming(route, op.operationId, validators, logError);
     app.on(method, op.path, route);
@@ -159,17 +165,19 @@ function requestLog(runtime: MockRuntime, config: Config, log: (line: string) =>
   return async (c: Context, next: () => Promise<void>) => {
     const started = performance.now();
     await next();
-    const path = `${c.req.path}${searchOf(c.req.url)}`;
+    // Secrets in the query are masked, and the text log escapes control characters: a decoded %0d%0a
+    // or %1b in a path must not write fake lines or terminal escapes.
+    const path = redactSecrets(`${c.req.path}${searchOf(c.req.url)}`);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const session = headerOf(c, SESSION_HEADER);
     const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };
-    if (session !== undefined) entry.session = session;
+    if (session !== undefined) entry.session = session.slice(0, MAX_SESSION_ID_LENGTH);
     const warnings = warningsOf.get(c.req.raw);
     if (warnings) entry.warnings = warnings;
-    if (!path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
+    if (!c.req.path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
     if (quiet) return;
     const text = `${entry.method} ${path} ${entry.status} ${ms}ms${warnings ? ` (${warnings.join(' ')})` : ''}`;
-    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : text);
+    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : escapeControl(text));
   };
 }
 

@@ -6,47 +6,56 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const tooLarge = (maxBytes: number) =>
   new ApiError(413, maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)));
 
-/** The body as text, refused with 413 past the limit whether or not Content-Length tells the truth. */
-export async function readText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
+/**
+ * The body as it arrives, decoded as UTF-8 piece by piece, refused with 413 past the limit whether or not
+ * Content-Length tells the truth. A client that goes away mid-body is a 400, not an error of ours.
+ */
+export async function streamText(request: Request, onText: (text: string) => void | Promise<void>, maxBytes = MAX_BODY_BYTES): Promise<void> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return '';
+  if (!request.body) return;
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decode = (bytes?: Uint8Array) => {
+    try {
+      return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+    } catch {
+      throw badRequest(messages.bodyNotJson);
     }
-    chunks.push(value);
-  }
+  };
+  let size = 0;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, size));
-  } catch {
-    throw badRequest(messages.bodyNotJson);
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        throw badRequest(messages.bodyIncomplete);
+      }
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      await onText(decode(chunk.value));
+    }
+    await onText(decode());
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
   }
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const joined = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return joined;
+/** The body as text, within the limit. */
+export async function readText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  const pieces: string[] = [];
+  await streamText(request, (text) => void pieces.push(text), maxBytes);
+  return pieces.join('');
 }
 
 /**
  * No Content-Type is JSON, as on the real service; so is text/plain, which is what fetch() sends for a
  * string body when the caller forgets the header. Forms, multipart and XML are refused.
  */
-function isJsonType(contentType: string | null): boolean {
+export function isJsonType(contentType: string | null): boolean {
   if (contentType === null || contentType.trim() === '') return true;
   const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   return essence === 'application/json' || essence.endsWith('+json') || essence === 'text/plain';

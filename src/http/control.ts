@@ -2,45 +2,180 @@
  * The control plane under /_mock/: health, reset, export and import, the journal, runtime settings and
  * the fixture's tokens. Documented in openapi.yaml under the tag "Mock control"; request bodies and
  * parameters are checked by the validators compiled from it, like the API's.
+ *
+ * Not for web pages of other origins (docs/control-plane.md): no CORS here, requests that a browser marks
+ * as coming from another origin are refused, and so are requests under a Host name that is not the
+ * mock's own (DNS rebinding), unless CONTROL_TOKEN is set, which then guards every route but health.
  */
-import { Hono } from 'hono';
-import type { Snapshot } from '../domain/snapshot.ts';
+import { type Context, Hono, type Next } from 'hono';
+import type { Config } from '../config.ts';
 import type { ChaosSettings } from '../domain/chaos.ts';
-import type { MockRuntime } from '../domain/state.ts';
+import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import { exportPieces, type ImportRules, importTree, SNAPSHOT_FORMAT, SnapshotReader } from '../domain/snapshot.ts';
+import { type MockRuntime, sessionIdOf } from '../domain/state.ts';
 import type { SpecValidators } from '../spec/validators.ts';
-import { readJson } from './body.ts';
+import { isJsonType, readJson, streamText } from './body.ts';
+import { headerOf } from './header-of.ts';
 
 export const CONTROL_PREFIX = '/_mock';
 export const SESSION_HEADER = 'x-mock-session';
-/** An exported 1,000,000-organization state is about 300 MB of JSON. */
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+const CONTROL_REALM = 'orgs-mock control plane';
 
 /** Health stays even when the control plane is off: the Docker HEALTHCHECK and CI wait on it. */
 export function healthRoute(runtime: MockRuntime): Hono {
   return new Hono().get('/health', (c) =>
-    c.json({ status: 'ok', organizations: runtime.treeFor().size, sessions: runtime.sessions.size, uptimeSeconds: (runtime.now() - runtime.startedAt) / 1000 }),
+    c.json({
+      status: 'ok',
+      organizations: runtime.treeFor().size,
+      sessions: runtime.sessions.size,
+      uptimeSeconds: (runtime.now() - runtime.startedAt) / 1000,
+    }),
   );
 }
 
-export function controlRoutes(runtime: MockRuntime, validators: SpecValidators): Hono {
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** The host name of a Host header or an origin's authority, lower case, without the port. */
+function hostName(authority: string): string {
+  const lower = authority.trim().toLowerCase();
+  if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
+  const colon = lower.lastIndexOf(':');
+  return colon === -1 ? lower : lower.slice(0, colon);
+}
+
+/** Compares in time that depends on the expected secret's length only, not on where the two differ. */
+function sameSecret(given: string, expected: string): boolean {
+  let difference = given.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) difference |= (given.charCodeAt(i) | 0) ^ expected.charCodeAt(i);
+  return difference === 0;
+}
+
+/**
+ * Refuses what a web page of another origin could send: a cross-site request (by Sec-Fetch-Site or an
+ * Origin other than the mock's own), a Host name that is not the mock's (a DNS-rebinding page sends its
+ * own name), and, with CONTROL_TOKEN, any request without it.
+ */
+export function controlGuard(config: Config) {
+  // HOST and CONTROL_HOSTS are names without a port; an IPv6 address appears in Host in brackets.
+  const asHostHeader = (name: string) =>
+    name.split(':').length > 2 && !name.startsWith('[') ? `[${name.toLowerCase()}]` : hostName(name);
+  const ownNames = new Set([
+    ...LOOPBACK_NAMES,
+    ...[config.host, ...config.controlHosts.split(',')].filter((h) => h !== '').map(asHostHeader),
+  ]);
+  const token = config.controlToken;
+  const refuse = (status: 401 | 403, message: string, headers?: Record<string, string>): never => {
+    throw new ApiError(status, message, headers);
+  };
+  return async (c: Context, next: Next) => {
+    const host = headerOf(c, 'host') ?? new URL(c.req.url).host;
+    // With a token, a rebinding page cannot act anyway: it does not know the token.
+    if (token === undefined && !ownNames.has(hostName(host))) refuse(403, messages.controlOtherHost);
+    const site = headerOf(c, 'sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') refuse(403, messages.controlOtherOrigin);
+    const origin = headerOf(c, 'origin');
+    if (origin !== undefined && !sameOrigin(origin, host)) refuse(403, messages.controlOtherOrigin);
+    if (token !== undefined) {
+      const match = /^Bearer +(\S+) *$/i.exec(headerOf(c, 'authorization') ?? '');
+      if (!match) refuse(401, messages.controlTokenMissing, { 'WWW-Authenticate': `Bearer realm="${CONTROL_REALM}"` });
+      else if (!sameSecret(match[1] as string, token)) {
+        refuse(401, messages.controlTokenWrong, {
+          'WWW-Authenticate': `Bearer realm="${CONTROL_REALM}", error="invalid_token"`,
+        });
+      }
+    }
+    await next();
+  };
+}
+
+function sameOrigin(origin: string, host: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.trim().toLowerCase();
+  } catch {
+    return false; // "null" and anything unreadable
+  }
+}
+
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Text read between two pauses of an import, so that other requests are answered meanwhile. */
+const IMPORT_PAUSE_CHARS = 1024 * 1024;
+
+export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, config: Config): Hono {
   const control = new Hono();
+  control.use('*', controlGuard(config));
   const query = (operationId: string, url: string) => validators.request(operationId).query(new URL(url).searchParams);
-  const body = async (operationId: string, request: Request, maxBytes?: number) =>
-    validators.request(operationId).body(await readJson(request, maxBytes));
+  const body = async (operationId: string, request: Request) =>
+    validators.request(operationId).body(await readJson(request));
+  const sessionOf = (c: Context) => sessionIdOf(headerOf(c, SESSION_HEADER));
 
   control.post('/reset', (c) => {
-    const session = c.req.header(SESSION_HEADER);
+    const session = sessionOf(c);
     const { all } = query('mockReset', c.req.url);
     const tree = all === 'true' ? runtime.resetAll() : runtime.reset(session);
     return c.json(session && all !== 'true' ? { session, organizations: tree.size } : { organizations: tree.size });
   });
 
-  control.get('/state', (c) => c.json(runtime.exportState(c.req.header(SESSION_HEADER))));
+  control.get('/state', (c) => {
+    const pieces = exportPieces(runtime.treeFor(sessionOf(c)));
+    const encoder = new TextEncoder();
+    // Pulled as the client reads: a million organizations never sit in memory as one string.
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = pieces.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+    });
+    return c.body(stream, 200, { 'Content-Type': 'application/json' });
+  });
 
+  const snapshotShape = validators.request('mockImportState');
+  const createShape = validators.request('createOrganization');
+  const rules: ImportRules = {
+    limits: runtime.limits,
+    checkShape(org) {
+      try {
+        snapshotShape.body({ format: SNAPSHOT_FORMAT, organizations: [org] });
+      } catch (error) {
+        // The field of this organization, not of the one-element snapshot it was checked in.
+        if (error instanceof ApiError)
+          throw new ApiError(error.status, error.message.replace('Field organizations.0.', 'Field '));
+        throw error;
+      }
+      // The fields a create takes, checked by the create schema itself: one rule, one place.
+      const fields: Record<string, unknown> = {};
+      for (const name of ['name', 'description', 'tz', 'phoneNumber', 'unitSystem', 'address']) {
+        if (org[name] !== undefined) fields[name] = org[name];
+      }
+      return createShape.body(fields) as { name: string };
+    },
+  };
+  // One import at a time: two large ones at once would hold two extra trees.
+  let importing: Promise<unknown> = Promise.resolve();
   control.put('/state', async (c) => {
-    const session = c.req.header(SESSION_HEADER);
-    const snapshot = (await body('mockImportState', c.req.raw, MAX_IMPORT_BYTES)) as Snapshot;
-    const tree = runtime.importState(snapshot, session);
+    const session = sessionOf(c);
+    if (!isJsonType(headerOf(c, 'content-type') ?? null)) throw badRequest(messages.contentTypeUnsupported);
+    const turn = importing.then(async () => {
+      const reader = new SnapshotReader(rules);
+      let sincePause = 0;
+      await streamText(
+        c.req.raw,
+        async (text) => {
+          reader.push(text);
+          sincePause += text.length;
+          if (sincePause >= IMPORT_PAUSE_CHARS) {
+            sincePause = 0;
+            await pause();
+          }
+        },
+        config.importMaxBytes,
+      );
+      return importTree(reader.end(), runtime.limits, pause);
+    });
+    importing = turn.catch(() => {});
+    const tree = await turn;
+    runtime.install(tree, session);
     return c.json(session ? { session, organizations: tree.size } : { organizations: tree.size });
   });
 
@@ -54,16 +189,18 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators):
     return c.body(null, 204);
   });
 
-  const settings = () => ({ ...runtime.chaos.settings, rateLimitPerMinute: runtime.rateLimiter.limitPerMinute });
+  const settings = () => ({ ...runtime.chaos.settings, rateLimitPerMinute: runtime.rateLimit.perMinute });
   control.get('/config', (c) => c.json(settings()));
   control.patch('/config', async (c) => {
-    const update = (await body('mockUpdateConfig', c.req.raw)) as Partial<ChaosSettings> & { rateLimitPerMinute?: number };
+    const update = (await body('mockUpdateConfig', c.req.raw)) as Partial<ChaosSettings> & {
+      rateLimitPerMinute?: number;
+    };
     const { rateLimitPerMinute, ...chaos } = update;
     if (chaos.latencyMs && chaos.latencyMs.max < chaos.latencyMs.min) {
       chaos.latencyMs = { min: chaos.latencyMs.max, max: chaos.latencyMs.min };
     }
     runtime.chaos.update(pickChaos(chaos));
-    if (rateLimitPerMinute !== undefined) runtime.rateLimiter.limitPerMinute = rateLimitPerMinute;
+    if (rateLimitPerMinute !== undefined) runtime.rateLimit.perMinute = rateLimitPerMinute;
     return c.json(settings());
   });
 

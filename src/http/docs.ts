@@ -52,7 +52,8 @@ export function docsRoutes(specText: string, readAsset?: DocsAssets): Hono {
   docs.get('/docs', (c) => c.html(PAGE));
   docs.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
-    const type = ASSETS[file];
+    // Own keys only: `constructor`, `__proto__` or `toString` are not assets.
+    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
     let content = type ? assets.get(file) : undefined;
     if (type && !content && readAsset) {
       content = await readAsset(file);

@@ -6,6 +6,7 @@
 import { headerOf } from './header-of.ts';
 import type { Context } from 'hono';
 import { ApiError, messages } from '../domain/errors.ts';
+import type { FailureLimiter } from '../domain/rate-limiter.ts';
 import type { MockState } from '../domain/state.ts';
 import type { AuthFailure, Permission, Principal } from '../domain/tokens.ts';
 import type { Operation, SpecDocument } from '../spec/document.ts';
@@ -32,6 +33,8 @@ export interface RouteContext {
   realm: string;
   /** Called with the body fields an operation ignores, so that the log and the journal can name them. */
   onIgnoredFields?: (c: Context, op: Operation, fields: string[]) => void;
+  /** Failed client authentications on the token endpoint. */
+  clientFailures?: FailureLimiter;
 }
 
 const authMessages: Record<AuthFailure, string> = {

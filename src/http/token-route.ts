@@ -4,9 +4,9 @@
  */
 import { headerOf } from './header-of.ts';
 import type { Context } from 'hono';
+import { ApiError, messages } from '../domain/errors.ts';
 import type { MockState } from '../domain/state.ts';
 import type { TokenRequest } from '../domain/tokens.ts';
-import { messages } from '../domain/errors.ts';
 import { readText } from './body.ts';
 import { enforceRateLimit, type RouteContext } from './operation-route.ts';
 import { oauthErrorResponse } from './respond.ts';
@@ -50,15 +50,28 @@ export function tokenRoute(ctx: RouteContext) {
     const state: MockState = ctx.state(c);
     const params = await tokenParameters(c);
     const basic = basicCredentials(headerOf(c, 'authorization'));
-    if (basic === 'invalid') return oauthErrorResponse('invalid_client', messages.oauthInvalidClient);
+    if (basic === 'invalid') {
+      ctx.clientFailures?.fail('', ctx.now());
+      return oauthErrorResponse('invalid_client', messages.oauthInvalidClient);
+    }
     const request: TokenRequest = {
       grantType: params.get('grant_type') ?? undefined,
       refreshToken: params.get('refresh_token') ?? undefined,
       clientId: basic?.id ?? params.get('client_id') ?? undefined,
       clientSecret: basic?.secret ?? params.get('client_secret') ?? undefined,
     };
+    // Guessing secrets: past the limit of failures, the client id is refused until the window ends.
+    const failures = ctx.clientFailures;
+    const clientKey = request.clientId ?? '';
+    const allowed = failures?.check(clientKey, ctx.now());
+    if (allowed && !allowed.allowed) {
+      throw new ApiError(429, messages.clientFailuresLimited(failures!.limitPerMinute), { 'Retry-After': String(allowed.retryAfterSeconds) });
+    }
     const auth = state.tokens.authenticateClient(request);
-    if ('error' in auth) return oauthErrorResponse(auth.error, auth.description);
+    if ('error' in auth) {
+      if (auth.error === 'invalid_client') failures?.fail(clientKey, ctx.now());
+      return oauthErrorResponse(auth.error, auth.description);
+    }
     enforceRateLimit(state, auth.client.organizationId, ctx.now());
     const result = state.tokens.issue(auth.client, request);
     if ('error' in result) return oauthErrorResponse(result.error, result.description);

@@ -5,9 +5,10 @@
 import { type AppOptions, createApp as createWebApp, type MockApp } from '../http/app.ts';
 import { swaggerUiAssets } from './docs-assets.ts';
 import { loadFixtures } from './fixtures.ts';
+import { collectGarbage } from './gc.ts';
 
 export function createApp(options: AppOptions = {}): Promise<MockApp> {
   const path = options.config?.fixtures;
   const fixtures = options.fixtures ?? (path === undefined ? undefined : loadFixtures(path));
-  return createWebApp({ docsAssets: swaggerUiAssets, ...options, ...(fixtures ? { fixtures } : {}) });
+  return createWebApp({ docsAssets: swaggerUiAssets, collectGarbage, ...options, ...(fixtures ? { fixtures } : {}) });
 }

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ContractSpec, fillMessage } from '../src/contract/contract-spec.ts';
-import { messages } from '../src/domain/errors.ts';
-import { cachedSpec } from '../src/http/app.ts';
-import { DEFAULT_SPEC_PATH, loadSpec } from '../src/spec/document.ts';
+import { ContractSpec, fillMessage } from '../../src/contract/contract-spec.ts';
+import { messages } from '../../src/domain/errors.ts';
+import { cachedSpec } from '../../src/http/app.ts';
+import { DEFAULT_SPEC_PATH, loadSpec } from '../../src/spec/document.ts';
 
 describe('severities come from openapi.yaml', () => {
   it('reads [doc] and [ours] marks, their inheritance and the document defaults', async () => {
@@ -64,8 +64,8 @@ describe('documented refusals', () => {
 
 describe('docs/contract-checks.md', () => {
   it('lists every registered check with its description', async () => {
-    const { CHECKS } = await import('../src/contract/registry.ts');
-    const text = readFileSync(new URL('../docs/contract-checks.md', import.meta.url), 'utf8');
+    const { CHECKS } = await import('../../src/contract/registry.ts');
+    const text = readFileSync(new URL('../../docs/contract-checks.md', import.meta.url), 'utf8');
     for (const check of CHECKS) {
       expect(text, check.name).toContain(`| \`${check.name}\` |`);
       expect(text, check.name).toContain(check.description.replace(/\|/g, '\\|'));
@@ -76,9 +76,9 @@ describe('docs/contract-checks.md', () => {
 describe('independence from the mock', () => {
   it('the runner imports nothing of the mock: no validators, HTTP layer or domain code, only the spec loader', async () => {
     const { readdirSync } = await import('node:fs');
-    const root = new URL('../src/contract/', import.meta.url);
+    const root = new URL('../../src/contract/', import.meta.url);
     const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => new URL(f, root));
-    files.push(new URL('../src/cli/contract.ts', import.meta.url));
+    files.push(new URL('../../src/cli/contract.ts', import.meta.url));
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       const imports = [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1] as string);

@@ -1,7 +1,7 @@
 /** Tokens, the OAuth2 token endpoint, scopes and permissions. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { MockApp } from '../src/http/app.ts';
-import { basic, call, expectError, makeApp, TOKENS } from './helpers.ts';
+import type { MockApp } from '../../src/http/app.ts';
+import { basic, call, expectError, makeApp, TOKENS } from '../helpers.ts';
 
 let app: MockApp;
 let clock: number;

@@ -8,10 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { listen, type RunningServer } from '../src/server.ts';
-import { makeApp } from './helpers.ts';
+import { listen, type RunningServer } from '../../src/server.ts';
+import { makeApp } from '../helpers.ts';
 
-const repo = new URL('..', import.meta.url).pathname;
+const repo = new URL('../../..', import.meta.url).pathname;
 const workflowDir = join(repo, '.github', 'workflows');
 const workflow = (name: string) => parse(readFileSync(join(workflowDir, name), 'utf8'));
 const steps = (w: any, job: string): any[] => w.jobs[job].steps;

@@ -6,9 +6,9 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers } from '../src/node/msw.ts';
-import { bundledSpec } from '../src/spec/bundled.ts';
-import { SpecValidators } from '../src/spec/validators.ts';
+import { createHandlers } from '../../src/node/msw.ts';
+import { bundledSpec } from '../../src/spec/bundled.ts';
+import { SpecValidators } from '../../src/spec/validators.ts';
 
 const API = 'https://orgs.example';
 const auth = { Authorization: 'Bearer root-admin-token' };

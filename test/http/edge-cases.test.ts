@@ -1,7 +1,7 @@
 /** Paths less travelled: HEAD, a reset of everything, and a token whose organization is gone. */
 import { describe, expect, it } from 'vitest';
-import { loadFixtures } from '../src/node/fixtures.ts';
-import { call, expectError, makeApp, TOKENS } from './helpers.ts';
+import { loadFixtures } from '../../src/node/fixtures.ts';
+import { call, expectError, makeApp, TOKENS } from '../helpers.ts';
 
 describe('HEAD', () => {
   it('answers wherever GET does, with the same status and headers and no body', async () => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const repo = new URL('..', import.meta.url).pathname;
+const repo = new URL('../../..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'package-'));
 const app = join(work, 'app');
 const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
@@ -140,10 +140,15 @@ describe('the packed package', () => {
     expect(outside).toEqual([]);
   });
 
+  it('runs no script when a user installs it (its prepare and prepack are for this repository only)', () => {
+    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    for (const hook of ['preinstall', 'install', 'postinstall']) expect(manifest.scripts[hook], hook).toBeUndefined();
+  });
+
   it('installs the Node binaries it is tested on, without shadowing the node of npm scripts', () => {
     for (const [name, node] of Object.entries(NODES)) expect(existsSync(node), `${name}: run npm ci`).toBe(true);
-    // scripts/unlink-node-bins.mjs (postinstall) removes the link that npm makes for these packages' `node` bin.
-    expect(existsSync(join(repo, 'node_modules', '.bin', 'node')), 'node_modules/.bin/node is back (npm install <pkg> skips postinstall): run node scripts/unlink-node-bins.mjs').toBe(false);
+    // scripts/unlink-node-bins.mjs (prepare) removes the link that npm makes for these packages' `node` bin.
+    expect(existsSync(join(repo, 'node_modules', '.bin', 'node')), 'node_modules/.bin/node is back (npm install <pkg> skips prepare): run node scripts/unlink-node-bins.mjs').toBe(false);
   });
 });
 

@@ -3,8 +3,8 @@
  * in-process, with no port, through a fetch that calls app.request().
  */
 import { beforeEach, expect, it } from 'vitest';
-import { ApiError, orgClient } from '../examples/org-client.ts';
-import { createApp, type MockApp } from '../src/index.ts';
+import { ApiError, orgClient } from '../../examples/org-client.ts';
+import { createApp, type MockApp } from '../../src/index.ts';
 
 let app: MockApp;
 beforeEach(async () => {

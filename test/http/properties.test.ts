@@ -4,12 +4,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { MockApp } from '../src/http/app.ts';
-import type { OrgRecord } from '../src/domain/organization.ts';
-import { SortedIndex } from '../src/domain/sorted-index.ts';
-import { SORT_FIELDS } from '../src/domain/tree.ts';
-import { call, makeApp, TOKENS } from './helpers.ts';
-import { checkInvariants, subtreeOf } from './invariants.ts';
+import type { MockApp } from '../../src/http/app.ts';
+import type { OrgRecord } from '../../src/domain/organization.ts';
+import { SortedIndex } from '../../src/domain/sorted-index.ts';
+import { SORT_FIELDS } from '../../src/domain/tree.ts';
+import { call, makeApp, TOKENS } from '../helpers.ts';
+import { checkInvariants, subtreeOf } from '../invariants.ts';
 
 const replay = { seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined, path: process.env.FC_PATH };
 

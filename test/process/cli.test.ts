@@ -1,9 +1,9 @@
 /** The `orgs-mock` command as a user runs it: real process, real port on loopback. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveConfig, SETTINGS } from '../src/config.ts';
+import { resolveConfig, SETTINGS } from '../../src/config.ts';
 
-const bin = new URL('../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
 let child: ChildProcess | undefined;
 afterEach(() => child?.kill('SIGKILL'));
 

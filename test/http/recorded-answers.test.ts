@@ -5,8 +5,8 @@
  * `npx vitest run test/recorded-answers.test.ts -u`.
  */
 import { expect, it } from 'vitest';
-import { makeApp } from './helpers.ts';
-import { scenarios } from './scenarios.ts';
+import { makeApp } from '../helpers.ts';
+import { scenarios } from '../scenarios.ts';
 
 const HEADERS = ['content-type', 'www-authenticate', 'retry-after', 'allow', 'cache-control'];
 /** Issued tokens are random by design; everything else is fixed by the seed and the clock. */
@@ -20,5 +20,5 @@ it('are byte-identical to the recording', async () => {
     const headers = Object.fromEntries(HEADERS.flatMap((name) => (reply.headers.has(name) ? [[name, reply.headers.get(name)]] : [])));
     recorded[key] = { status: reply.status, headers, body: maskIssued(reply.text) };
   }
-  await expect(`${JSON.stringify(recorded, null, 1)}\n`).toMatchFileSnapshot('recordings/answers.json');
+  await expect(`${JSON.stringify(recorded, null, 1)}\n`).toMatchFileSnapshot('../recordings/answers.json');
 });

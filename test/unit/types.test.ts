@@ -1,8 +1,8 @@
 /** The TypeScript types generated from openapi.yaml are current, and usable by a client. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { generateTypes, TYPES_PATH } from '../scripts/generate-types.ts';
-import type { ErrorBody, Organization, QueryOf, RequestBodyOf, ResponseBodyOf, SearchResult } from '../src/index.ts';
+import { generateTypes, TYPES_PATH } from '../../scripts/generate-types.ts';
+import type { ErrorBody, Organization, QueryOf, RequestBodyOf, ResponseBodyOf, SearchResult } from '../../src/index.ts';
 
 describe('generated types', () => {
   it('match openapi.yaml (run `npm run generate:types` when this fails)', async () => {

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../src/contract/registry.ts';
-import { summary } from '../src/contract/reporters/console.ts';
-import { junitXml } from '../src/contract/reporters/junit.ts';
-import { type Fetch, fetchOf, makeApp, run } from './contract-helpers.ts';
+import { CHECKS } from '../../src/contract/registry.ts';
+import { summary } from '../../src/contract/reporters/console.ts';
+import { junitXml } from '../../src/contract/reporters/junit.ts';
+import { type Fetch, fetchOf, makeApp, run } from '../contract-helpers.ts';
 
 const snapshot = (app: Awaited<ReturnType<typeof makeApp>>) => JSON.stringify(app.mock.state.tree.all());
 const failures = (report: { failures: Array<{ check: string; severity: string; expected: string; actual: string }> }) =>
@@ -145,7 +145,7 @@ describe('reports', () => {
       otherClientId: 'noscope-client',
       otherClientSecret: 'noscope-secret',
     });
-    const schema = JSON.parse(readFileSync(new URL('../docs/contract-report.schema.json', import.meta.url), 'utf8'));
+    const schema = JSON.parse(readFileSync(new URL('../../docs/contract-report.schema.json', import.meta.url), 'utf8'));
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(schema);
     const json = JSON.parse(JSON.stringify(report));

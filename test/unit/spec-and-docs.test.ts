@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
-import { SETTINGS } from '../src/config.ts';
-import { loadFixtures } from '../src/node/fixtures.ts';
-import { messages } from '../src/domain/errors.ts';
-import { operationHandlers } from '../src/http/handlers.ts';
-import { cachedSpec } from '../src/http/app.ts';
-import type { Schema } from '../src/spec/document.ts';
+import { SETTINGS } from '../../src/config.ts';
+import { loadFixtures } from '../../src/node/fixtures.ts';
+import { messages } from '../../src/domain/errors.ts';
+import { operationHandlers } from '../../src/http/handlers.ts';
+import { cachedSpec } from '../../src/http/app.ts';
+import type { Schema } from '../../src/spec/document.ts';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const doc = (name: string) => readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
 
 /** Every `x-error-message` anywhere in the spec. */
 function specMessages(node: unknown, found = new Set<string>()): Set<string> {

@@ -8,9 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { listen, type RunningServer } from '../src/server.ts';
-import { makeApp } from './helpers.ts';
-import { CHROMIUM } from './setup/chromium.ts';
+import { listen, type RunningServer } from '../../src/server.ts';
+import { makeApp } from '../helpers.ts';
+import { CHROMIUM } from '../setup/chromium.ts';
 
 let mock: RunningServer;
 let page: Server;

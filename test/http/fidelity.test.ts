@@ -3,9 +3,9 @@
  * gives (Prefer, challenges, hints), browsers' needs, and a spec that says what the mock does.
  */
 import { describe, expect, it } from 'vitest';
-import { cachedSpec, type MockApp } from '../src/http/app.ts';
-import { exampleOf } from '../src/spec/document.ts';
-import { basic, call, expectError, makeApp, type Reply, TOKENS } from './helpers.ts';
+import { cachedSpec, type MockApp } from '../../src/http/app.ts';
+import { exampleOf } from '../../src/spec/document.ts';
+import { basic, call, expectError, makeApp, type Reply, TOKENS } from '../helpers.ts';
 
 const CREATE = '/api/v1/organization/create';
 

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bundledSpec } from '../src/spec/bundled.ts';
-import { SpecValidators } from '../src/spec/validators.ts';
-import { CHROMIUM } from './setup/chromium.ts';
+import { bundledSpec } from '../../src/spec/bundled.ts';
+import { SpecValidators } from '../../src/spec/validators.ts';
+import { CHROMIUM } from '../setup/chromium.ts';
 
-const repo = new URL('..', import.meta.url).pathname;
+const repo = new URL('../../..', import.meta.url).pathname;
 
 const PAGE_SOURCE = `
 import { setupWorker } from 'msw/browser';

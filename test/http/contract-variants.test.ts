@@ -3,9 +3,9 @@
  * check named for it. Hostile ones must not make the run change anything that existed before it.
  */
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/http/app.ts';
-import { broken, HOSTILE, VARIANTS } from './broken-variants/index.ts';
-import { contentOf, run } from './contract-helpers.ts';
+import { createApp } from '../../src/http/app.ts';
+import { broken, HOSTILE, VARIANTS } from '../broken-variants/index.ts';
+import { contentOf, run } from '../contract-helpers.ts';
 
 const app = (config?: Parameters<typeof createApp>[0]) =>
   createApp({ ...config, config: { quiet: true, ...config?.config } });

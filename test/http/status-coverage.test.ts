@@ -4,9 +4,9 @@
  * Only 500 is injected (Prefer: code=500); every other status comes from real behaviour.
  */
 import { describe, expect, it } from 'vitest';
-import { cachedSpec } from '../src/http/app.ts';
-import { makeApp } from './helpers.ts';
-import { scenarios } from './scenarios.ts';
+import { cachedSpec } from '../../src/http/app.ts';
+import { makeApp } from '../helpers.ts';
+import { scenarios } from '../scenarios.ts';
 
 describe('every documented status of every operation', async () => {
   const spec = await cachedSpec();

@@ -1,7 +1,7 @@
 /** The default data set: the fixed skeleton, and a generated bulk that is deterministic and realistic. */
 import { describe, expect, it } from 'vitest';
-import { isTimeZone } from '../src/domain/rules.ts';
-import { call, makeApp } from './helpers.ts';
+import { isTimeZone } from '../../src/domain/rules.ts';
+import { call, makeApp } from '../helpers.ts';
 
 const everything = '/api/v1/organization/search?query=&size=1000';
 

@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_PATH, generateBundle } from '../scripts/generate-bundle.ts';
-import { DEFAULT_CONFIG } from '../src/config.ts';
-import { defaultFixtures, generatedOrganizations } from '../src/domain/fixtures.ts';
-import { generateOrganizations } from '../src/domain/seed.ts';
-import { createApp as createWebApp } from '../src/http/app.ts';
-import { bundledSpec } from '../src/spec/bundled.ts';
-import { loadSpec } from '../src/spec/document.ts';
-import { loadFixtures } from '../src/node/fixtures.ts';
+import { BUNDLE_PATH, generateBundle } from '../../scripts/generate-bundle.ts';
+import { DEFAULT_CONFIG } from '../../src/config.ts';
+import { defaultFixtures, generatedOrganizations } from '../../src/domain/fixtures.ts';
+import { generateOrganizations } from '../../src/domain/seed.ts';
+import { createApp as createWebApp } from '../../src/http/app.ts';
+import { bundledSpec } from '../../src/spec/bundled.ts';
+import { loadSpec } from '../../src/spec/document.ts';
+import { loadFixtures } from '../../src/node/fixtures.ts';
 
 describe('the bundle generated at build time', () => {
   it('matches openapi.yaml, fixtures/default.json and the generator (run `npm run generate` when this fails)', async () => {

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { listen, type RunningServer } from '../src/server.ts';
-import { makeApp } from './helpers.ts';
-import { CHROMIUM } from './setup/chromium.ts';
+import { listen, type RunningServer } from '../../src/server.ts';
+import { makeApp } from '../helpers.ts';
+import { CHROMIUM } from '../setup/chromium.ts';
 
 let mock: RunningServer;
 let browser: Browser;

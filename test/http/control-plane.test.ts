@@ -1,7 +1,7 @@
 /** The control plane, Prefer, latency and faults, sessions, CORS and the docs page. */
 import { describe, expect, it } from 'vitest';
-import { cachedSpec } from '../src/http/app.ts';
-import { basic, type CallOptions, call, expectError, makeApp, TOKENS } from './helpers.ts';
+import { cachedSpec } from '../../src/http/app.ts';
+import { basic, type CallOptions, call, expectError, makeApp, TOKENS } from '../helpers.ts';
 
 const create = (name: string, session?: string): CallOptions => ({
   body: { name },
@@ -17,13 +17,20 @@ describe('/_mock/ control plane', () => {
 
   it('reset brings back the seeded state and fresh rate-limit windows, keeping issued tokens', async () => {
     const app = await makeApp({ config: { rateLimitPerMinute: 3 } });
-    const issued = await call(app, 'POST', '/oauth2/token?grant_type=client_credentials&client_id=root-client&client_secret=root-secret', { token: null });
+    const issued = await call(
+      app,
+      'POST',
+      '/oauth2/token?grant_type=client_credentials&client_id=root-client&client_secret=root-secret',
+      { token: null },
+    );
     await call(app, 'POST', '/api/v1/organization/create', create('Will Vanish'));
     await call(app, 'DELETE', '/api/v1/organization?orgId=3');
     expect((await call(app, 'GET', '/api/v1/organization/profile')).status).toBe(429);
     const reset = await call(app, 'POST', '/_mock/reset');
     expect(reset.body).toEqual({ organizations: 105 });
-    expect((await call(app, 'GET', '/api/v1/organization?orgId=3', { token: issued.body.access_token })).status).toBe(200);
+    expect((await call(app, 'GET', '/api/v1/organization?orgId=3', { token: issued.body.access_token })).status).toBe(
+      200,
+    );
     expect((await call(app, 'GET', '/api/v1/organization/search?query=Will%20Vanish')).body.totalElements).toBe(0);
     // Ids are the seeded ones again: the next create gets 106.
     expect((await call(app, 'POST', '/api/v1/organization/create', create('After Reset'))).body.id).toBe(106);
@@ -47,20 +54,49 @@ describe('/_mock/ control plane', () => {
     expect((await call(other, 'POST', '/api/v1/organization/create', create('Next One'))).body.id).toBe(108);
 
     const before = (await call(other, 'GET', '/_mock/state')).text;
-    const cycle = { format: 'orgs-mock/state@1', organizations: [
-      { id: 1, name: 'Root', tz: 'UTC', lastModifiedTs: 0 },
-      { id: 2, parentOrganizationId: 3, name: 'A', tz: 'UTC', lastModifiedTs: 0 },
-      { id: 3, parentOrganizationId: 2, name: 'B', tz: 'UTC', lastModifiedTs: 0 },
-    ] };
-    expectError(await call(other, 'PUT', '/_mock/state', { body: cycle }), 400, 'Imported state is invalid: some organizations form a cycle and never reach the root.');
+    const cycle = {
+      format: 'orgs-mock/state@1',
+      organizations: [
+        { id: 1, name: 'Root', tz: 'UTC', lastModifiedTs: 0 },
+        { id: 2, parentOrganizationId: 3, name: 'Branch A', tz: 'UTC', lastModifiedTs: 0 },
+        { id: 3, parentOrganizationId: 2, name: 'Branch B', tz: 'UTC', lastModifiedTs: 0 },
+      ],
+    };
     expectError(
-      await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 1, name: 'R', tz: 'UTC', lastModifiedTs: 0 }, { id: 1, name: 'R', tz: 'UTC', lastModifiedTs: 0 }] } }),
+      await call(other, 'PUT', '/_mock/state', { body: cycle }),
+      400,
+      'Imported state is invalid: some organizations form a cycle and never reach the root.',
+    );
+    expectError(
+      await call(other, 'PUT', '/_mock/state', {
+        body: {
+          format: 'orgs-mock/state@1',
+          organizations: [
+            { id: 1, name: 'Root', tz: 'UTC', lastModifiedTs: 0 },
+            { id: 1, name: 'Root', tz: 'UTC', lastModifiedTs: 0 },
+          ],
+        },
+      }),
       400,
       'Imported state is invalid: id 1 appears twice.',
     );
-    expectError(await call(other, 'PUT', '/_mock/state', { body: { format: 'v0', organizations: [] } }), 400, 'Field format should be orgs-mock/state@1.');
-    expectError(await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 'x' }] } }), 400, 'Field organizations.0.name is required.');
-    expectError(await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 'x', name: 'X', tz: 'UTC', lastModifiedTs: 0 }] } }), 400, 'Each organization id should be an integer from 1 to 2147483647.');
+    expectError(
+      await call(other, 'PUT', '/_mock/state', { body: { format: 'v0', organizations: [] } }),
+      400,
+      'Field format should be orgs-mock/state@1.',
+    );
+    expectError(
+      await call(other, 'PUT', '/_mock/state', { body: { format: 'orgs-mock/state@1', organizations: [{ id: 'x' }] } }),
+      400,
+      'Imported state is invalid: the organization at position 1: Field name is required.',
+    );
+    expectError(
+      await call(other, 'PUT', '/_mock/state', {
+        body: { format: 'orgs-mock/state@1', organizations: [{ id: 'x', name: 'Xeno', tz: 'UTC', lastModifiedTs: 0 }] },
+      }),
+      400,
+      'Imported state is invalid: the organization at position 1: Each organization id should be an integer from 1 to 2147483647.',
+    );
     expect((await call(other, 'GET', '/_mock/state')).text).toBe(before);
   });
 
@@ -75,7 +111,12 @@ describe('/_mock/ control plane', () => {
       '/api/v1/organization?orgId=4',
       '/api/v1/organization?orgId=abc',
     ]);
-    expect(journal.body.entries[2]).toMatchObject({ method: 'GET', status: 400, session: 's1', ms: expect.any(Number) });
+    expect(journal.body.entries[2]).toMatchObject({
+      method: 'GET',
+      status: 400,
+      session: 's1',
+      ms: expect.any(Number),
+    });
     expect((await call(app, 'GET', '/_mock/journal?limit=1')).body.entries).toHaveLength(1);
     expect((await call(app, 'DELETE', '/_mock/journal')).status).toBe(204);
     expect((await call(app, 'GET', '/_mock/journal')).body.entries).toEqual([]);
@@ -83,15 +124,29 @@ describe('/_mock/ control plane', () => {
 
   it('changes latency, faults and the rate limit at run time, and refuses bad settings', async () => {
     const app = await makeApp();
-    const changed = await call(app, 'PATCH', '/_mock/config', { body: { latencyMs: { min: 0, max: 0 }, faultRate: 1, faultSeed: 3, rateLimitPerMinute: 1 } });
+    const changed = await call(app, 'PATCH', '/_mock/config', {
+      body: { latencyMs: { min: 0, max: 0 }, faultRate: 1, faultSeed: 3, rateLimitPerMinute: 1 },
+    });
     expect(changed.body).toEqual({ latencyMs: { min: 0, max: 0 }, faultRate: 1, faultSeed: 3, rateLimitPerMinute: 1 });
     expectError(await call(app, 'GET', '/api/v1/organization/profile'), 500, 'Internal server error.');
     await call(app, 'PATCH', '/_mock/config', { body: { faultRate: 0 } });
     expect((await call(app, 'GET', '/api/v1/organization/profile')).status).toBe(200);
     expect((await call(app, 'GET', '/api/v1/organization/profile')).status).toBe(429);
-    expectError(await call(app, 'PATCH', '/_mock/config', { body: { faultRate: 1.5 } }), 400, 'Field faultRate should be a number from 0 to 1.');
-    expectError(await call(app, 'PATCH', '/_mock/config', { body: { latencyMs: { min: -1, max: 5 } } }), 400, 'Field latencyMs should be an object with integer min and max from 0 to 60000.');
-    expectError(await call(app, 'PATCH', '/_mock/config', { body: { rateLimitPerMinute: 0 } }), 400, 'Field rateLimitPerMinute should be an integer from 1 to 1000000000.');
+    expectError(
+      await call(app, 'PATCH', '/_mock/config', { body: { faultRate: 1.5 } }),
+      400,
+      'Field faultRate should be a number from 0 to 1.',
+    );
+    expectError(
+      await call(app, 'PATCH', '/_mock/config', { body: { latencyMs: { min: -1, max: 5 } } }),
+      400,
+      'Field latencyMs should be an object with integer min and max from 0 to 60000.',
+    );
+    expectError(
+      await call(app, 'PATCH', '/_mock/config', { body: { rateLimitPerMinute: 0 } }),
+      400,
+      'Field rateLimitPerMinute should be an integer from 1 to 1000000000.',
+    );
     expect((await call(app, 'GET', '/_mock/config')).body.faultRate).toBe(0);
   });
 
@@ -105,7 +160,13 @@ describe('/_mock/ control plane', () => {
   it('is gone with CONTROL_PLANE=false, but for health', async () => {
     const app = await makeApp({ config: { controlPlane: false } });
     // Not through call(): without the control plane, its documented responses no longer apply.
-    for (const [method, path] of [['POST', '/_mock/reset'], ['GET', '/_mock/state'], ['GET', '/_mock/journal'], ['PATCH', '/_mock/config'], ['GET', '/_mock/tokens']]) {
+    for (const [method, path] of [
+      ['POST', '/_mock/reset'],
+      ['GET', '/_mock/state'],
+      ['GET', '/_mock/journal'],
+      ['PATCH', '/_mock/config'],
+      ['GET', '/_mock/tokens'],
+    ]) {
       const reply = await app.request(path as string, { method });
       expect(reply.status, path).toBe(404);
       expect(await reply.json()).toEqual({ error: { message: 'Resource not found. Did you mean GET /_mock/health?' } });
@@ -115,20 +176,33 @@ describe('/_mock/ control plane', () => {
 });
 
 describe('Prefer', () => {
-  it.each(['getOrganization', 'createOrganization', 'issueToken'])('answers every refusal status documented for %s, changing nothing', async (operationId) => {
-    const spec = await cachedSpec();
-    const op = spec.byId.get(operationId)!;
-    const app = await makeApp();
-    for (const status of Object.keys(op.responses).filter((s) => Number(s) >= 400 && !op.responses[s]?.['x-mock-only'])) {
-      const reply = await call(app, op.method.toUpperCase(), `${op.path}${op.path.endsWith('organization') ? '?orgId=1' : ''}`, {
-        token: op.bearer ? TOKENS.root : null,
-        headers: { Prefer: `code=${status}`, ...(op.bearer ? {} : { Authorization: basic('root-client', 'root-secret') }) },
-        body: op.method === 'get' ? undefined : { name: 'Preferred' },
-      });
-      expect(reply.status, status).toBe(Number(status));
-    }
-    expect(app.mock.state.tree.size).toBe(105);
-  });
+  it.each(['getOrganization', 'createOrganization', 'issueToken'])(
+    'answers every refusal status documented for %s, changing nothing',
+    async (operationId) => {
+      const spec = await cachedSpec();
+      const op = spec.byId.get(operationId)!;
+      const app = await makeApp();
+      for (const status of Object.keys(op.responses).filter(
+        (s) => Number(s) >= 400 && !op.responses[s]?.['x-mock-only'],
+      )) {
+        const reply = await call(
+          app,
+          op.method.toUpperCase(),
+          `${op.path}${op.path.endsWith('organization') ? '?orgId=1' : ''}`,
+          {
+            token: op.bearer ? TOKENS.root : null,
+            headers: {
+              Prefer: `code=${status}`,
+              ...(op.bearer ? {} : { Authorization: basic('root-client', 'root-secret') }),
+            },
+            body: op.method === 'get' ? undefined : { name: 'Preferred' },
+          },
+        );
+        expect(reply.status, status).toBe(Number(status));
+      }
+      expect(app.mock.state.tree.size).toBe(105);
+    },
+  );
 
   it('delays one response by delay=', async () => {
     const app = await makeApp();
@@ -177,19 +251,27 @@ describe('sessions', () => {
     const sessions = ['alpha', 'beta', 'gamma', 'delta'];
     await Promise.all(
       sessions.flatMap((s) =>
-        Array.from({ length: 10 }, (_, i) => call(app, 'POST', '/api/v1/organization/create', create(`${s} org ${i}`, s))),
+        Array.from({ length: 10 }, (_, i) =>
+          call(app, 'POST', '/api/v1/organization/create', create(`${s} org ${i}`, s)),
+        ),
       ),
     );
     await call(app, 'DELETE', '/api/v1/organization?orgId=3', { headers: { 'X-Mock-Session': 'alpha' } });
     for (const s of sessions) {
-      const reply = await call(app, 'GET', '/api/v1/organization/search?query=org&size=1000', { headers: { 'X-Mock-Session': s } });
+      const reply = await call(app, 'GET', '/api/v1/organization/search?query=org&size=1000', {
+        headers: { 'X-Mock-Session': s },
+      });
       const names = reply.body.content.map((o: { name: string }) => o.name).filter((n: string) => / org \d$/.test(n));
       expect(names.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `${s} org ${i}`).sort());
       const ids = reply.body.content.map((o: { id: number }) => o.id).filter((id: number) => id > 105);
       expect(ids.sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => 106 + i));
     }
-    expect((await call(app, 'GET', '/api/v1/organization?orgId=3', { headers: { 'X-Mock-Session': 'beta' } })).status).toBe(200);
-    expect((await call(app, 'GET', '/api/v1/organization?orgId=3', { headers: { 'X-Mock-Session': 'alpha' } })).status).toBe(404);
+    expect(
+      (await call(app, 'GET', '/api/v1/organization?orgId=3', { headers: { 'X-Mock-Session': 'beta' } })).status,
+    ).toBe(200);
+    expect(
+      (await call(app, 'GET', '/api/v1/organization?orgId=3', { headers: { 'X-Mock-Session': 'alpha' } })).status,
+    ).toBe(404);
     expect(app.mock.state.tree.size).toBe(105);
     const reset = await call(app, 'POST', '/_mock/reset', { headers: { 'X-Mock-Session': 'alpha' } });
     expect(reset.body).toEqual({ session: 'alpha', organizations: 105 });
@@ -198,9 +280,12 @@ describe('sessions', () => {
   it('are bounded in number and expire when idle', async () => {
     let clock = 0;
     const app = await makeApp({ now: () => clock, config: { maxSessions: 2, sessionIdleSeconds: 60 } });
-    for (const s of ['one', 'two', 'three']) await call(app, 'POST', '/api/v1/organization/create', create(`In ${s}`, s));
+    for (const s of ['one', 'two', 'three'])
+      await call(app, 'POST', '/api/v1/organization/create', create(`In ${s}`, s));
     expect(app.mock.runtime.sessions.ids()).toEqual(['two', 'three']);
-    const one = await call(app, 'GET', '/api/v1/organization/search?query=In%20one', { headers: { 'X-Mock-Session': 'one' } });
+    const one = await call(app, 'GET', '/api/v1/organization/search?query=In%20one', {
+      headers: { 'X-Mock-Session': 'one' },
+    });
     expect(one.body.totalElements).toBe(0);
     clock += 61_000;
     expect((await call(app, 'GET', '/_mock/health')).body.sessions).toBe(3 - 1);
@@ -213,8 +298,16 @@ describe('sessions', () => {
     await call(app, 'POST', '/api/v1/organization/create', create('Only In S', 's'));
     const state = await call(app, 'GET', '/_mock/state', { headers: { 'X-Mock-Session': 's' } });
     expect(state.body.organizations).toHaveLength(106);
-    expect((await call(app, 'PUT', '/_mock/state', { body: state.body, headers: { 'X-Mock-Session': 't' } })).body).toEqual({ session: 't', organizations: 106 });
-    expect((await call(app, 'GET', '/api/v1/organization/search?query=Only%20In%20S', { headers: { 'X-Mock-Session': 't' } })).body.totalElements).toBe(1);
+    expect(
+      (await call(app, 'PUT', '/_mock/state', { body: state.body, headers: { 'X-Mock-Session': 't' } })).body,
+    ).toEqual({ session: 't', organizations: 106 });
+    expect(
+      (
+        await call(app, 'GET', '/api/v1/organization/search?query=Only%20In%20S', {
+          headers: { 'X-Mock-Session': 't' },
+        })
+      ).body.totalElements,
+    ).toBe(1);
     expect(app.mock.state.tree.size).toBe(105);
   });
 });
@@ -224,16 +317,24 @@ describe('for browser apps', () => {
     const app = await makeApp();
     const preflight = await app.request('/api/v1/organization/search?query=', {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,x-mock-session' },
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization,x-mock-session',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('DELETE');
-    const limited = await call(app, 'GET', '/api/v1/organization/profile', { headers: { Origin: 'http://localhost:5173', Prefer: 'code=429' } });
+    const limited = await call(app, 'GET', '/api/v1/organization/profile', {
+      headers: { Origin: 'http://localhost:5173', Prefer: 'code=429' },
+    });
     expect(limited.headers.get('access-control-expose-headers')).toContain('Retry-After');
     const restricted = await makeApp({ config: { corsOrigin: 'http://localhost:5173' } });
-    const r = await call(restricted, 'GET', '/api/v1/organization/profile', { headers: { Origin: 'http://localhost:5173' } });
+    const r = await call(restricted, 'GET', '/api/v1/organization/profile', {
+      headers: { Origin: 'http://localhost:5173' },
+    });
     expect(r.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 

@@ -7,13 +7,13 @@ import { promisify } from 'node:util';
 import { XMLValidator } from 'fast-xml-parser';
 import { parse as parseJunit } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { contractCommand } from '../src/cli/contract.ts';
-import { CHECKS } from '../src/contract/registry.ts';
-import type { MockApp } from '../src/http/app.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { makeApp } from './helpers.ts';
+import { contractCommand } from '../../src/cli/contract.ts';
+import { CHECKS } from '../../src/contract/registry.ts';
+import type { MockApp } from '../../src/http/app.ts';
+import { listen, type RunningServer } from '../../src/server.ts';
+import { makeApp } from '../helpers.ts';
 
-const bin = new URL('../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
 const exec = promisify(execFile);
 
 async function contract(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -272,7 +272,7 @@ describe('orgs-mock contract', () => {
 
   it('npm run contract:dredd runs Dredd with our hooks against the mock, green, leaving nothing behind', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dredd-')), 'dredd.xml');
-    const script = new URL('../contracts/run-dredd.sh', import.meta.url).pathname;
+    const script = new URL('../../contracts/run-dredd.sh', import.meta.url).pathname;
     const before = app.mock.state.tree.size;
     const { stdout } = await promisify(execFile)('bash', [script, server.url, '--reporter', 'xunit', '--output', out], {
       timeout: 120_000,

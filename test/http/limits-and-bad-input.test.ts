@@ -1,7 +1,7 @@
 /** Rate limiting, and bad input of every kind: a clear 4xx with the Error body, nothing lost or half-written. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { MockApp } from '../src/http/app.ts';
-import { call, expectError, makeApp, TOKENS } from './helpers.ts';
+import type { MockApp } from '../../src/http/app.ts';
+import { call, expectError, makeApp, TOKENS } from '../helpers.ts';
 
 let app: MockApp;
 let clock: number;

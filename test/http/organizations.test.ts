@@ -1,7 +1,7 @@
 /** Every operation of the Organizations API, its success and its refusals, and the state afterwards. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { MockApp } from '../src/http/app.ts';
-import { call, expectError, makeApp, TOKENS } from './helpers.ts';
+import type { MockApp } from '../../src/http/app.ts';
+import { call, expectError, makeApp, TOKENS } from '../helpers.ts';
 
 const NOT_FOUND = "Organization is not found or you don't have access to it.";
 const T0 = Date.UTC(2026, 0, 1);

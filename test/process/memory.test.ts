@@ -1,0 +1,133 @@
+/**
+ * Resident memory under the attacks of issue 10, on a real server process with 100,000 organizations:
+ * 300 requests with new session ids (half without a valid token, half writing with one) and a 100 MB
+ * import that is refused at its last organization. Health must answer throughout, and the resident
+ * memory stay within the bounds stated in docs/control-plane.md.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterEach, expect, it } from 'vitest';
+
+const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
+let child: ChildProcess | undefined;
+afterEach(() => child?.kill('SIGKILL'));
+
+const MB = 1024 * 1024;
+/** The bounds of docs/control-plane.md for this scenario. */
+const MAX_RSS = 1_024 * MB;
+const MAX_GROWTH = 700 * MB;
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
+}
+
+function start(env: Record<string, string>): Promise<string> {
+  child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--quiet'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 60 s: ${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    };
+    child!.stdout!.on('data', onData);
+    child!.stderr!.on('data', onData);
+    child!.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+}
+
+/** About `bytes` of snapshot whose last organization breaks a rule of create: read to the end, then refused. */
+function hundredMegabyteImport(bytes: number): string {
+  const pieces = [
+    '{"format":"orgs-mock/state@1","organizations":[{"id":1,"name":"Imported Root","tz":"UTC","lastModifiedTs":0}',
+  ];
+  let size = pieces[0]!.length;
+  for (let id = 2; size < bytes; id++) {
+    const piece = `,{"id":${id},"name":"Imported organization ${id}","description":"${'d'.repeat(300)}","parentOrganizationId":1,"tz":"Europe/Kyiv","lastModifiedTs":${id}}`;
+    pieces.push(piece);
+    size += piece.length;
+  }
+  pieces.push(',{"id":2147483647,"name":"","tz":"UTC","lastModifiedTs":0}]}');
+  return pieces.join('');
+}
+
+it('stays within its memory bounds and keeps answering health through sessions and a 100 MB import', async () => {
+  const url = await start({ ORG_COUNT: '100000' });
+  const pid = child!.pid as number;
+  const before = rssOf(pid);
+
+  let polling = true;
+  const health = { ok: 0, failed: 0 };
+  const poller = (async () => {
+    while (polling) {
+      try {
+        const reply = await fetch(`${url}/_mock/health`, { signal: AbortSignal.timeout(10_000) });
+        if (reply.status === 200) health.ok++;
+        else health.failed++;
+      } catch {
+        health.failed++;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+
+  const statuses: number[] = [];
+  for (let i = 0; i < 150; i++) {
+    const headers: Record<string, string> = { 'X-Mock-Session': `stranger-${i}` };
+    if (i % 2 === 0) headers.Authorization = 'Bearer wrong-token';
+    statuses.push((await fetch(`${url}/api/v1/organization/profile`, { headers })).status);
+  }
+  expect(new Set(statuses)).toEqual(new Set([401]));
+  expect(((await (await fetch(`${url}/_mock/health`)).json()) as { sessions: number }).sessions).toBe(0);
+
+  for (let i = 0; i < 150; i++) {
+    const reply = await fetch(`${url}/api/v1/organization/create`, {
+      method: 'POST',
+      headers: {
+        Authorization: 'Bearer root-admin-token',
+        'Content-Type': 'application/json',
+        'X-Mock-Session': `writer-${i}`,
+      },
+      body: JSON.stringify({ name: `Writer ${i}` }),
+    });
+    expect(reply.status).toBe(201);
+  }
+  const afterSessions = rssOf(pid);
+  const { sessions } = (await (await fetch(`${url}/_mock/health`)).json()) as { sessions: number };
+  // Each writing session copies 100,000 organizations (about 20 MB estimated): SESSION_MEMORY_MB=256 keeps a dozen.
+  expect(sessions).toBeGreaterThan(0);
+  expect(sessions).toBeLessThan(20);
+
+  const body = hundredMegabyteImport(100 * MB);
+  const imported = await fetch(`${url}/_mock/state`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body,
+  });
+  expect(imported.status).toBe(400);
+  expect(((await imported.json()) as { error: { message: string } }).error.message).toBe(
+    'Imported state is invalid: organization 2147483647: Organization name should be from 3 to 100 symbols.',
+  );
+  const afterImport = rssOf(pid);
+
+  polling = false;
+  await poller;
+  const state = (await (await fetch(`${url}/_mock/health`)).json()) as { organizations: number };
+  expect(state.organizations).toBe(100_005);
+  expect(health.failed).toBe(0);
+  expect(health.ok).toBeGreaterThan(5);
+  const peak = Math.max(afterSessions, afterImport);
+  console.log(
+    `resident memory: ${Math.round(before / MB)} MB at start, ${Math.round(afterSessions / MB)} MB after sessions, ${Math.round(afterImport / MB)} MB after the import; health ${health.ok} answers`,
+  );
+  expect(peak).toBeLessThan(MAX_RSS);
+  expect(peak - before).toBeLessThan(MAX_GROWTH);
+}, 180_000);

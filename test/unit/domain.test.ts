@@ -1,0 +1,128 @@
+/** The domain on its own: the tree's rules, tokens, rate-limit windows, and the request hints. No app. */
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/domain/errors.ts';
+import type { OrgRecord } from '../../src/domain/organization.ts';
+import { RateLimiter, secondsUntilNextWindow } from '../../src/domain/rate-limiter.ts';
+import { TokenStore } from '../../src/domain/tokens.ts';
+import { OrgTree } from '../../src/domain/tree.ts';
+import { closestRoute, probableField } from '../../src/http/hints.ts';
+import { parsePrefer } from '../../src/http/prefer.ts';
+
+const org = (id: number, parent?: number, extra: Partial<OrgRecord> = {}): OrgRecord => ({
+  id,
+  name: `Org ${id}`,
+  tz: 'UTC',
+  lastModifiedTs: 0,
+  deviceCount: 0,
+  userCount: 1,
+  ...(parent === undefined ? {} : { parentOrganizationId: parent }),
+  ...extra,
+});
+
+/** 1 → 2 → 3 (devices), 1 → 4: three levels counting the root as 1. */
+const tree = () => new OrgTree([org(1), org(2, 1), org(3, 2, { deviceCount: 5 }), org(4, 1)], { maxDepth: 3, maxOrganizations: 10 });
+
+const refusal = (action: () => unknown) => {
+  try {
+    action();
+  } catch (error) {
+    return error instanceof ApiError ? { status: error.status, message: error.message } : error;
+  }
+  return undefined;
+};
+
+describe('OrgTree', () => {
+  it('counts levels the vendor’s way and refuses to create below the deepest one', () => {
+    const t = tree();
+    expect([1, 2, 3].map((id) => t.levelOf(id))).toEqual([1, 2, 3]);
+    expect(refusal(() => t.create(1, { name: 'Too Deep', parentId: 3 }, 5))).toEqual({
+      status: 400,
+      message: 'Organization hierarchy cannot be deeper than 3 levels, counting the root.',
+    });
+    const made = t.create(1, { name: 'Level Three', parentId: 2 }, 5);
+    expect(made).toMatchObject({ id: 5, parentOrganizationId: 2, tz: 'UTC', lastModifiedTs: 5 });
+  });
+
+  it('hides what is outside the viewer’s subtree as if it did not exist', () => {
+    const t = tree();
+    expect(t.visible(4, 2)).toBeUndefined();
+    expect(refusal(() => t.getVisible(4, 2))).toEqual({ status: 404, message: "Organization is not found or you don't have access to it." });
+    expect(refusal(() => t.create(2, { name: 'Elsewhere', parentId: 4 }, 0))).toMatchObject({ status: 404 });
+    expect(refusal(() => t.remove(2, 4))).toEqual({
+      status: 404,
+      message: "Organization with identifier 4 is not found or you don't have access to it.",
+    });
+  });
+
+  it('refuses to delete the own organization, a parent, or one with devices, and never reuses an id', () => {
+    const t = tree();
+    expect(refusal(() => t.remove(2, 2))).toMatchObject({ message: 'You cannot delete your own organization.' });
+    expect(refusal(() => t.remove(1, 2))).toMatchObject({ message: 'Organization with sub-organizations cannot be deleted.' });
+    expect(refusal(() => t.remove(1, 3))).toMatchObject({ message: 'Organization with devices cannot be deleted.' });
+    t.remove(1, 4);
+    expect(t.get(4)).toBeUndefined();
+    expect(t.create(1, { name: 'After Delete' }, 0).id).toBe(5);
+  });
+
+  it('searches case-insensitively within the subtree, sorted and paged', () => {
+    const t = tree();
+    const page = t.search(1, { query: 'ORG', sortBy: 'Name', sortOrder: 'DESC', page: 0, size: 3 });
+    expect(page.totalElements).toBe(4);
+    expect(page.content.map((o) => o.id)).toEqual([4, 3, 2]);
+    expect(t.search(2, { query: '', sortBy: 'Organization Id', sortOrder: 'ASC', page: 1, size: 1 }).content.map((o) => o.id)).toEqual([3]);
+  });
+});
+
+describe('TokenStore', () => {
+  const client = { clientId: 'c', clientSecret: 's', organizationId: 1, platformApiScope: true };
+
+  it('issues a pair whose refresh token works once and expires with the access token', () => {
+    let now = 0;
+    const store = new TokenStore([], [client], { ttlSeconds: 60, maxIssued: 100, now: () => now });
+    const first = store.issue(client, { grantType: 'client_credentials' });
+    if (!('token' in first)) throw new Error('no token');
+    const second = store.issue(client, { grantType: 'refresh_token', refreshToken: first.token.refresh_token });
+    expect('token' in second).toBe(true);
+    expect(store.issue(client, { grantType: 'refresh_token', refreshToken: first.token.refresh_token })).toMatchObject({ error: 'invalid_grant' });
+    if (!('token' in second)) throw new Error('no token');
+    now = 60_000;
+    expect(store.issue(client, { grantType: 'refresh_token', refreshToken: second.token.refresh_token })).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('answers an unknown client or a wrong secret with the vendor’s text', () => {
+    const store = new TokenStore([], [client], { ttlSeconds: 60, maxIssued: 100, now: () => 0 });
+    expect(store.authenticateClient({ clientId: 'c', clientSecret: 'wrong' })).toEqual({
+      error: 'invalid_client',
+      description: 'Client ID is not found or password is wrong.',
+    });
+  });
+});
+
+describe('RateLimiter', () => {
+  it('counts per organization in fixed minutes, and says when the window ends', () => {
+    const limiter = new RateLimiter({ perMinute: 2 });
+    const at = Date.UTC(2026, 0, 1, 12, 0, 40);
+    expect([limiter.hit(1, at), limiter.hit(1, at), limiter.hit(2, at)].every((d) => d.allowed)).toBe(true);
+    expect(limiter.hit(1, at)).toEqual({ allowed: false, retryAfterSeconds: 20 });
+    expect(limiter.hit(1, at + 20_000).allowed).toBe(true);
+    expect(secondsUntilNextWindow(Date.UTC(2026, 0, 1, 12, 0, 59, 500))).toBe(1);
+  });
+});
+
+describe('hints and Prefer', () => {
+  it('name the field probably meant, and the closest route', () => {
+    expect(probableField('parentOrganizationId', ['name', 'parentId', 'tz'])).toBe('parentId');
+    expect(probableField('timeZone', ['name', 'parentId', 'tz'])).toBe('tz');
+    expect(probableField('colour', ['name', 'parentId', 'tz'])).toBeUndefined();
+    const routes = new Map([['/api/v1/organization/search', ['GET']], ['/oauth2/token', ['POST']]]);
+    expect(closestRoute('GET', '/api/v1/organisation/search', routes)).toBe('GET /api/v1/organization/search');
+    expect(closestRoute('GET', '/oauth/token', routes)).toBe('POST /oauth2/token');
+  });
+
+  it('reads code and delay, ignores other preferences, and refuses malformed values', () => {
+    expect(parsePrefer('code=429, delay=10')).toEqual({ code: 429, delayMs: 10 });
+    expect(parsePrefer('return=minimal; code="404"')).toEqual({ code: 404 });
+    expect(parsePrefer('code=abc')).toBeUndefined();
+    expect(parsePrefer('delay=60001')).toBeUndefined();
+  });
+});
