@@ -5,14 +5,14 @@
  * touched by the update probe, and checks skipped (not "not run") when the budget is spent.
  */
 import { describe, expect, it } from 'vitest';
-import { TargetClient } from '../src/contract/client.ts';
-import { ContractSpec } from '../src/contract/contract-spec.ts';
-import type { CheckRecap } from '../src/contract/report.ts';
-import { checkLine } from '../src/contract/reporters/console.ts';
-import { Sandbox } from '../src/contract/sandbox.ts';
-import { cachedSpec } from '../src/http/app.ts';
-import { broken, HOSTILE, VARIANTS } from './broken-variants/index.ts';
-import { type Fetch, fetchOf, makeApp, run } from './contract-helpers.ts';
+import { TargetClient } from '../../src/contract/client.ts';
+import { ContractSpec } from '../../src/contract/contract-spec.ts';
+import type { CheckRecap } from '../../src/contract/report.ts';
+import { checkLine } from '../../src/contract/reporters/console.ts';
+import { Sandbox } from '../../src/contract/sandbox.ts';
+import { cachedSpec } from '../../src/http/app.ts';
+import { broken, HOSTILE, VARIANTS } from '../broken-variants/index.ts';
+import { type Fetch, fetchOf, makeApp, run } from '../contract-helpers.ts';
 
 const variant = (name: string) => {
   const found = [...VARIANTS, ...HOSTILE].find((v) => v.name === name);
@@ -214,7 +214,7 @@ describe('curl lines for the token endpoint', () => {
     expect(curls).toContainEqual(expect.stringContaining('-u "$CLIENT_ID:$CLIENT_SECRET-wrong"'));
     expect(curls).toContainEqual(expect.stringContaining('-u "$OTHER_CLIENT_ID:$OTHER_CLIENT_SECRET"'));
     expect(curls).toContainEqual(expect.stringMatching(/-u "orgs-mock-contract-unknown-[0-9a-f]+:wrong"/));
-    const { CONTRACT_HELP } = await import('../src/cli/contract.ts');
+    const { CONTRACT_HELP } = await import('../../src/cli/contract.ts');
     const placeholders = new Set(JSON.stringify(report).match(/\$[A-Z_]+/g));
     for (const name of ['$TOKEN', '$CLIENT_ID', '$CLIENT_SECRET', '$OTHER_CLIENT_ID', '$OTHER_CLIENT_SECRET'])
       placeholders.add(name);
@@ -224,7 +224,7 @@ describe('curl lines for the token endpoint', () => {
 
 describe('diff', () => {
   it('pairs exchanges by request, so that a server differing only in 404 → 403 shows only that', async () => {
-    const { diffReports } = await import('../src/contract/diff.ts');
+    const { diffReports } = await import('../../src/contract/diff.ts');
     const options = { token: 'root-admin-token', checks: ['property_based', 'unknown_id_not_found'] };
     const a = await run(fetchOf(await makeApp()), options);
     const b = await run(broken(await makeApp(), variant('403 instead of 404 outside the subtree').handler), options);
@@ -250,7 +250,7 @@ describe('diff', () => {
   });
 
   it('finds no difference between two runs with writes, whose run ids and created ids differ', async () => {
-    const { diffReports } = await import('../src/contract/diff.ts');
+    const { diffReports } = await import('../../src/contract/diff.ts');
     const options = {
       token: 'root-admin-token',
       allowWrites: true,
