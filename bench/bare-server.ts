@@ -18,5 +18,7 @@ const ORGANIZATION = {
 const app = new Hono();
 app.post('*', (c) => c.json(ORGANIZATION, 201));
 app.all('*', (c) => c.json(ORGANIZATION));
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.log(`bare on http://127.0.0.1:${info.port}`));
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
+  console.log(`bare on http://127.0.0.1:${info.port}`),
+);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -22,7 +22,7 @@ import { connect, createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import { DEFAULT_CONFIG } from '../src/config.ts';
-import { memoryOf, startBare, startMock, type Started } from './servers.ts';
+import { memoryOf, type Started, startBare, startMock } from './servers.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const RESULTS = new URL('./results.md', import.meta.url);
@@ -60,7 +60,12 @@ const SCENARIOS: Scenario[] = [
   { name: 'profile', method: 'GET', path: () => '/api/v1/organization/profile' },
   { name: 'get', method: 'GET', path: () => '/api/v1/organization?orgId=4' },
   { name: 'search', method: 'GET', path: searchPath },
-  { name: 'create', method: 'POST', path: () => '/api/v1/organization/create', body: JSON.stringify({ name: 'Bench Org', parentId: 5 }) },
+  {
+    name: 'create',
+    method: 'POST',
+    path: () => '/api/v1/organization/create',
+    body: JSON.stringify({ name: 'Bench Org', parentId: 5 }),
+  },
 ];
 
 interface Load {
@@ -114,11 +119,43 @@ interface ColdCandidate {
 
 const NODE26 = `${ROOT}node_modules/node26/bin/node`;
 const COLD_CANDIDATES: ColdCandidate[] = [
-  { name: 'orgs-mock, built (`node dist/bin/orgs-mock.js serve`, as the package and the image run it)', command: () => [process.execPath, 'dist/bin/orgs-mock.js', 'serve'] },
-  ...(existsSync(NODE26) ? [{ name: "orgs-mock, built, on Node 26 (the image's Node; compile cache warm after the first start)", command: () => [NODE26, 'dist/bin/orgs-mock.js', 'serve'] as [string, ...string[]] }] : []),
-  { name: 'orgs-mock from the sources through tsx (`npm start` in a clone)', command: () => [process.execPath, 'bin/orgs-mock.mjs', 'serve'] },
-  { name: 'Prism 5 (`prism mock openapi.yaml`)', command: (port) => [process.execPath, 'node_modules/@stoplight/prism-cli/dist/index.js', 'mock', 'openapi.yaml', '-h', '127.0.0.1', '-p', String(port)] },
-  { name: 'a bare node:http server (Node alone: the floor on this machine)', command: () => [process.execPath, '-e', "require('http').createServer((q, s) => s.end('{}')).listen(process.env.PORT, '127.0.0.1')"] },
+  {
+    name: 'orgs-mock, built (`node dist/bin/orgs-mock.js serve`, as the package and the image run it)',
+    command: () => [process.execPath, 'dist/bin/orgs-mock.js', 'serve'],
+  },
+  ...(existsSync(NODE26)
+    ? [
+        {
+          name: "orgs-mock, built, on Node 26 (the image's Node; compile cache warm after the first start)",
+          command: () => [NODE26, 'dist/bin/orgs-mock.js', 'serve'] as [string, ...string[]],
+        },
+      ]
+    : []),
+  {
+    name: 'orgs-mock from the sources through tsx (`npm start` in a clone)',
+    command: () => [process.execPath, 'bin/orgs-mock.mjs', 'serve'],
+  },
+  {
+    name: 'Prism 5 (`prism mock openapi.yaml`)',
+    command: (port) => [
+      process.execPath,
+      'node_modules/@stoplight/prism-cli/dist/index.js',
+      'mock',
+      'openapi.yaml',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+    ],
+  },
+  {
+    name: 'a bare node:http server (Node alone: the floor on this machine)',
+    command: () => [
+      process.execPath,
+      '-e',
+      "require('http').createServer((q, s) => s.end('{}')).listen(process.env.PORT, '127.0.0.1')",
+    ],
+  },
 ];
 
 function freePort(): Promise<number> {
@@ -144,7 +181,9 @@ function accepts(port: number): Promise<boolean> {
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 10 ms ticks). */
 function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -156,7 +195,11 @@ async function firstAnswer(candidate: ColdCandidate): Promise<{ ms: number; cpuM
   const port = await freePort();
   const [command, ...args] = candidate.command(port);
   const started = performance.now();
-  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), QUIET: 'true' }, stdio: 'ignore' });
+  const child: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), QUIET: 'true' },
+    stdio: 'ignore',
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     while (performance.now() - started < 60_000) {
@@ -187,7 +230,9 @@ async function firstAnswer(candidate: ColdCandidate): Promise<{ ms: number; cpuM
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** Every candidate in turn, COLD_RUNS times, so that noise from other work spreads over all of them. */
-async function coldStarts(machine: string): Promise<{ section: string; target: string; builtMs: number; prismMs: number }> {
+async function coldStarts(
+  machine: string,
+): Promise<{ section: string; target: string; builtMs: number; prismMs: number }> {
   // The built package is measured as built from these sources.
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   const load = loadavg()[0]?.toFixed(1);
@@ -237,7 +282,9 @@ function withColdSection(report: string, section: string, target: string): strin
   const start = report.indexOf(COLD_HEADING);
   const next = start === -1 ? -1 : report.indexOf('\n## ', start + COLD_HEADING.length);
   let updated =
-    start === -1 ? `${report.trimEnd()}\n\n${section}` : `${report.slice(0, start)}${section}${next === -1 ? '' : `\n${report.slice(next + 1)}`}`;
+    start === -1
+      ? `${report.trimEnd()}\n\n${section}`
+      : `${report.slice(0, start)}${section}${next === -1 ? '' : `\n${report.slice(next + 1)}`}`;
   if (/^\| first answer .*$/m.test(updated)) updated = updated.replace(/^\| first answer .*$/m, target);
   else updated = updated.replace(/(## Targets\n\n\| target .*\n\|---.*\n)/, `$1${target}\n`);
   return updated;
@@ -250,7 +297,9 @@ async function main(): Promise<void> {
     const cold = await coldStarts(machine);
     const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
     writeFileSync(RESULTS, withColdSection(previous, cold.section, cold.target));
-    console.log(`\ncold start ${cold.builtMs} ms (target ${COLD_TARGET_MS} ms), Prism ${cold.prismMs} ms; wrote the cold-start section of bench/results.md`);
+    console.log(
+      `\ncold start ${cold.builtMs} ms (target ${COLD_TARGET_MS} ms), Prism ${cold.prismMs} ms; wrote the cold-start section of bench/results.md`,
+    );
     return;
   }
 
@@ -273,7 +322,8 @@ async function main(): Promise<void> {
     await load(bare.url, scenario, 10, 1);
     await load(mock.url, scenario, 10, 1);
     const rounds: Array<{ bare: Load; mock: Load }> = [];
-    for (let round = 0; round < ROUNDS; round++) rounds.push({ bare: await load(bare.url, scenario, 10), mock: await load(mock.url, scenario, 10) });
+    for (let round = 0; round < ROUNDS; round++)
+      rounds.push({ bare: await load(bare.url, scenario, 10), mock: await load(mock.url, scenario, 10) });
     rounds.sort((x, y) => x.mock.rps / x.bare.rps - y.mock.rps / y.bare.rps);
     // (The 10-connection search load repeats ten queries, so after the first round it measures cached match sets.)
     const { bare: b, mock: m } = rounds[Math.floor(rounds.length / 2)] as { bare: Load; mock: Load };
@@ -283,8 +333,12 @@ async function main(): Promise<void> {
     console.log(line);
   }
   if (!search || !repeated) throw new Error('the search scenario did not run');
-  console.log(`search, 1 connection, a new query each time: ${search.rps} req/s, p50 ${search.p50} ms, p99 ${search.p99} ms`);
-  console.log(`search, 1 connection, 10 queries in rotation: ${repeated.rps} req/s, p50 ${repeated.p50} ms, p99 ${repeated.p99} ms`);
+  console.log(
+    `search, 1 connection, a new query each time: ${search.rps} req/s, p50 ${search.p50} ms, p99 ${search.p99} ms`,
+  );
+  console.log(
+    `search, 1 connection, 10 queries in rotation: ${repeated.rps} req/s, p50 ${repeated.p50} ms, p99 ${repeated.p99} ms`,
+  );
   const afterLoad = memoryOf(mock.child.pid as number);
   await mock.stop();
   await bare.stop();
@@ -294,7 +348,9 @@ async function main(): Promise<void> {
   for (const s of starts) console.log(`start-up with ${s.count} organizations: ${s.ms} ms, peak ${s.peakMb} MB`);
   const cold = await coldStarts(machine);
 
-  const ratio = (name: string) => (throughput[name] as { bare: Load; mock: Load }).mock.rps / (throughput[name] as { bare: Load; mock: Load }).bare.rps;
+  const ratio = (name: string) =>
+    (throughput[name] as { bare: Load; mock: Load }).mock.rps /
+    (throughput[name] as { bare: Load; mock: Load }).bare.rps;
   const check = (ok: boolean) => (ok ? '✓' : '✗');
   const startOf = (count: number) => starts.find((s) => s.count === count);
   const targets = [

@@ -12,7 +12,13 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-function start(command: string, args: string[], env: Record<string, string>, pattern: RegExp, timeoutMs = 120_000): Promise<Started> {
+function start(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  pattern: RegExp,
+  timeoutMs = 120_000,
+): Promise<Started> {
   const started = performance.now();
   const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -45,7 +51,12 @@ function start(command: string, args: string[], env: Record<string, string>, pat
 }
 
 export function startMock(env: Record<string, string> = {}): Promise<Started> {
-  return start(process.execPath, ['bin/orgs-mock.mjs', 'serve', '--quiet'], { HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_PER_MINUTE: '1000000000', ...env }, /serving \d+ organizations on (http:\/\/\S+)/);
+  return start(
+    process.execPath,
+    ['bin/orgs-mock.mjs', 'serve', '--quiet'],
+    { HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_PER_MINUTE: '1000000000', ...env },
+    /serving \d+ organizations on (http:\/\/\S+)/,
+  );
 }
 
 export function startBare(): Promise<Started> {

@@ -62,16 +62,22 @@ hooks.beforeEach((transaction, done) => {
   if (!isToken) transaction.request.headers.Authorization = `Bearer ${token}`;
   if (transaction.fullPath.includes('orgId=') && method === 'GET') setQuery(transaction, 'orgId', ownOrgId);
   if (status === '400') {
-    if (isToken) transaction.request.headers.Authorization = `Basic ${Buffer.from(`${clientId}:wrong-secret`).toString('base64')}`;
+    if (isToken)
+      transaction.request.headers.Authorization = `Basic ${Buffer.from(`${clientId}:wrong-secret`).toString('base64')}`;
     else if (transaction.fullPath.includes('orgId=')) setQuery(transaction, 'orgId', 'abc');
     else if (method === 'GET') setQuery(transaction, 'size', 0);
     else transaction.request.body = JSON.stringify({ name: 'x' });
   }
   if (status === '401') delete transaction.request.headers.Authorization;
   if (status === '404' && transaction.fullPath.includes('orgId=')) setQuery(transaction, 'orgId', UNKNOWN_ID);
-  if (status === '404' && method === 'POST') transaction.request.body = JSON.stringify({ name: `${prefix} orphan`, parentId: UNKNOWN_ID });
+  if (status === '404' && method === 'POST')
+    transaction.request.body = JSON.stringify({ name: `${prefix} orphan`, parentId: UNKNOWN_ID });
   // PUT and DELETE without a valid orgId must never touch the token's own data.
-  if (['401', '400'].includes(status) && ['PUT', 'DELETE'].includes(method) && !transaction.fullPath.includes('orgId=abc')) {
+  if (
+    ['401', '400'].includes(status) &&
+    ['PUT', 'DELETE'].includes(method) &&
+    !transaction.fullPath.includes('orgId=abc')
+  ) {
     setQuery(transaction, 'orgId', UNKNOWN_ID);
   }
   done();
@@ -103,11 +109,14 @@ hooks.after('/api/v1/organization/create > Create an organization > 201 > applic
   done();
 });
 
-hooks.before('/oauth2/token > Issue an access token (client credentials or refresh token grant) > 200 > application/json', (transaction, done) => {
-  transaction.request.headers.Authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
-  setQuery(transaction, 'grant_type', 'client_credentials');
-  done();
-});
+hooks.before(
+  '/oauth2/token > Issue an access token (client credentials or refresh token grant) > 200 > application/json',
+  (transaction, done) => {
+    transaction.request.headers.Authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+    setQuery(transaction, 'grant_type', 'client_credentials');
+    done();
+  },
+);
 
 hooks.afterAll(async (_transactions, done) => {
   for (const id of created.reverse()) await api('DELETE', `/api/v1/organization?orgId=${id}`).catch(() => {});

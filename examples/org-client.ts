@@ -24,7 +24,8 @@ export function orgClient(baseUrl: string, token: string, fetchImpl: typeof fetc
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
   return {
-    search: (query: string) => request<SearchResult>('GET', `/api/v1/organization/search?query=${encodeURIComponent(query)}`),
+    search: (query: string) =>
+      request<SearchResult>('GET', `/api/v1/organization/search?query=${encodeURIComponent(query)}`),
     create: (org: OrganizationCreate) => request<Organization>('POST', '/api/v1/organization/create', org),
     remove: (orgId: number) => request<void>('DELETE', `/api/v1/organization?orgId=${orgId}`),
   };

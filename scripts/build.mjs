@@ -10,11 +10,11 @@
  *    when needed.
  */
 import { execFileSync } from 'node:child_process';
-import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -45,7 +45,9 @@ await build({
   target: 'node20',
   external: ['@faker-js/faker', '@apidevtools/swagger-parser', 'swagger-ui-dist'],
   // ajv is CommonJS and requires Node built-ins; an ES module has no `require` of its own.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 console.error(`built ${dist} (${rewritten} declaration files with .ts imports rewritten; the command in dist/bin)`);

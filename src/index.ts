@@ -6,17 +6,17 @@
 import type { RunOptions, RunResult } from './contract/runner.ts';
 import type { components, operations } from './generated/openapi.ts';
 
-export { type AppOptions, cachedSpec, type MockApp, type MockContext } from './http/app.ts';
-export { createApp } from './node/app.ts';
-export type { DocsAssets } from './http/docs.ts';
-export { listen, type RunningServer } from './server.ts';
 export { type Config, DEFAULT_CONFIG } from './config.ts';
-export type { RunOptions, RunResult } from './contract/runner.ts';
 export type { RunReport } from './contract/report.ts';
-export { loadSpec, type SpecDocument } from './spec/document.ts';
-export { loadFixtures } from './node/fixtures.ts';
+export type { RunOptions, RunResult } from './contract/runner.ts';
 export type { Fixtures } from './domain/fixtures.ts';
 export type { components, operations, paths } from './generated/openapi.ts';
+export { type AppOptions, cachedSpec, type MockApp, type MockContext } from './http/app.ts';
+export type { DocsAssets } from './http/docs.ts';
+export { createApp } from './node/app.ts';
+export { loadFixtures } from './node/fixtures.ts';
+export { listen, type RunningServer } from './server.ts';
+export { loadSpec, type SpecDocument } from './spec/document.ts';
 
 /** Runs the contract checks against a server (the runner is loaded on first use, not with the mock). */
 export async function runContract(options: RunOptions): Promise<RunResult> {
@@ -45,5 +45,7 @@ export type RequestBodyOf<Op extends OperationId> = operations[Op] extends {
     ? B
     : never;
 /** The JSON body of an operation's response with this status. */
-export type ResponseBodyOf<Op extends OperationId, Status extends keyof operations[Op]['responses']> =
-  operations[Op]['responses'][Status] extends { content: { 'application/json': infer B } } ? B : never;
+export type ResponseBodyOf<
+  Op extends OperationId,
+  Status extends keyof operations[Op]['responses'],
+> = operations[Op]['responses'][Status] extends { content: { 'application/json': infer B } } ? B : never;

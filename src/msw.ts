@@ -6,7 +6,7 @@
  *   const handlers = await createHandlers({ baseUrl: 'https://api.example.com' });
  *   setupWorker(...handlers).start();  // or setupServer(...handlers).listen() in Node
  */
-import { http, type HttpHandler } from 'msw';
+import { type HttpHandler, http } from 'msw';
 import { type AppOptions, createApp, type MockApp } from './http/app.ts';
 
 export interface HandlerOptions extends AppOptions {

@@ -66,7 +66,12 @@ export async function call(app: MockApp, method: string, target: string, options
   const pathname = new URL(target, 'http://mock').pathname;
   const op = v.spec.operations.find((o) => o.path === pathname && o.method === method.toLowerCase());
   if (op) {
-    const problems = v.responseProblems(op.operationId, { status: response.status, headers: response.headers, body: parsed, text });
+    const problems = v.responseProblems(op.operationId, {
+      status: response.status,
+      headers: response.headers,
+      body: parsed,
+      text,
+    });
     expect(problems, `${method} ${target} → ${response.status} ${text}`).toEqual([]);
   } else {
     // Routes outside the spec (unknown paths, wrong methods) still answer with the Error body.

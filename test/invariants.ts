@@ -22,7 +22,8 @@ export function checkInvariants(app: MockApp, maxDepth: number): void {
       expect(steps).toBeLessThan(maxDepth);
     }
     expect(tree.levelOf(org.id)).toBe(steps + 1);
-    if (org.parentOrganizationId !== undefined) children.set(org.parentOrganizationId, [...(children.get(org.parentOrganizationId) ?? []), org.id]);
+    if (org.parentOrganizationId !== undefined)
+      children.set(org.parentOrganizationId, [...(children.get(org.parentOrganizationId) ?? []), org.id]);
   }
   const subtreeSize = (id: number): number => 1 + (children.get(id) ?? []).reduce((n, c) => n + subtreeSize(c), 0);
   for (const org of records) {
@@ -36,8 +37,11 @@ export function subtreeOf(records: OrgRecord[], orgId: number): number[] {
   const inside = new Set([orgId]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const o of records) if (o.parentOrganizationId !== undefined && inside.has(o.parentOrganizationId) && !inside.has(o.id)) inside.add(o.id), (grew = true);
+    for (const o of records)
+      if (o.parentOrganizationId !== undefined && inside.has(o.parentOrganizationId) && !inside.has(o.id)) {
+        inside.add(o.id);
+        grew = true;
+      }
   }
   return [...inside].sort((a, b) => a - b);
 }
-

@@ -12,15 +12,18 @@ const big = { name: 'Big Body', description: 'x'.repeat(2 * 1024 * 1024 + 1) };
 const fault = { headers: { Prefer: 'code=500' } };
 
 /** Sends requests until the organization's budget of 2 per minute is spent. */
-const overLimit = (send: Scenario): Scenario => async (app) => {
-  await send(app);
-  await send(app);
-  return send(app);
-};
+const overLimit =
+  (send: Scenario): Scenario =>
+  async (app) => {
+    await send(app);
+    await send(app);
+    return send(app);
+  };
 
 export const scenarios: Record<string, Scenario> = {
   'getCurrentOrganization 200': (app) => call(app, 'GET', '/api/v1/organization/profile'),
-  'getCurrentOrganization 400': (app) => call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'code=404' } }),
+  'getCurrentOrganization 400': (app) =>
+    call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'code=404' } }),
   'getCurrentOrganization 401': (app) => call(app, 'GET', '/api/v1/organization/profile', { token: null }),
   'getCurrentOrganization 403': (app) => call(app, 'GET', '/api/v1/organization/profile', { token: TOKENS.noScope }),
   'getCurrentOrganization 429': overLimit((app) => call(app, 'GET', '/api/v1/organization/profile')),
@@ -43,43 +46,79 @@ export const scenarios: Record<string, Scenario> = {
 
   'createOrganization 201': (app) => call(app, 'POST', '/api/v1/organization/create', json({ name: 'Made Here' })),
   'createOrganization 400': (app) => call(app, 'POST', '/api/v1/organization/create', json({ name: 'x' })),
-  'createOrganization 401': (app) => call(app, 'POST', '/api/v1/organization/create', { token: null, body: { name: 'Made Here' } }),
-  'createOrganization 403': (app) => call(app, 'POST', '/api/v1/organization/create', { token: TOKENS.viewer, body: { name: 'Made Here' } }),
-  'createOrganization 404': (app) => call(app, 'POST', '/api/v1/organization/create', json({ name: 'Made Here', parentId: 999 })),
+  'createOrganization 401': (app) =>
+    call(app, 'POST', '/api/v1/organization/create', { token: null, body: { name: 'Made Here' } }),
+  'createOrganization 403': (app) =>
+    call(app, 'POST', '/api/v1/organization/create', { token: TOKENS.viewer, body: { name: 'Made Here' } }),
+  'createOrganization 404': (app) =>
+    call(app, 'POST', '/api/v1/organization/create', json({ name: 'Made Here', parentId: 999 })),
   'createOrganization 413': (app) => call(app, 'POST', '/api/v1/organization/create', json(big)),
-  'createOrganization 429': overLimit((app) => call(app, 'POST', '/api/v1/organization/create', json({ name: 'Made Here' }))),
-  'createOrganization 500': (app) => call(app, 'POST', '/api/v1/organization/create', { ...fault, body: { name: 'Made Here' } }),
+  'createOrganization 429': overLimit((app) =>
+    call(app, 'POST', '/api/v1/organization/create', json({ name: 'Made Here' })),
+  ),
+  'createOrganization 500': (app) =>
+    call(app, 'POST', '/api/v1/organization/create', { ...fault, body: { name: 'Made Here' } }),
 
   'updateOrganization 200': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', json({ name: 'Renamed' })),
   'updateOrganization 400': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', json({ name: '<b>' })),
-  'updateOrganization 401': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', { token: null, body: { name: 'Renamed' } }),
-  'updateOrganization 403': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', { token: TOKENS.viewer, body: { name: 'Renamed' } }),
-  'updateOrganization 404': (app) => call(app, 'PUT', '/api/v1/organization?orgId=5', { token: TOKENS.branch, body: { name: 'Renamed' } }),
+  'updateOrganization 401': (app) =>
+    call(app, 'PUT', '/api/v1/organization?orgId=3', { token: null, body: { name: 'Renamed' } }),
+  'updateOrganization 403': (app) =>
+    call(app, 'PUT', '/api/v1/organization?orgId=3', { token: TOKENS.viewer, body: { name: 'Renamed' } }),
+  'updateOrganization 404': (app) =>
+    call(app, 'PUT', '/api/v1/organization?orgId=5', { token: TOKENS.branch, body: { name: 'Renamed' } }),
   'updateOrganization 413': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', json(big)),
-  'updateOrganization 429': overLimit((app) => call(app, 'PUT', '/api/v1/organization?orgId=3', json({ name: 'Renamed' }))),
-  'updateOrganization 500': (app) => call(app, 'PUT', '/api/v1/organization?orgId=3', { ...fault, body: { name: 'Renamed' } }),
+  'updateOrganization 429': overLimit((app) =>
+    call(app, 'PUT', '/api/v1/organization?orgId=3', json({ name: 'Renamed' })),
+  ),
+  'updateOrganization 500': (app) =>
+    call(app, 'PUT', '/api/v1/organization?orgId=3', { ...fault, body: { name: 'Renamed' } }),
 
   'deleteOrganization 204': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=3'),
   'deleteOrganization 400': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=4'),
   'deleteOrganization 401': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=3', { token: null }),
   'deleteOrganization 403': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=3', { token: TOKENS.viewer }),
   'deleteOrganization 404': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=424242'),
-  'deleteOrganization 429': overLimit((app) => call(app, 'GET', '/api/v1/organization?orgId=3').then(() => call(app, 'DELETE', '/api/v1/organization?orgId=3'))),
+  'deleteOrganization 429': overLimit((app) =>
+    call(app, 'GET', '/api/v1/organization?orgId=3').then(() => call(app, 'DELETE', '/api/v1/organization?orgId=3')),
+  ),
   'deleteOrganization 500': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=3', fault),
 
-  'issueToken 200': (app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'root-secret') } }),
-  'issueToken 400': (app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'nope') } }),
-  'issueToken 429': overLimit((app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'root-secret') } })),
-  'issueToken 500': (app) => call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: { Authorization: basic('root-client', 'root-secret'), ...fault.headers } }),
+  'issueToken 200': (app) =>
+    call(app, 'POST', '/oauth2/token?grant_type=client_credentials', {
+      token: null,
+      headers: { Authorization: basic('root-client', 'root-secret') },
+    }),
+  'issueToken 400': (app) =>
+    call(app, 'POST', '/oauth2/token?grant_type=client_credentials', {
+      token: null,
+      headers: { Authorization: basic('root-client', 'nope') },
+    }),
+  'issueToken 429': overLimit((app) =>
+    call(app, 'POST', '/oauth2/token?grant_type=client_credentials', {
+      token: null,
+      headers: { Authorization: basic('root-client', 'root-secret') },
+    }),
+  ),
+  'issueToken 500': (app) =>
+    call(app, 'POST', '/oauth2/token?grant_type=client_credentials', {
+      token: null,
+      headers: { Authorization: basic('root-client', 'root-secret'), ...fault.headers },
+    }),
 
   'mockHealth 200': (app) => call(app, 'GET', '/_mock/health'),
   'mockReset 200': (app) => call(app, 'POST', '/_mock/reset'),
   'mockReset 400': (app) => call(app, 'POST', '/_mock/reset?all=maybe'),
   'mockExportState 200': (app) => call(app, 'GET', '/_mock/state'),
-  'mockImportState 200': async (app) => call(app, 'PUT', '/_mock/state', json((await call(app, 'GET', '/_mock/state')).body)),
-  'mockImportState 400': (app) => call(app, 'PUT', '/_mock/state', json({ format: 'orgs-mock/state@1', organizations: [] })),
+  'mockImportState 200': async (app) =>
+    call(app, 'PUT', '/_mock/state', json((await call(app, 'GET', '/_mock/state')).body)),
+  'mockImportState 400': (app) =>
+    call(app, 'PUT', '/_mock/state', json({ format: 'orgs-mock/state@1', organizations: [] })),
   'mockImportState 413': (app) =>
-    call(app, 'PUT', '/_mock/state', { raw: '{}', headers: { 'Content-Type': 'application/json', 'Content-Length': String(600 * 1024 * 1024) } }),
+    call(app, 'PUT', '/_mock/state', {
+      raw: '{}',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(600 * 1024 * 1024) },
+    }),
   'mockJournal 200': (app) => call(app, 'GET', '/_mock/journal?limit=5'),
   'mockJournal 400': (app) => call(app, 'GET', '/_mock/journal?limit=0'),
   'mockClearJournal 204': (app) => call(app, 'DELETE', '/_mock/journal'),
@@ -104,15 +143,16 @@ function controlGuardScenarios(): Record<string, Scenario> {
     mockTokens: ['GET', '/_mock/tokens', {}],
   };
   const out: Record<string, Scenario> = {
-    'mockExportState 400': (app) => call(app, 'GET', '/_mock/state', { headers: { 'X-Mock-Session': 's'.repeat(201) } }),
+    'mockExportState 400': (app) =>
+      call(app, 'GET', '/_mock/state', { headers: { 'X-Mock-Session': 's'.repeat(201) } }),
   };
   for (const [operationId, [method, path, options]] of Object.entries(requests)) {
     out[`${operationId} 401`] = async (app) => {
       const guarded = await makeApp({ now: app.mock.runtime.now, config: { controlToken: 'control-secret' } });
       return call(guarded, method, path, { ...options, token: null });
     };
-    out[`${operationId} 403`] = (app) => call(app, method, path, { ...options, token: null, headers: { Origin: 'http://evil.example' } });
+    out[`${operationId} 403`] = (app) =>
+      call(app, method, path, { ...options, token: null, headers: { Origin: 'http://evil.example' } });
   }
   return out;
 }
-

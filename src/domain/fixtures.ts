@@ -39,12 +39,24 @@ export function defaultFixtures(): Fixtures {
  * The organizations generated beyond the skeleton. At the default settings they were generated at build
  * time; otherwise faker (half a second to load) is loaded now, and only then.
  */
-export async function generatedOrganizations(fixtures: Fixtures, config: { seed: number; orgCount: number; maxDepth: number }): Promise<OrgRecord[]> {
+export async function generatedOrganizations(
+  fixtures: Fixtures,
+  config: { seed: number; orgCount: number; maxDepth: number },
+): Promise<OrgRecord[]> {
   if (config.orgCount === 0) return [];
   const prebuilt = DEFAULT_GENERATED;
-  if (fixtures === defaults && config.seed === prebuilt.seed && config.orgCount === prebuilt.count && config.maxDepth === prebuilt.maxDepth) {
+  if (
+    fixtures === defaults &&
+    config.seed === prebuilt.seed &&
+    config.orgCount === prebuilt.count &&
+    config.maxDepth === prebuilt.maxDepth
+  ) {
     return JSON.parse(prebuilt.json) as OrgRecord[];
   }
   const { generateOrganizations } = await import('./seed.ts');
-  return generateOrganizations(fixtures.organizations, { seed: config.seed, count: config.orgCount, maxDepth: config.maxDepth });
+  return generateOrganizations(fixtures.organizations, {
+    seed: config.seed,
+    count: config.orgCount,
+    maxDepth: config.maxDepth,
+  });
 }

@@ -50,6 +50,9 @@ const jsonCache = new WeakMap<OrgRecord, string>();
  */
 export function publicJson(org: OrgRecord): string {
   let json = jsonCache.get(org);
-  if (json === undefined) jsonCache.set(org, (json = JSON.stringify(toPublic(org))));
+  if (json === undefined) {
+    json = JSON.stringify(toPublic(org));
+    jsonCache.set(org, json);
+  }
   return json;
 }

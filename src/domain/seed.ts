@@ -2,17 +2,37 @@
  * The faker-generated bulk beyond the fixed skeleton. A local Faker instance with a fixed seed and
  * reference date makes every start with the same seed byte-identical, timestamps included.
  */
-import { Faker, en } from '@faker-js/faker';
+import { en, Faker } from '@faker-js/faker';
 import { seededRandom } from './chaos.ts';
 import type { Address, OrgRecord } from './organization.ts';
 
 /** Fixed, so that the data never depends on the runtime's time-zone database. */
 export const GENERATED_ZONES = [
-  'Europe/Kyiv', 'Europe/Berlin', 'Europe/London', 'Europe/Paris', 'Europe/Warsaw', 'Europe/Madrid',
-  'Europe/Rome', 'Europe/Amsterdam', 'Europe/Stockholm', 'America/New_York', 'America/Chicago',
-  'America/Denver', 'America/Los_Angeles', 'America/Toronto', 'America/Sao_Paulo', 'America/Mexico_City',
-  'Asia/Tokyo', 'Asia/Singapore', 'Asia/Kolkata', 'Asia/Dubai', 'Asia/Shanghai', 'Australia/Sydney',
-  'Africa/Johannesburg', 'Pacific/Auckland', 'UTC',
+  'Europe/Kyiv',
+  'Europe/Berlin',
+  'Europe/London',
+  'Europe/Paris',
+  'Europe/Warsaw',
+  'Europe/Madrid',
+  'Europe/Rome',
+  'Europe/Amsterdam',
+  'Europe/Stockholm',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Toronto',
+  'America/Sao_Paulo',
+  'America/Mexico_City',
+  'Asia/Tokyo',
+  'Asia/Singapore',
+  'Asia/Kolkata',
+  'Asia/Dubai',
+  'Asia/Shanghai',
+  'Australia/Sydney',
+  'Africa/Johannesburg',
+  'Pacific/Auckland',
+  'UTC',
 ] as const;
 
 const COUNTRY_CODES = ['1', '44', '49', '33', '380', '48', '34', '39', '31', '46', '81', '65', '91', '61'] as const;
@@ -50,7 +70,23 @@ export function toValidName(raw: string): string {
 }
 
 /** Variety for names drawn from the pool, so that large trees have few exact duplicates. */
-const NAME_SUFFIXES = ['', '', '', 'Labs', 'Group', 'Holdings', 'Systems', 'Solutions', 'Industries', 'Partners', 'Services', 'Technologies', 'Logistics', 'Energy', 'Networks'] as const;
+const NAME_SUFFIXES = [
+  '',
+  '',
+  '',
+  'Labs',
+  'Group',
+  'Holdings',
+  'Systems',
+  'Solutions',
+  'Industries',
+  'Partners',
+  'Services',
+  'Technologies',
+  'Logistics',
+  'Energy',
+  'Networks',
+] as const;
 
 interface Pools {
   names: string[];
@@ -66,7 +102,12 @@ interface Pools {
 function makePools(faker: Faker, count: number): Pools {
   const size = (n: number) => Math.max(1, Math.min(n, count));
   const names = Array.from({ length: size(5000) }, () => toValidName(faker.company.name()));
-  const phrases = Array.from({ length: size(2000) }, () => faker.company.catchPhrase().replace(/[/\\<>]/g, ' ').slice(0, 1000));
+  const phrases = Array.from({ length: size(2000) }, () =>
+    faker.company
+      .catchPhrase()
+      .replace(/[/\\<>]/g, ' ')
+      .slice(0, 1000),
+  );
   const addresses = Array.from({ length: size(2000) }, (): Address => {
     const city = faker.location.city();
     return {
@@ -116,7 +157,9 @@ export function generateOrganizations(skeleton: readonly OrgRecord[], options: G
       tz,
       unitSystem: random() < 0.6 ? 'METRIC' : 'IMPERIAL',
       phoneNumber:
-        random() < EMPTY_SHAPE_SHARES.phoneNumberEmpty ? '' : `+${pick(COUNTRY_CODES)}${100_000_000 + Math.floor(random() * 900_000_000)}`,
+        random() < EMPTY_SHAPE_SHARES.phoneNumberEmpty
+          ? ''
+          : `+${pick(COUNTRY_CODES)}${100_000_000 + Math.floor(random() * 900_000_000)}`,
       address: random() < EMPTY_SHAPE_SHARES.addressNull ? null : pick(pools.addresses),
       lastModifiedTs: REFERENCE_DATE - Math.floor(random() * TWO_YEARS_MS),
       // Many organizations have no devices yet, so some are deletable.

@@ -54,7 +54,7 @@ class BlockList {
     for (const block of this.blocks) yield* block;
   }
 
-  forEach(visit: (id: number) => boolean | void): void {
+  forEach(visit: (id: number) => boolean | undefined): void {
     for (const block of this.blocks) for (const id of block) if (visit(id) === false) return;
   }
 
@@ -63,7 +63,8 @@ class BlockList {
     let position = 0;
     for (const block of this.blocks) {
       const end = position + block.length;
-      if (end > from && position < to) out.push(...block.slice(Math.max(0, from - position), Math.min(block.length, to - position)));
+      if (end > from && position < to)
+        out.push(...block.slice(Math.max(0, from - position), Math.min(block.length, to - position)));
       if (end >= to) break;
       position = end;
     }
@@ -114,7 +115,11 @@ export class SortedIndex {
    * The same index as `build`, sorting through the comparator in steps (sorted runs, then merges) that
    * yield between them, so that a server building a large tree keeps answering.
    */
-  static *buildInSteps(ids: number[], compareKeys: KeyCompare, numericKey?: (id: number) => number): Generator<void, SortedIndex> {
+  static *buildInSteps(
+    ids: number[],
+    compareKeys: KeyCompare,
+    numericKey?: (id: number) => number,
+  ): Generator<void, SortedIndex> {
     const index = new SortedIndex(compareKeys, undefined, undefined);
     const packed = numericKey ? yield* packedSortInSteps(ids, numericKey) : undefined;
     const ascending = packed ?? (yield* mergeSortInSteps(ids, index.compare));
@@ -148,7 +153,7 @@ export class SortedIndex {
   }
 
   /** Visits ids in order until `visit` returns false; faster than iterating `order()`. */
-  forEach(descending: boolean, visit: (id: number) => boolean | void): void {
+  forEach(descending: boolean, visit: (id: number) => boolean | undefined): void {
     ((descending ? this.descending : this.ascending) as BlockList).forEach(visit);
   }
 

@@ -10,10 +10,10 @@ import { Chaos } from './chaos.ts';
 import { badRequest, messages } from './errors.ts';
 import type { Fixtures } from './fixtures.ts';
 import { Journal } from './journal.ts';
+import type { OrgRecord } from './organization.ts';
 import { FailureLimiter, RateLimiter, type RateLimitSetting } from './rate-limiter.ts';
 import { SessionStore, type Sized } from './sessions.ts';
 import { exportTree, type Snapshot } from './snapshot.ts';
-import type { OrgRecord } from './organization.ts';
 import { TokenStore } from './tokens.ts';
 import { OrgTree, type TreeLimits } from './tree.ts';
 

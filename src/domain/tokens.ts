@@ -176,8 +176,18 @@ export class TokenStore {
     };
     const access = randomHex(24);
     const refresh = randomHex(24);
-    remember(this.accessTokens, access, { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 }, this.options.maxIssued);
-    remember(this.refreshTokens, refresh, { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 }, this.options.maxIssued);
+    remember(
+      this.accessTokens,
+      access,
+      { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 },
+      this.options.maxIssued,
+    );
+    remember(
+      this.refreshTokens,
+      refresh,
+      { principal, clientId: client.clientId, expiresAt: now + this.options.ttlSeconds * 1000 },
+      this.options.maxIssued,
+    );
     return { access_token: access, token_type: 'Bearer', expires_in: this.options.ttlSeconds, refresh_token: refresh };
   }
 }

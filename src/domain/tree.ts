@@ -97,7 +97,12 @@ export class OrgTree {
    * The same tree as the constructor's, built in steps with `pause()` between them, so that a server
    * building a large imported tree keeps answering other requests.
    */
-  static async build(records: Iterable<OrgRecord>, limits: TreeLimits, nextId: number, pause: () => Promise<void>): Promise<OrgTree> {
+  static async build(
+    records: Iterable<OrgRecord>,
+    limits: TreeLimits,
+    nextId: number,
+    pause: () => Promise<void>,
+  ): Promise<OrgTree> {
     const tree = Object.create(OrgTree.prototype) as OrgTree;
     Object.assign(tree, { limits, nextId, count: 0, rootId: 0, version: 0, matchCache: new Map() });
     tree.c = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
@@ -126,10 +131,13 @@ export class OrgTree {
       let path: number[] = [record.id];
       if (record.parentOrganizationId !== undefined) {
         const parentRecord = raw.get(record.parentOrganizationId);
-        if (!parentRecord) throw new Error(`Organization ${record.id} names a parent ${record.parentOrganizationId} that does not exist.`);
+        if (!parentRecord)
+          throw new Error(
+            `Organization ${record.id} names a parent ${record.parentOrganizationId} that does not exist.`,
+          );
         const parentPath = place(parentRecord);
         path = [...parentPath, record.id];
-        (this.c.children[parentRecord.id] ??= new Set()).add(record.id);
+        this.childrenOf(parentRecord.id).add(record.id);
         for (const ancestor of parentPath) this.c.descendants[ancestor] = (this.c.descendants[ancestor] ?? 0) + 1;
       } else {
         if (this.rootId !== 0) throw new Error(`Organizations ${this.rootId} and ${record.id} are both roots.`);
@@ -161,7 +169,11 @@ export class OrgTree {
       if (stepped) indexes[field] = yield* SortedIndex.buildInSteps(ids, compare[field], numeric[field]);
       else {
         const key = numeric[field];
-        indexes[field] = SortedIndex.build(ids, compare[field], key && ids.every((id) => fitsPacked(key(id))) ? key : undefined);
+        indexes[field] = SortedIndex.build(
+          ids,
+          compare[field],
+          key && ids.every((id) => fitsPacked(key(id))) ? key : undefined,
+        );
       }
       yield;
     }
@@ -171,7 +183,14 @@ export class OrgTree {
   /** An independent copy: writes to one never show in the other. */
   clone(): OrgTree {
     const copy = Object.create(OrgTree.prototype) as OrgTree;
-    Object.assign(copy, { limits: this.limits, rootId: this.rootId, nextId: this.nextId, count: this.count, version: 0, matchCache: new Map() });
+    Object.assign(copy, {
+      limits: this.limits,
+      rootId: this.rootId,
+      nextId: this.nextId,
+      count: this.count,
+      version: 0,
+      matchCache: new Map(),
+    });
     if (this.sparse) {
       // slice() and map() walk every index up to the largest id: seconds to minutes near 2^31.
       copy.c = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
@@ -292,7 +311,7 @@ export class OrgTree {
 
     const subOrgs = this.indexes['Sub Organizations'];
     subOrgs.remove(parent.id); // its key is about to change
-    (this.c.children[parent.id] ??= new Set()).add(org.id);
+    this.childrenOf(parent.id).add(org.id);
     subOrgs.insert(parent.id);
     for (const ancestor of parentPath) this.c.descendants[ancestor]!++;
     this.c.records[org.id] = org;
@@ -333,7 +352,8 @@ export class OrgTree {
     subOrgs.remove(parentId);
     this.c.children[parentId]?.delete(org.id);
     subOrgs.insert(parentId);
-    for (const ancestor of this.c.paths[org.id] as readonly number[]) if (ancestor !== org.id) this.c.descendants[ancestor]!--;
+    for (const ancestor of this.c.paths[org.id] as readonly number[])
+      if (ancestor !== org.id) this.c.descendants[ancestor]!--;
     this.c.records[org.id] = undefined;
     this.c.children[org.id] = undefined;
     this.count--;
@@ -357,7 +377,8 @@ export class OrgTree {
     // A small subtree: collect it and sort it.
     if ((this.c.descendants[viewerOrgId] as number) + 1 < this.count * SMALL_SUBTREE_SHARE) {
       const found: number[] = [];
-      for (const id of this.subtreeIds(viewerOrgId)) if (needle === '' || (lowerNames[id] as string).includes(needle)) found.push(id);
+      for (const id of this.subtreeIds(viewerOrgId))
+        if (needle === '' || (lowerNames[id] as string).includes(needle)) found.push(id);
       found.sort(descending ? index.compareDescending : index.compare);
       return { content: found.slice(from, to).map((id) => this.record(id)), totalElements: found.length };
     }
@@ -411,18 +432,27 @@ export class OrgTree {
   }
 
   /** The matches of a sparse tree, found along the id order: a bitmap by position in that order. */
-  private sparseMatches(viewerOrgId: number, needle: string, level: number, everyone: boolean): { selected: Set<number>; total: number } {
+  private sparseMatches(
+    viewerOrgId: number,
+    needle: string,
+    level: number,
+    everyone: boolean,
+  ): { selected: Set<number>; total: number } {
     const { lowerNames, paths } = this.c;
     const selected = new Set<number>();
     this.indexes['Organization Id'].forEach(false, (id) => {
-      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return;
-      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return;
+      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return undefined;
+      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return undefined;
       selected.add(id);
+      return undefined;
     });
     return { selected, total: selected.size };
   }
 
-  private cacheMatches(key: string, found: { selected: Uint8Array | Set<number>; total: number }): { selected: Uint8Array | Set<number>; total: number } {
+  private cacheMatches(
+    key: string,
+    found: { selected: Uint8Array | Set<number>; total: number },
+  ): { selected: Uint8Array | Set<number>; total: number } {
     const entry = { version: this.version, ...found };
     this.matchCache.delete(key);
     this.matchCache.set(key, entry);
@@ -441,13 +471,26 @@ export class OrgTree {
     }
   }
 
+  /** The set of children of `id`, made on first use. */
+  private childrenOf(id: number): Set<number> {
+    let children = this.c.children[id];
+    if (!children) {
+      children = new Set();
+      this.c.children[id] = children;
+    }
+    return children;
+  }
+
   private record(id: number): OrgRecord {
     return this.c.records[id] as OrgRecord;
   }
 
   private buildIndexes(make: (field: SortField, compare: KeyCompare) => SortedIndex): Record<SortField, SortedIndex> {
     const compare = this.comparators();
-    return Object.fromEntries(SORT_FIELDS.map((field) => [field, make(field, compare[field])])) as Record<SortField, SortedIndex>;
+    return Object.fromEntries(SORT_FIELDS.map((field) => [field, make(field, compare[field])])) as Record<
+      SortField,
+      SortedIndex
+    >;
   }
 
   /** The key order of each sort field, reading this tree's own columns. */

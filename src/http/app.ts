@@ -4,13 +4,13 @@
  * Web-standard only (no Node built-ins, no files): it runs in Node, in browsers through MSW, in workers.
  * src/node/app.ts adds what needs a file system (a fixture file by path, the Swagger UI files).
  */
-import { headerOf } from './header-of.ts';
+
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { ApiError, messages } from '../domain/errors.ts';
-import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
 import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
+import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
 import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/state.ts';
 import { bundledSpec } from '../spec/bundled.ts';
 import type { Operation, SpecDocument } from '../spec/model.ts';
@@ -18,11 +18,12 @@ import { SpecValidators } from '../spec/validators.ts';
 import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
 import { type DocsAssets, docsRoutes } from './docs.ts';
 import { operationHandlers } from './handlers.ts';
+import { headerOf } from './header-of.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
 import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
 import { preferring, type Route } from './prefer.ts';
-import { searchOf } from './search-of.ts';
 import { apiErrorResponse, errorResponse, toErrorResponse } from './respond.ts';
+import { searchOf } from './search-of.ts';
 import { tokenRoute } from './token-route.ts';
 
 export interface AppOptions {
@@ -76,10 +77,18 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const spec = options.spec ?? bundledSpec();
   const validators = new SpecValidators(spec);
   if (!options.fixtures && config.fixtures !== undefined) {
-    throw new Error(`config.fixtures names a file (${config.fixtures}), and this createApp reads no files: give the fixtures themselves as options.fixtures.`);
+    throw new Error(
+      `config.fixtures names a file (${config.fixtures}), and this createApp reads no files: give the fixtures themselves as options.fixtures.`,
+    );
   }
   const fixtures = options.fixtures ?? defaultFixtures();
-  const runtime = new MockRuntime(config, now, fixtures, await generatedOrganizations(fixtures, config), options.collectGarbage);
+  const runtime = new MockRuntime(
+    config,
+    now,
+    fixtures,
+    await generatedOrganizations(fixtures, config),
+    options.collectGarbage,
+  );
   const mock: MockContext = {
     config,
     spec,
@@ -113,7 +122,9 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     maxAge: 600,
   });
   // The control plane sends no CORS headers at all: it is not for pages of other origins.
-  app.use((c, next) => (headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next)));
+  app.use((c, next) =>
+    headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next),
+  );
   app.use(requestLog(runtime, config, log));
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
@@ -191,12 +202,7 @@ function chaotic(runtime: MockRuntime, route: Route): Route {
 }
 
 /** Wraps a route so that a response that departs from openapi.yaml cannot pass unnoticed. */
-function conforming(
-  route: Route,
-  operationId: string,
-  validators: SpecValidators,
-  log: (line: string) => void,
-) {
+function conforming(route: Route, operationId: string, validators: SpecValidators, log: (line: string) => void) {
   return async (c: Context): Promise<Response> => {
     let response: Response;
     try {
@@ -213,7 +219,12 @@ function conforming(
     } catch {
       body = text;
     }
-    const problems = validators.responseProblems(operationId, { status: response.status, headers: response.headers, body, text });
+    const problems = validators.responseProblems(operationId, {
+      status: response.status,
+      headers: response.headers,
+      body,
+      text,
+    });
     if (problems.length === 0) return response;
     log(`response of ${operationId} departs from openapi.yaml: ${problems.join(' ')}`);
     return errorResponse(500, messages.internal);

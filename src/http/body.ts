@@ -4,13 +4,20 @@ import { ApiError, badRequest, messages } from '../domain/errors.ts';
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 const tooLarge = (maxBytes: number) =>
-  new ApiError(413, maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)));
+  new ApiError(
+    413,
+    maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)),
+  );
 
 /**
  * The body as it arrives, decoded as UTF-8 piece by piece, refused with 413 past the limit whether or not
  * Content-Length tells the truth. A client that goes away mid-body is a 400, not an error of ours.
  */
-export async function streamText(request: Request, onText: (text: string) => void | Promise<void>, maxBytes = MAX_BODY_BYTES): Promise<void> {
+export async function streamText(
+  request: Request,
+  onText: (text: string) => void | Promise<void>,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<void> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return;

@@ -32,7 +32,10 @@ export const operationHandlers: Record<string, OperationHandler> = {
 
   searchOrganizations: ({ principal, query, state }) => {
     const page = state.tree.search(principal.organizationId, query as unknown as SearchQuery);
-    return { status: 200, json: `{"content":[${page.content.map(publicJson).join(',')}],"totalElements":${page.totalElements}}` };
+    return {
+      status: 200,
+      json: `{"content":[${page.content.map(publicJson).join(',')}],"totalElements":${page.totalElements}}`,
+    };
   },
 
   getOrganization: ({ principal, query, state }) => ({
@@ -48,7 +51,12 @@ export const operationHandlers: Record<string, OperationHandler> = {
   updateOrganization: ({ principal, query, body, state, now }) => ({
     status: 200,
     json: publicJson(
-      state.tree.rename(principal.organizationId, query.orgId as number | undefined, (body as { name: string }).name, now),
+      state.tree.rename(
+        principal.organizationId,
+        query.orgId as number | undefined,
+        (body as { name: string }).name,
+        now,
+      ),
     ),
   }),
 

@@ -3,8 +3,9 @@
  * web `Headers` object from all of them first, which is a real share of a fast request's cost.
  * Elsewhere (app.request() in tests, other runtimes) it asks Hono.
  */
-import type { Context } from 'hono';
+
 import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
 
 export function headerOf(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;

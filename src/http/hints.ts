@@ -10,7 +10,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -54,12 +58,18 @@ export function ignoredFieldWarnings(op: Operation, fields: readonly string[]): 
   return fields.map((field) => {
     if (queryParameters.includes(field)) return messages.ignoredFieldInQuery(field, op.operationId);
     const meant = probableField(field, bodyFields);
-    return meant ? messages.ignoredFieldMeant(field, op.operationId, meant) : messages.ignoredField(field, op.operationId);
+    return meant
+      ? messages.ignoredFieldMeant(field, op.operationId, meant)
+      : messages.ignoredField(field, op.operationId);
   });
 }
 
 /** The known route closest to an unknown path, as `METHOD /path`. */
-export function closestRoute(method: string, path: string, routes: ReadonlyMap<string, readonly string[]>): string | undefined {
+export function closestRoute(
+  method: string,
+  path: string,
+  routes: ReadonlyMap<string, readonly string[]>,
+): string | undefined {
   let best: { path: string; distance: number } | undefined;
   const target = path.toLowerCase();
   for (const known of routes.keys()) {

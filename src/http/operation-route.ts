@@ -3,7 +3,7 @@
  * 401 (no valid token), 403 (client without scope), 429 (rate limit), 403 (permission),
  * 400/413 (request against the spec), then the operation itself.
  */
-import { headerOf } from './header-of.ts';
+
 import type { Context } from 'hono';
 import { ApiError, messages } from '../domain/errors.ts';
 import type { FailureLimiter } from '../domain/rate-limiter.ts';
@@ -13,6 +13,7 @@ import type { Operation, SpecDocument } from '../spec/document.ts';
 import type { QueryValues, RequestValidator } from '../spec/validators.ts';
 import { readJson } from './body.ts';
 import type { OperationHandler } from './handlers.ts';
+import { headerOf } from './header-of.ts';
 import { searchOf } from './search-of.ts';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
@@ -22,7 +23,8 @@ export function bearerRealm(spec: SpecDocument): string {
   const schemes = (spec.raw.components as { securitySchemes?: Record<string, Record<string, unknown>> } | undefined)
     ?.securitySchemes;
   const realm = schemes?.bearerAuth?.['x-realm'];
-  if (typeof realm !== 'string') throw new Error('openapi.yaml: components.securitySchemes.bearerAuth needs an x-realm.');
+  if (typeof realm !== 'string')
+    throw new Error('openapi.yaml: components.securitySchemes.bearerAuth needs an x-realm.');
   return realm;
 }
 
@@ -83,9 +85,18 @@ export function operationRoute(
 ) {
   const hasQuery = op.parameters.some((p) => p.in === 'query');
   const noQuery = new URLSearchParams();
-  const respond = (c: Context, principal: Principal, query: QueryValues, body: unknown, state: MockState, now: number) => {
+  const respond = (
+    c: Context,
+    principal: Principal,
+    query: QueryValues,
+    body: unknown,
+    state: MockState,
+    now: number,
+  ) => {
     const result = handler({ principal, query, body, state, now });
-    return result.json === undefined ? c.body(null, result.status as 204) : c.body(result.json, result.status as 200, JSON_TYPE);
+    return result.json === undefined
+      ? c.body(null, result.status as 204)
+      : c.body(result.json, result.status as 200, JSON_TYPE);
   };
   // Synchronous unless there is a body to read: an await per request is a cost on the fastest paths.
   return (c: Context): Response | Promise<Response> => {

@@ -29,7 +29,10 @@ export function parsePrefer(header: string): Preference | undefined {
     if (equals < 0) continue;
     const name = part.slice(0, equals).trim().toLowerCase();
     if (name !== 'code' && name !== 'delay') continue;
-    const value = part.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = part
+      .slice(equals + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (!/^\d{1,6}$/.test(value)) return undefined;
     if (name === 'code') preference.code = Number(value);
     else if (Number(value) > MAX_PREFERRED_DELAY_MS) return undefined;
@@ -65,7 +68,8 @@ function refusal(op: Operation, code: number, c: Context, ctx: RouteContext): Re
     case 403:
       return apiErrorResponse(new ApiError(403, messages.noPlatformScope));
     case 404: {
-      const message = NOT_FOUND[op.operationId]?.(new URLSearchParams(searchOf(c.req.url))) ?? messages.resourceNotFound;
+      const message =
+        NOT_FOUND[op.operationId]?.(new URLSearchParams(searchOf(c.req.url))) ?? messages.resourceNotFound;
       return apiErrorResponse(new ApiError(404, message));
     }
     case 413:
@@ -98,7 +102,9 @@ export function preferring(op: Operation, route: Route, ctx: RouteContext): Rout
     const preference = parsePrefer(header);
     if (preference === undefined || (preference.code !== undefined && !documented.includes(String(preference.code)))) {
       // The token endpoint answers its refusals in RFC 6749's body.
-      return op.bearer ? apiErrorResponse(badRequest(cannotHonour)) : oauthErrorResponse('invalid_request', cannotHonour);
+      return op.bearer
+        ? apiErrorResponse(badRequest(cannotHonour))
+        : oauthErrorResponse('invalid_request', cannotHonour);
     }
     const code = preference.code;
     const answer = () => (code === undefined ? undefined : refusal(op, code, c, ctx)) ?? route(c);

@@ -2,12 +2,13 @@
  * POST /oauth2/token: client credentials by HTTP Basic or by query/form parameters, then the grant.
  * Parameters may travel in the query string or in a form body; the query wins where both give one.
  */
-import { headerOf } from './header-of.ts';
+
 import type { Context } from 'hono';
 import { ApiError, messages } from '../domain/errors.ts';
 import type { MockState } from '../domain/state.ts';
 import type { TokenRequest } from '../domain/tokens.ts';
 import { readText } from './body.ts';
+import { headerOf } from './header-of.ts';
 import { enforceRateLimit, type RouteContext } from './operation-route.ts';
 import { oauthErrorResponse } from './respond.ts';
 
@@ -65,7 +66,9 @@ export function tokenRoute(ctx: RouteContext) {
     const clientKey = request.clientId ?? '';
     const allowed = failures?.check(clientKey, ctx.now());
     if (allowed && !allowed.allowed) {
-      throw new ApiError(429, messages.clientFailuresLimited(failures!.limitPerMinute), { 'Retry-After': String(allowed.retryAfterSeconds) });
+      throw new ApiError(429, messages.clientFailuresLimited(failures!.limitPerMinute), {
+        'Retry-After': String(allowed.retryAfterSeconds),
+      });
     }
     const auth = state.tokens.authenticateClient(request);
     if ('error' in auth) {

@@ -2,8 +2,9 @@
  * orgs-mock/msw in Node: as src/msw.ts, with the Node createApp, so that `config.fixtures` may name a
  * fixture file as in createApp.
  */
-import { createApp } from './app.ts';
+
 import { type HandlerOptions, handlersFor, type MockHandlers } from '../msw.ts';
+import { createApp } from './app.ts';
 
 export { type HandlerOptions, handlersFor, type MockHandlers } from '../msw.ts';
 

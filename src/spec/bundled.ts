@@ -1,6 +1,6 @@
 /** The copy of openapi.yaml generated at build time: the spec without a file system or swagger-parser. */
 import { SPEC_JSON, SPEC_TEXT } from '../generated/bundle.ts';
-import { specDocument, type SpecDocument } from './model.ts';
+import { type SpecDocument, specDocument } from './model.ts';
 
 let bundled: SpecDocument | undefined;
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { specDocument, type SpecDocument } from './model.ts';
+import { type SpecDocument, specDocument } from './model.ts';
 
 export * from './model.ts';
 

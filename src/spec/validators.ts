@@ -4,7 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import { type ApiError, badRequest, messages } from '../domain/errors.ts';
 import { isTimeZone } from '../domain/rules.ts';
 import type { Operation, Parameter, ResponseSpec, Schema, SpecDocument } from './document.ts';
 
@@ -88,7 +88,8 @@ export class SpecValidators {
       }
       if (!header.schema) continue;
       const validate = this.compiled(`header ${operationId} ${status} ${name}`, header.schema);
-      if (!validate(coerce(value, header.schema))) problems.push(`Header ${name} "${value}": ${describe(validate.errors)}.`);
+      if (!validate(coerce(value, header.schema)))
+        problems.push(`Header ${name} "${value}": ${describe(validate.errors)}.`);
     }
     return problems;
   }
@@ -100,7 +101,8 @@ export class SpecValidators {
       return text.length > 0 ? `Status ${status} documents no body, but a body was sent.` : undefined;
     }
     const contentType = essence(headers.get('content-type'));
-    if (!mediaTypes.includes(contentType)) return `Content-Type "${contentType || '(none)'}" is not one of ${mediaTypes.join(', ')}.`;
+    if (!mediaTypes.includes(contentType))
+      return `Content-Type "${contentType || '(none)'}" is not one of ${mediaTypes.join(', ')}.`;
     return undefined;
   }
 
@@ -126,7 +128,9 @@ export class SpecValidators {
     const contentType = this.contentTypeProblem(operationId, response.status, response.headers, text);
     return [
       ...this.headerProblems(operationId, response.status, response.headers),
-      ...(contentType ? [contentType] : this.bodyProblems(operationId, response.status, response.headers, response.body)),
+      ...(contentType
+        ? [contentType]
+        : this.bodyProblems(operationId, response.status, response.headers, response.body)),
     ];
   }
 
@@ -149,7 +153,10 @@ export class SpecValidators {
     let compiled: { queryParams: CompiledParameter[]; validateBody: ValidateFunction | undefined } | undefined;
     const compile = () =>
       (compiled ??= {
-        queryParams: parameters.map((parameter) => ({ parameter, validate: this.requestAjv.compile(parameter.schema) })),
+        queryParams: parameters.map((parameter) => ({
+          parameter,
+          validate: this.requestAjv.compile(parameter.schema),
+        })),
         validateBody: bodySchema ? this.requestAjv.compile(bodySchema) : undefined,
       });
     return {
@@ -194,12 +201,25 @@ function coerce(raw: string, schema: Schema): unknown {
   return raw;
 }
 
-const CONSTRAINTS = ['type', 'enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems'];
+const CONSTRAINTS = [
+  'type',
+  'enum',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minItems',
+  'maxItems',
+];
 
 /** Throws unless every constrained schema node (properties and items included) has an `x-error-message`. */
 function requireMessages(schema: Schema, where: string, inQuery = false): void {
   // A query value is always a string, so `type: string` alone cannot refuse one.
-  const constrained = CONSTRAINTS.some((keyword) => keyword in schema && !(inQuery && keyword === 'type' && schema.type === 'string'));
+  const constrained = CONSTRAINTS.some(
+    (keyword) => keyword in schema && !(inQuery && keyword === 'type' && schema.type === 'string'),
+  );
   if (constrained && typeof schema['x-error-message'] !== 'string') {
     throw new Error(`openapi.yaml: ${where} has constraints but no x-error-message.`);
   }

@@ -44,7 +44,10 @@ function freePort(): Promise<number> {
 
 /** The CA bundle npm uses here, if any: given to the build as a secret, never copied into a layer. */
 function hostCa(): string | undefined {
-  const candidates = [process.env.NODE_EXTRA_CA_CERTS, execFileSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8' }).trim()];
+  const candidates = [
+    process.env.NODE_EXTRA_CA_CERTS,
+    execFileSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8' }).trim(),
+  ];
   return candidates.find((path) => path && path !== 'null' && existsSync(path));
 }
 
@@ -53,11 +56,24 @@ let baseImage = '';
 
 beforeAll(() => {
   baseImage = `docker.io/library/${/^FROM (\S+)/m.exec(readFileSync(`${repo}Dockerfile`, 'utf8'))![1]}`;
-  expect(succeeds(['image', 'exists', baseImage]), `${baseImage} is missing: run scripts/container/base-image.sh`).toBe(true);
+  expect(succeeds(['image', 'exists', baseImage]), `${baseImage} is missing: run scripts/container/base-image.sh`).toBe(
+    true,
+  );
   const ca = hostCa();
   const started = performance.now();
   podman(
-    ['build', '--format', 'docker', '--pull-never', '--network', 'host', ...(ca ? ['--secret', `id=npm-ca,src=${ca}`] : []), '--tag', IMAGE, '.'],
+    [
+      'build',
+      '--format',
+      'docker',
+      '--pull-never',
+      '--network',
+      'host',
+      ...(ca ? ['--secret', `id=npm-ca,src=${ca}`] : []),
+      '--tag',
+      IMAGE,
+      '.',
+    ],
     1_200_000,
   );
   measured.build = `${Math.round((performance.now() - started) / 1000)} s`;
@@ -78,7 +94,17 @@ describe('the image built from the Dockerfile', () => {
     expect(config.Healthcheck?.Test.join(' ')).toContain('/_mock/health');
     expect(config.Config.Env.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS'))).toBe(false);
     measured.size = `${Math.round(config.Size / 1e6)} MB, of which ${Math.round((config.Size - base.Size) / 1e6)} MB above the base image`;
-    const listing = podman(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', IMAGE, '-c', 'ls /app /app/node_modules; ls /run/secrets 2>&1 || true']);
+    const listing = podman([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'sh',
+      IMAGE,
+      '-c',
+      'ls /app /app/node_modules; ls /run/secrets 2>&1 || true',
+    ]);
     expect(listing).toMatch(/\bdist\b/);
     expect(listing).not.toMatch(/\bsrc\b|\btypescript\b|\bvitest\b|\bnode22\b/);
     expect(listing).not.toContain('npm-ca');
@@ -88,7 +114,19 @@ describe('the image built from the Dockerfile', () => {
     const port = await freePort();
     const started = performance.now();
     // Host network: loopback only on this machine; PORT and HOST as a user would override them.
-    podman(['run', '--detach', '--name', CONTAINER, '--network', 'host', '--env', `PORT=${port}`, '--env', 'HOST=127.0.0.1', IMAGE]);
+    podman([
+      'run',
+      '--detach',
+      '--name',
+      CONTAINER,
+      '--network',
+      'host',
+      '--env',
+      `PORT=${port}`,
+      '--env',
+      'HOST=127.0.0.1',
+      IMAGE,
+    ]);
     let healthy = false;
     for (let i = 0; i < 600 && !healthy; i++) {
       healthy = succeeds(['healthcheck', 'run', CONTAINER]);
@@ -97,7 +135,9 @@ describe('the image built from the Dockerfile', () => {
     expect(healthy, podman(['logs', CONTAINER])).toBe(true);
     measured.runToHealthy = `${Math.round(performance.now() - started)} ms`;
 
-    const response = await fetch(`http://127.0.0.1:${port}/api/v1/organization/profile`, { headers: { Authorization: 'Bearer root-admin-token' } });
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/organization/profile`, {
+      headers: { Authorization: 'Bearer root-admin-token' },
+    });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { name: string }).name).toBe('Acme Corp');
     expect(podman(['exec', CONTAINER, 'id', '-un']).trim()).toBe('node');

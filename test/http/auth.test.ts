@@ -41,7 +41,9 @@ describe('401 Unauthorized', () => {
     expectError(reply, 401, message);
     // RFC 7235 quoted-string: the quotes of the message are escaped.
     const escaped = message.replace(/["\\]/g, '\\$&');
-    expect(reply.headers.get('www-authenticate')).toBe(`Bearer realm="Platform API", error="invalid_token", error_description="${escaped}"`);
+    expect(reply.headers.get('www-authenticate')).toBe(
+      `Bearer realm="Platform API", error="invalid_token", error_description="${escaped}"`,
+    );
   });
 
   it('applies to every API operation', async () => {
@@ -52,7 +54,10 @@ describe('401 Unauthorized', () => {
       ['PUT', '/api/v1/organization?orgId=3'],
       ['DELETE', '/api/v1/organization?orgId=3'],
     ] as const) {
-      const reply = await call(app, method, path, { token: null, body: method === 'GET' ? undefined : { name: 'Sneaky Org' } });
+      const reply = await call(app, method, path, {
+        token: null,
+        body: method === 'GET' ? undefined : { name: 'Sneaky Org' },
+      });
       expectError(reply, 401, 'Authorization token is missing.');
     }
     expect(app.mock.state.tree.size).toBe(105);
@@ -63,9 +68,15 @@ describe('401 Unauthorized', () => {
 describe('403 Forbidden', () => {
   it('a token of a client without the Platform API scope is refused everywhere, with the documented message', async () => {
     expectError(await profile(TOKENS.noScope), 403, 'Platform API scope is not enabled for this oauth client.');
-    const issued = await tokenRequest('?grant_type=client_credentials', { authorization: basic('noscope-client', 'noscope-secret') });
+    const issued = await tokenRequest('?grant_type=client_credentials', {
+      authorization: basic('noscope-client', 'noscope-secret'),
+    });
     expect(issued.status).toBe(200);
-    expectError(await profile(issued.body.access_token), 403, 'Platform API scope is not enabled for this oauth client.');
+    expectError(
+      await profile(issued.body.access_token),
+      403,
+      'Platform API scope is not enabled for this oauth client.',
+    );
     expectError(
       await call(app, 'DELETE', '/api/v1/organization?orgId=3', { token: issued.body.access_token }),
       403,
@@ -77,7 +88,9 @@ describe('403 Forbidden', () => {
 
 describe('POST /oauth2/token', () => {
   it('client credentials by HTTP Basic: a token pair that works, expiring after TOKEN_TTL_SECONDS', async () => {
-    const reply = await tokenRequest('?grant_type=client_credentials', { authorization: basic('root-client', 'root-secret') });
+    const reply = await tokenRequest('?grant_type=client_credentials', {
+      authorization: basic('root-client', 'root-secret'),
+    });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('cache-control')).toBe('no-store');
     expect(reply.body).toEqual({
@@ -94,41 +107,66 @@ describe('POST /oauth2/token', () => {
   });
 
   it('client id and secret as query or form parameters, grant type in the form body', async () => {
-    const byQuery = await tokenRequest('?grant_type=client_credentials&client_id=root-client&client_secret=root-secret');
+    const byQuery = await tokenRequest(
+      '?grant_type=client_credentials&client_id=root-client&client_secret=root-secret',
+    );
     expect(byQuery.status).toBe(200);
-    const byForm = await tokenRequest('', { form: 'grant_type=client_credentials&client_id=root-client&client_secret=root-secret' });
+    const byForm = await tokenRequest('', {
+      form: 'grant_type=client_credentials&client_id=root-client&client_secret=root-secret',
+    });
     expect(byForm.status).toBe(200);
     expect(byForm.body.access_token).not.toBe(byQuery.body.access_token);
   });
 
   it('an issued token holds all four permissions', async () => {
-    const { body } = await tokenRequest('?grant_type=client_credentials', { authorization: basic('root-client', 'root-secret') });
-    const created = await call(app, 'POST', '/api/v1/organization/create', { token: body.access_token, body: { name: 'Token Made' } });
+    const { body } = await tokenRequest('?grant_type=client_credentials', {
+      authorization: basic('root-client', 'root-secret'),
+    });
+    const created = await call(app, 'POST', '/api/v1/organization/create', {
+      token: body.access_token,
+      body: { name: 'Token Made' },
+    });
     expect(created.status).toBe(201);
-    const renamed = await call(app, 'PUT', `/api/v1/organization?orgId=${created.body.id}`, { token: body.access_token, body: { name: 'Token Renamed' } });
+    const renamed = await call(app, 'PUT', `/api/v1/organization?orgId=${created.body.id}`, {
+      token: body.access_token,
+      body: { name: 'Token Renamed' },
+    });
     expect(renamed.status).toBe(200);
-    expect((await call(app, 'DELETE', `/api/v1/organization?orgId=${created.body.id}`, { token: body.access_token })).status).toBe(204);
+    expect(
+      (await call(app, 'DELETE', `/api/v1/organization?orgId=${created.body.id}`, { token: body.access_token })).status,
+    ).toBe(204);
   });
 
   it('refresh tokens give a new pair and work once', async () => {
     const auth = basic('root-client', 'root-secret');
     const first = await tokenRequest('?grant_type=client_credentials', { authorization: auth });
-    const refreshed = await tokenRequest(`?grant_type=refresh_token&refresh_token=${first.body.refresh_token}`, { authorization: auth });
+    const refreshed = await tokenRequest(`?grant_type=refresh_token&refresh_token=${first.body.refresh_token}`, {
+      authorization: auth,
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).not.toBe(first.body.refresh_token);
     expect((await profile(refreshed.body.access_token)).status).toBe(200);
-    const again = await tokenRequest(`?grant_type=refresh_token&refresh_token=${first.body.refresh_token}`, { authorization: auth });
-    expect(again.body).toEqual({ error: 'invalid_grant', error_description: 'Refresh token is invalid, used or expired.' });
+    const again = await tokenRequest(`?grant_type=refresh_token&refresh_token=${first.body.refresh_token}`, {
+      authorization: auth,
+    });
+    expect(again.body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Refresh token is invalid, used or expired.',
+    });
   });
 
   it('a refresh token of another client, or an expired one, is invalid_grant', async () => {
-    const first = await tokenRequest('?grant_type=client_credentials', { authorization: basic('root-client', 'root-secret') });
+    const first = await tokenRequest('?grant_type=client_credentials', {
+      authorization: basic('root-client', 'root-secret'),
+    });
     const other = await tokenRequest(`?grant_type=refresh_token&refresh_token=${first.body.refresh_token}`, {
       authorization: basic('noscope-client', 'noscope-secret'),
     });
     expect(other.status).toBe(400);
     expect(other.body.error).toBe('invalid_grant');
-    const second = await tokenRequest('?grant_type=client_credentials', { authorization: basic('root-client', 'root-secret') });
+    const second = await tokenRequest('?grant_type=client_credentials', {
+      authorization: basic('root-client', 'root-secret'),
+    });
     // A refresh token lives as long as an access token (TOKEN_TTL_SECONDS, 600 s here), as on the real service.
     clock += 599_000;
     expect((await profile(second.body.access_token)).status).toBe(200);
@@ -141,14 +179,39 @@ describe('POST /oauth2/token', () => {
   });
 
   it.each([
-    ['?grant_type=client_credentials', basic('root-client', 'wrong'), 'invalid_client', 'Client ID is not found or password is wrong.'],
-    ['?grant_type=client_credentials', basic('nobody', 'x'), 'invalid_client', 'Client ID is not found or password is wrong.'],
+    [
+      '?grant_type=client_credentials',
+      basic('root-client', 'wrong'),
+      'invalid_client',
+      'Client ID is not found or password is wrong.',
+    ],
+    [
+      '?grant_type=client_credentials',
+      basic('nobody', 'x'),
+      'invalid_client',
+      'Client ID is not found or password is wrong.',
+    ],
     ['?grant_type=client_credentials', 'Basic !!!', 'invalid_client', 'Client ID is not found or password is wrong.'],
     ['?grant_type=client_credentials', undefined, 'invalid_request', 'Client credentials are missing.'],
     ['', basic('root-client', 'root-secret'), 'invalid_request', 'Parameter grant_type is missing.'],
-    ['?grant_type=refresh_token', basic('root-client', 'root-secret'), 'invalid_request', 'Parameter refresh_token is missing.'],
-    ['?grant_type=refresh_token&refresh_token=nope', basic('root-client', 'root-secret'), 'invalid_grant', 'Refresh token is invalid, used or expired.'],
-    ['?grant_type=password', basic('root-client', 'root-secret'), 'unsupported_grant_type', 'Grant type should be client_credentials or refresh_token.'],
+    [
+      '?grant_type=refresh_token',
+      basic('root-client', 'root-secret'),
+      'invalid_request',
+      'Parameter refresh_token is missing.',
+    ],
+    [
+      '?grant_type=refresh_token&refresh_token=nope',
+      basic('root-client', 'root-secret'),
+      'invalid_grant',
+      'Refresh token is invalid, used or expired.',
+    ],
+    [
+      '?grant_type=password',
+      basic('root-client', 'root-secret'),
+      'unsupported_grant_type',
+      'Grant type should be client_credentials or refresh_token.',
+    ],
   ])('%s with %s → 400 %s', async (query, authorization, error, description) => {
     const reply = await tokenRequest(query, { authorization });
     expect(reply.status).toBe(400);

@@ -11,9 +11,9 @@ import { DEFAULT_CONFIG } from '../../src/config.ts';
 import { defaultFixtures, generatedOrganizations } from '../../src/domain/fixtures.ts';
 import { generateOrganizations } from '../../src/domain/seed.ts';
 import { createApp as createWebApp } from '../../src/http/app.ts';
+import { loadFixtures } from '../../src/node/fixtures.ts';
 import { bundledSpec } from '../../src/spec/bundled.ts';
 import { loadSpec } from '../../src/spec/document.ts';
-import { loadFixtures } from '../../src/node/fixtures.ts';
 
 describe('the bundle generated at build time', () => {
   it('matches openapi.yaml, fixtures/default.json and the generator (run `npm run generate` when this fails)', async () => {
@@ -34,26 +34,62 @@ describe('the bundle generated at build time', () => {
     expect(defaultFixtures()).toEqual(loadFixtures());
     const prebuilt = await generatedOrganizations(defaultFixtures(), DEFAULT_CONFIG);
     expect(prebuilt).toHaveLength(DEFAULT_CONFIG.orgCount);
-    expect(prebuilt).toEqual(generateOrganizations(defaultFixtures().organizations, { seed: DEFAULT_CONFIG.seed, count: DEFAULT_CONFIG.orgCount, maxDepth: DEFAULT_CONFIG.maxDepth }));
+    expect(prebuilt).toEqual(
+      generateOrganizations(defaultFixtures().organizations, {
+        seed: DEFAULT_CONFIG.seed,
+        count: DEFAULT_CONFIG.orgCount,
+        maxDepth: DEFAULT_CONFIG.maxDepth,
+      }),
+    );
     // Other settings are generated on demand.
     const other = await generatedOrganizations(defaultFixtures(), { ...DEFAULT_CONFIG, seed: 7 });
-    expect(other).toEqual(generateOrganizations(defaultFixtures().organizations, { seed: 7, count: DEFAULT_CONFIG.orgCount, maxDepth: DEFAULT_CONFIG.maxDepth }));
+    expect(other).toEqual(
+      generateOrganizations(defaultFixtures().organizations, {
+        seed: 7,
+        count: DEFAULT_CONFIG.orgCount,
+        maxDepth: DEFAULT_CONFIG.maxDepth,
+      }),
+    );
     expect(other).not.toEqual(prebuilt);
   });
 });
 
 describe('the web-standard core', () => {
   it('bundles for the browser with no Node built-in (src/msw.ts and everything it imports)', async () => {
-    const result = await build({ entryPoints: ['src/msw.ts'], bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
+    const result = await build({
+      entryPoints: ['src/msw.ts'],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
     const ours = Object.keys(result.metafile.inputs).filter((input) => input.startsWith('src/'));
-    expect(ours).toEqual(expect.arrayContaining(['src/http/app.ts', 'src/domain/tree.ts', 'src/domain/tokens.ts', 'src/spec/validators.ts', 'src/msw.ts']));
+    expect(ours).toEqual(
+      expect.arrayContaining([
+        'src/http/app.ts',
+        'src/domain/tree.ts',
+        'src/domain/tokens.ts',
+        'src/spec/validators.ts',
+        'src/msw.ts',
+      ]),
+    );
     // The edges stay out: file reading, swagger-parser, the Node server, the contract runner.
-    expect(ours.filter((input) => /^src\/(node|cli|contract)\/|^src\/(server|index)\.ts$|^src\/spec\/document\.ts$/.test(input))).toEqual([]);
-    expect(Object.keys(result.metafile.inputs).filter((input) => /swagger-parser|@hono\/node-server/.test(input))).toEqual([]);
+    expect(
+      ours.filter((input) =>
+        /^src\/(node|cli|contract)\/|^src\/(server|index)\.ts$|^src\/spec\/document\.ts$/.test(input),
+      ),
+    ).toEqual([]);
+    expect(
+      Object.keys(result.metafile.inputs).filter((input) => /swagger-parser|@hono\/node-server/.test(input)),
+    ).toEqual([]);
   });
 
   it('refuses a fixture path, which it cannot read, and says what to give instead', async () => {
-    await expect(createWebApp({ config: { fixtures: 'fixtures/default.json', quiet: true } })).rejects.toThrow(/give the fixtures themselves as options.fixtures/);
+    await expect(createWebApp({ config: { fixtures: 'fixtures/default.json', quiet: true } })).rejects.toThrow(
+      /give the fixtures themselves as options.fixtures/,
+    );
     const app = await createWebApp({ config: { quiet: true }, fixtures: loadFixtures() });
     expect(app.mock.state.tree.size).toBe(defaultFixtures().organizations.length + DEFAULT_CONFIG.orgCount);
   });

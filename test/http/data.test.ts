@@ -37,7 +37,14 @@ describe('generated organizations', async () => {
   it('pass every rule a client would have to meet to create them', () => {
     expect(generated).toHaveLength(2000);
     for (const org of generated) {
-      const body = { name: org.name, description: org.description, tz: org.tz, phoneNumber: org.phoneNumber, unitSystem: org.unitSystem, address: org.address };
+      const body = {
+        name: org.name,
+        description: org.description,
+        tz: org.tz,
+        phoneNumber: org.phoneNumber,
+        unitSystem: org.unitSystem,
+        address: org.address,
+      };
       expect(() => createRules.body(body), JSON.stringify(org)).not.toThrow();
       expect(org.name).toMatch(/^[\p{L}\p{M}\p{Nd} .'-]{3,100}$/u);
       expect(isTimeZone(org.tz), org.tz).toBe(true);

@@ -46,7 +46,10 @@ describe('a token whose organization was deleted', () => {
   it('is refused with 401 Invalid token., on every operation', async () => {
     const fixtures = loadFixtures();
     const app = await makeApp({
-      fixtures: { ...fixtures, tokens: [...fixtures.tokens, { token: 'lab-token', organizationId: 3, kind: 'organization' }] },
+      fixtures: {
+        ...fixtures,
+        tokens: [...fixtures.tokens, { token: 'lab-token', organizationId: 3, kind: 'organization' }],
+      },
     });
     expect((await call(app, 'GET', '/api/v1/organization/profile', { token: 'lab-token' })).status).toBe(200);
     expect((await call(app, 'DELETE', '/api/v1/organization?orgId=3')).status).toBe(204);
@@ -57,7 +60,9 @@ describe('a token whose organization was deleted', () => {
     ] as const) {
       const reply = await call(app, method, target, { token: 'lab-token' });
       expectError(reply, 401, 'Invalid token.');
-      expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="Platform API", error="invalid_token", error_description="Invalid token."');
+      expect(reply.headers.get('www-authenticate')).toBe(
+        'Bearer realm="Platform API", error="invalid_token", error_description="Invalid token."',
+      );
     }
   });
 });

@@ -22,8 +22,10 @@ it('creates, finds and deletes an organization through the client', async () => 
   expect((await client.search('frontend test')).totalElements).toBe(0);
 });
 
-it('surfaces the mock\'s exact error messages', async () => {
+it("surfaces the mock's exact error messages", async () => {
   const client = orgClient('http://mock', 'branch-admin-token', inProcessFetch as typeof fetch);
-  await expect(client.remove(5)).rejects.toEqual(new ApiError(404, "Organization with identifier 5 is not found or you don't have access to it."));
+  await expect(client.remove(5)).rejects.toEqual(
+    new ApiError(404, "Organization with identifier 5 is not found or you don't have access to it."),
+  );
   await expect(client.create({ name: 'x' })).rejects.toThrow('Organization name should be from 3 to 100 symbols.');
 });

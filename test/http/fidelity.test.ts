@@ -31,7 +31,8 @@ describe('the vendor’s shapes in the generated data', () => {
     const app = await makeApp({ config: { orgCount: 1000 } });
     const again = await makeApp({ config: { orgCount: 1000 } });
     const generated = app.mock.state.tree.all().filter((o) => o.id > 5);
-    const share = (test: (o: (typeof generated)[number]) => boolean) => generated.filter(test).length / generated.length;
+    const share = (test: (o: (typeof generated)[number]) => boolean) =>
+      generated.filter(test).length / generated.length;
     for (const [name, test] of [
       ['address null', (o: (typeof generated)[number]) => o.address === null],
       ['description ""', (o: (typeof generated)[number]) => o.description === ''],
@@ -40,7 +41,11 @@ describe('the vendor’s shapes in the generated data', () => {
       expect(share(test), name).toBeGreaterThan(0.05);
       expect(share(test), name).toBeLessThan(0.25);
     }
-    const ids = (a: MockApp) => a.mock.state.tree.all().filter((o) => o.address === null).map((o) => o.id);
+    const ids = (a: MockApp) =>
+      a.mock.state.tree
+        .all()
+        .filter((o) => o.address === null)
+        .map((o) => o.id);
     expect(ids(again)).toEqual(ids(app));
     // And the API answers them as the live service does, within the spec (call() validates each answer).
     const nullAddress = generated.find((o) => o.address === null)!;
@@ -53,7 +58,15 @@ describe('create and update: null means "not given", "" is accepted where the se
   it('creates with every optional field null as if none was given', async () => {
     const app = await makeApp();
     const reply = await call(app, 'POST', CREATE, {
-      body: { name: 'Null Fields', description: null, tz: null, parentId: null, phoneNumber: null, unitSystem: null, address: null },
+      body: {
+        name: 'Null Fields',
+        description: null,
+        tz: null,
+        parentId: null,
+        phoneNumber: null,
+        unitSystem: null,
+        address: null,
+      },
     });
     expect(reply.status).toBe(201);
     expect(reply.body).toEqual({
@@ -68,10 +81,15 @@ describe('create and update: null means "not given", "" is accepted where the se
 
   it('stores "" for description and phoneNumber and answers it', async () => {
     const app = await makeApp();
-    const reply = await call(app, 'POST', CREATE, { body: { name: 'Empty Strings', description: '', phoneNumber: '' } });
+    const reply = await call(app, 'POST', CREATE, {
+      body: { name: 'Empty Strings', description: '', phoneNumber: '' },
+    });
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject({ description: '', phoneNumber: '' });
-    expect((await call(app, 'GET', `/api/v1/organization?orgId=${reply.body.id}`)).body).toMatchObject({ description: '', phoneNumber: '' });
+    expect((await call(app, 'GET', `/api/v1/organization?orgId=${reply.body.id}`)).body).toMatchObject({
+      description: '',
+      phoneNumber: '',
+    });
   });
 
   it('takes the vendor’s phone rule: a leading + and common separators', async () => {
@@ -85,14 +103,20 @@ describe('create and update: null means "not given", "" is accepted where the se
 
   it('updates with null fields beside the name', async () => {
     const app = await makeApp();
-    const reply = await call(app, 'PUT', '/api/v1/organization?orgId=3', { body: { name: 'Renamed Lab', description: null } });
+    const reply = await call(app, 'PUT', '/api/v1/organization?orgId=3', {
+      body: { name: 'Renamed Lab', description: null },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.name).toBe('Renamed Lab');
   });
 
   it('still requires the name: null is not a name', async () => {
     const app = await makeApp();
-    expectError(await call(app, 'POST', CREATE, { body: { name: null } }), 400, 'Organization name should be from 3 to 100 symbols.');
+    expectError(
+      await call(app, 'POST', CREATE, { body: { name: null } }),
+      400,
+      'Organization name should be from 3 to 100 symbols.',
+    );
     expect(app.mock.state.tree.size).toBe(105);
   });
 });
@@ -101,7 +125,9 @@ describe('fields an operation does not take', () => {
   it('are ignored as the real service ignores them, and named in the log line and journal with the field probably meant', async () => {
     const lines: string[] = [];
     const app = await makeApp({ config: { quiet: false }, log: (line) => lines.push(line) });
-    const created = await call(app, 'POST', CREATE, { body: { name: 'Misfiled', parentOrganizationId: 5, timezone: 'UTC', type: 1 } });
+    const created = await call(app, 'POST', CREATE, {
+      body: { name: 'Misfiled', parentOrganizationId: 5, timezone: 'UTC', type: 1 },
+    });
     expect(created.status).toBe(201);
     expect(created.body.parentOrganizationId).toBe(1); // the token's organization, as without parentId
     expect(created.body.tz).toBe('Europe/Kyiv');
@@ -115,7 +141,9 @@ describe('fields an operation does not take', () => {
       'Field timezone is ignored by createOrganization; did you mean tz?',
       'Field type is ignored by createOrganization.',
     ]);
-    expect(journal[1].warnings).toEqual(['Field orgId is ignored by updateOrganization; orgId travels in the query string.']);
+    expect(journal[1].warnings).toEqual([
+      'Field orgId is ignored by updateOrganization; orgId travels in the query string.',
+    ]);
     expect(lines.find((l) => l.startsWith('POST /api/v1/organization/create 201'))).toContain(
       'Field parentOrganizationId is ignored by createOrganization; did you mean parentId?',
     );
@@ -133,16 +161,23 @@ const real: Record<string, (app: MockApp) => Promise<Reply>> = {
   'getOrganization 404': (app) => call(app, 'GET', '/api/v1/organization?orgId=5', { token: TOKENS.branch }),
   'deleteOrganization 400': (app) => call(app, 'DELETE', '/api/v1/organization'),
   'deleteOrganization 404': (app) => call(app, 'DELETE', '/api/v1/organization?orgId=5', { token: TOKENS.branch }),
-  'updateOrganization 404': (app) => call(app, 'PUT', '/api/v1/organization?orgId=5', { token: TOKENS.branch, body: { name: 'Nope' } }),
-  'updateOrganization 413': (app) => call(app, 'PUT', '/api/v1/organization?orgId=5', { raw: 'x'.repeat(2 * 1024 * 1024 + 1) }),
+  'updateOrganization 404': (app) =>
+    call(app, 'PUT', '/api/v1/organization?orgId=5', { token: TOKENS.branch, body: { name: 'Nope' } }),
+  'updateOrganization 413': (app) =>
+    call(app, 'PUT', '/api/v1/organization?orgId=5', { raw: 'x'.repeat(2 * 1024 * 1024 + 1) }),
   'createOrganization 400': (app) => call(app, 'POST', CREATE, { raw: '' }),
-  'createOrganization 404': (app) => call(app, 'POST', CREATE, { token: TOKENS.branch, body: { name: 'Nope', parentId: 5 } }),
+  'createOrganization 404': (app) =>
+    call(app, 'POST', CREATE, { token: TOKENS.branch, body: { name: 'Nope', parentId: 5 } }),
   'searchOrganizations 400': (app) => call(app, 'GET', '/api/v1/organization/search'),
   'getCurrentOrganization 429': async (app) => {
     await call(app, 'GET', '/api/v1/organization/profile');
     return call(app, 'GET', '/api/v1/organization/profile');
   },
-  'issueToken 400': (app) => call(app, 'POST', '/oauth2/token', { token: null, headers: { Authorization: basic('root-client', 'root-secret') } }),
+  'issueToken 400': (app) =>
+    call(app, 'POST', '/oauth2/token', {
+      token: null,
+      headers: { Authorization: basic('root-client', 'root-secret') },
+    }),
 };
 
 /** The preferred answer for the same request, with `Prefer: code=N` and valid credentials. */
@@ -165,7 +200,10 @@ describe('Prefer: code=N answers exactly what the mock answers for that status',
     const target = preferred[key] ?? (op.path.endsWith('organization') ? `${op.path}?orgId=5` : op.path);
     const answer = await call(fresh, op.method.toUpperCase(), target, {
       token: op.bearer ? TOKENS.branch : null,
-      headers: { Prefer: `code=${status}`, ...(op.bearer ? {} : { Authorization: basic('root-client', 'root-secret') }) },
+      headers: {
+        Prefer: `code=${status}`,
+        ...(op.bearer ? {} : { Authorization: basic('root-client', 'root-secret') }),
+      },
       body: op.method === 'get' || op.method === 'delete' ? undefined : { name: 'Preferred' },
     });
     expect(answer.status).toBe(provoked.status);
@@ -186,10 +224,15 @@ describe('Prefer: code=N answers exactly what the mock answers for that status',
 
   it('runs the operation for a success code, and honours code and delay together', async () => {
     const app = await makeApp();
-    const created = await call(app, 'POST', CREATE, { body: { name: 'Preferred Success' }, headers: { Prefer: 'code=201, delay=1' } });
+    const created = await call(app, 'POST', CREATE, {
+      body: { name: 'Preferred Success' },
+      headers: { Prefer: 'code=201, delay=1' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.name).toBe('Preferred Success');
-    const limited = await call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'code=429; delay=1' } });
+    const limited = await call(app, 'GET', '/api/v1/organization/profile', {
+      headers: { Prefer: 'code=429; delay=1' },
+    });
     expect(limited.status).toBe(429);
   });
 
@@ -202,7 +245,8 @@ describe('Prefer: code=N answers exactly what the mock answers for that status',
     expect(reply.status).toBe(400);
     expect(reply.body).toEqual({
       error: 'invalid_request',
-      error_description: 'Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=200, 400, 429, 500.',
+      error_description:
+        'Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=200, 400, 429, 500.',
     });
   });
 });
@@ -226,10 +270,21 @@ function parseChallenge(value: string): { scheme: string; params: Record<string,
 describe('WWW-Authenticate', () => {
   it('is a valid RFC 7235 challenge for every kind of bad token, with the spec’s realm', async () => {
     const spec = await cachedSpec();
-    const realm = (spec.raw.components as { securitySchemes: { bearerAuth: { 'x-realm': string } } }).securitySchemes.bearerAuth['x-realm'];
+    const realm = (spec.raw.components as { securitySchemes: { bearerAuth: { 'x-realm': string } } }).securitySchemes
+      .bearerAuth['x-realm'];
     const app = await makeApp();
-    for (const authorization of [undefined, 'Basic abc', 'Bearer', 'Bearer a b', 'Bearer unknown-token', `Bearer ${TOKENS.expired}`]) {
-      const reply = await call(app, 'GET', '/api/v1/organization/profile', { token: null, headers: authorization ? { Authorization: authorization } : {} });
+    for (const authorization of [
+      undefined,
+      'Basic abc',
+      'Bearer',
+      'Bearer a b',
+      'Bearer unknown-token',
+      `Bearer ${TOKENS.expired}`,
+    ]) {
+      const reply = await call(app, 'GET', '/api/v1/organization/profile', {
+        token: null,
+        headers: authorization ? { Authorization: authorization } : {},
+      });
       expect(reply.status).toBe(401);
       const challenge = parseChallenge(reply.headers.get('www-authenticate') ?? '');
       expect(challenge, String(authorization)).toBeDefined();
@@ -266,7 +321,11 @@ describe('browsers', () => {
     const asked = 'authorization, content-type, traceparent, sentry-trace, baggage, x-request-id';
     const preflight = await app.request('/api/v1/organization/search?query=', {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': asked },
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': asked,
+      },
     });
     expect(preflight.status).toBe(204);
     const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(',');
@@ -281,10 +340,14 @@ describe('browsers', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers.get('access-control-allow-origin')).toBe('http://app.test');
     expect(reply.headers.get('access-control-allow-credentials')).toBe('true');
-    const other = await specific.request('/api/v1/organization/profile', { headers: { Origin: 'http://evil.test', Authorization: `Bearer ${TOKENS.root}` } });
+    const other = await specific.request('/api/v1/organization/profile', {
+      headers: { Origin: 'http://evil.test', Authorization: `Bearer ${TOKENS.root}` },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const open = await makeApp();
-    const wildcard = await open.request('/api/v1/organization/profile', { headers: { Origin: 'http://app.test', Authorization: `Bearer ${TOKENS.root}` } });
+    const wildcard = await open.request('/api/v1/organization/profile', {
+      headers: { Origin: 'http://app.test', Authorization: `Bearer ${TOKENS.root}` },
+    });
     expect(wildcard.headers.get('access-control-allow-origin')).toBe('*');
     expect(wildcard.headers.get('access-control-allow-credentials')).toBeNull();
   });
@@ -304,12 +367,17 @@ describe('the spec says what the mock does', () => {
     expect(new RegExp(create.description!.pattern as string).test('a/b')).toBe(false);
     expect(new RegExp(create.phoneNumber!.pattern as string).test('+1 (234) 567')).toBe(true);
     expect(spec.byId.get('createOrganization')!).toBeDefined();
-    const query = spec.byId.get('searchOrganizations')!.parameters.find((p) => p.name === 'query') as unknown as Record<string, unknown>;
+    const query = spec.byId.get('searchOrganizations')!.parameters.find((p) => p.name === 'query') as unknown as Record<
+      string,
+      unknown
+    >;
     expect(query.allowEmptyValue).toBe(true);
     expect(schemas.SearchResult!.required).toEqual(['content', 'totalElements']);
     expect((schemas.Organization!.properties as Record<string, { minimum?: number }>).id!.minimum).toBe(1);
     expect(schemas.OAuthError!.required).toEqual(['error', 'error_description']);
-    const rawCreate = (spec.raw.paths as Record<string, Record<string, Record<string, unknown>>>)['/api/v1/organization/create']!.post!;
+    const rawCreate = (spec.raw.paths as Record<string, Record<string, Record<string, unknown>>>)[
+      '/api/v1/organization/create'
+    ]!.post!;
     const app = await makeApp();
     expect(rawCreate['x-max-depth']).toBe(app.mock.config.maxDepth);
   });
@@ -319,7 +387,9 @@ describe('the spec says what the mock does', () => {
     for (const op of spec.apiOperations.filter((o) => o.bearer)) {
       const app = await makeApp();
       const query = op.parameters.filter((p) => p.in === 'query' && (p.required || p.example !== undefined));
-      const search = query.map((p) => `${p.name}=${encodeURIComponent(String(p.example ?? p.schema.example))}`).join('&');
+      const search = query
+        .map((p) => `${p.name}=${encodeURIComponent(String(p.example ?? p.schema.example))}`)
+        .join('&');
       const body = exampleOf(op.requestBody?.content['application/json']);
       const reply = await call(app, op.method.toUpperCase(), `${op.path}${search ? `?${search}` : ''}`, { body });
       const success = Object.keys(op.responses).find((s) => s.startsWith('2'));

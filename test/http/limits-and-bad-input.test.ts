@@ -21,7 +21,9 @@ describe('rate limiting', () => {
     // Organization 2 has its own budget.
     expect((await call(app, 'GET', '/api/v1/organization/profile', { token: TOKENS.branch })).status).toBe(200);
     // Writes are refused too, and change nothing.
-    expect((await call(app, 'POST', '/api/v1/organization/create', { body: { name: 'Rate Limited' } })).status).toBe(429);
+    expect((await call(app, 'POST', '/api/v1/organization/create', { body: { name: 'Rate Limited' } })).status).toBe(
+      429,
+    );
     expect(app.mock.state.tree.size).toBe(105);
     clock += 50_000;
     expect((await call(app, 'GET', '/api/v1/organization/profile')).status).toBe(200);
@@ -30,9 +32,14 @@ describe('rate limiting', () => {
   it('limits the token endpoint per client organization', async () => {
     const auth = { Authorization: `Basic ${Buffer.from('root-client:root-secret').toString('base64')}` };
     for (let i = 0; i < 3; i++) {
-      expect((await call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: auth })).status).toBe(200);
+      expect(
+        (await call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: auth })).status,
+      ).toBe(200);
     }
-    const limited = await call(app, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: auth });
+    const limited = await call(app, 'POST', '/oauth2/token?grant_type=client_credentials', {
+      token: null,
+      headers: auth,
+    });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
@@ -66,8 +73,16 @@ describe('bad input', () => {
   });
 
   it('refuses a body that is not JSON by type', async () => {
-    expectError(await create('name=Form', { 'Content-Type': 'application/x-www-form-urlencoded' }), 400, 'Content-Type should be application/json.');
-    expectError(await create('<name>X</name>', { 'Content-Type': 'application/xml' }), 400, 'Content-Type should be application/json.');
+    expectError(
+      await create('name=Form', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+      400,
+      'Content-Type should be application/json.',
+    );
+    expectError(
+      await create('<name>X</name>', { 'Content-Type': 'application/xml' }),
+      400,
+      'Content-Type should be application/json.',
+    );
     expect(app.mock.state.tree.size).toBe(105);
   });
 
@@ -96,23 +111,52 @@ describe('bad input', () => {
     } as RequestInit);
     expect(reply.status).toBe(413);
     expect(await reply.json()).toEqual({ error: { message: 'Request body should be at most 2 MB.' } });
-    expectError(await call(app, 'PUT', '/api/v1/organization?orgId=3', { raw: big, headers: { 'Content-Type': 'application/json' } }), 413, 'Request body should be at most 2 MB.');
+    expectError(
+      await call(app, 'PUT', '/api/v1/organization?orgId=3', {
+        raw: big,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+      413,
+      'Request body should be at most 2 MB.',
+    );
     expect(app.mock.state.tree.size).toBe(105);
   });
 
   it('ignores prototype-pollution keys', async () => {
-    const reply = await create('{"name":"Proto Org","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+    const reply = await create(
+      '{"name":"Proto Org","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    );
     expect(reply.status).toBe(201);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(reply.body).not.toHaveProperty('polluted');
   });
 
   it('answers unknown paths with 404 JSON and wrong methods with 405 and Allow', async () => {
-    expectError(await call(app, 'GET', '/api/v1/nothing-here'), 404, 'Resource not found. Did you mean GET /api/v1/organization?');
-    expectError(await call(app, 'GET', '/api/v1/organization/'), 404, 'Resource not found. Did you mean GET /api/v1/organization?');
-    expectError(await call(app, 'GET', '/api/v1/organisation/serch'), 404, 'Resource not found. Did you mean GET /api/v1/organization/search?');
-    expectError(await call(app, 'POST', '/api/v1/organizations/create'), 404, 'Resource not found. Did you mean POST /api/v1/organization/create?');
-    expectError(await call(app, 'POST', '/oauth/token', { token: null }), 404, 'Resource not found. Did you mean POST /oauth2/token?');
+    expectError(
+      await call(app, 'GET', '/api/v1/nothing-here'),
+      404,
+      'Resource not found. Did you mean GET /api/v1/organization?',
+    );
+    expectError(
+      await call(app, 'GET', '/api/v1/organization/'),
+      404,
+      'Resource not found. Did you mean GET /api/v1/organization?',
+    );
+    expectError(
+      await call(app, 'GET', '/api/v1/organisation/serch'),
+      404,
+      'Resource not found. Did you mean GET /api/v1/organization/search?',
+    );
+    expectError(
+      await call(app, 'POST', '/api/v1/organizations/create'),
+      404,
+      'Resource not found. Did you mean POST /api/v1/organization/create?',
+    );
+    expectError(
+      await call(app, 'POST', '/oauth/token', { token: null }),
+      404,
+      'Resource not found. Did you mean POST /oauth2/token?',
+    );
     const patch = await call(app, 'PATCH', '/api/v1/organization?orgId=3', { body: { name: 'Patched' } });
     expectError(patch, 405, 'Method PATCH is not allowed here; use GET, PUT, DELETE, HEAD.');
     expect(patch.headers.get('allow')).toBe('GET, PUT, DELETE, HEAD');
@@ -145,12 +189,19 @@ describe('Prefer: code=… and injected faults', () => {
   });
 
   it('refuses a code the operation does not document, or a malformed value, with 400 naming the header and what is possible', async () => {
-    const possible = 'Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=200, 401, 403, 429, 500.';
+    const possible =
+      'Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=200, 401, 403, 429, 500.';
     for (const prefer of ['code=404', 'code=abc', 'code=', 'delay=-5', 'delay=60001', 'code=429, delay=x']) {
-      expectError(await call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: prefer } }), 400, possible);
+      expectError(
+        await call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: prefer } }),
+        400,
+        possible,
+      );
     }
     // Preferences of other names are ignored, as RFC 7240 asks.
-    expect((await call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'return=minimal' } })).status).toBe(200);
+    expect(
+      (await call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'return=minimal' } })).status,
+    ).toBe(200);
   });
 });
 

@@ -119,7 +119,10 @@ describe('GET /api/v1/organization/search', () => {
     ['query=a&size=ten', 'Page size should be from 1 to 1000.'],
     ['query=a&page=-1', 'Page number should be an integer from 0 to 2147483647.'],
     ['query=a&page=1.5', 'Page number should be an integer from 0 to 2147483647.'],
-    ['query=a&sortBy=Size', 'Sort field should be one of Organization Id, Name, Device Count, User Count, Sub Organizations.'],
+    [
+      'query=a&sortBy=Size',
+      'Sort field should be one of Organization Id, Name, Device Count, User Count, Sub Organizations.',
+    ],
     ['query=a&sortOrder=UP', 'Sort order should be ASC or DESC.'],
     [`query=${'a'.repeat(256)}`, 'Search query should be at most 255 symbols.'],
   ])('refuses %s with 400', async (query, message) => {
@@ -154,16 +157,25 @@ describe('GET /api/v1/organization', () => {
     }
   });
 
-  it.each(['', 'orgId=', 'orgId=abc', 'orgId=1.5', 'orgId=-1', 'orgId=0', 'orgId=2147483648', 'orgId=1e3', 'orgId=99999999999999999999999'])(
-    'refuses ?%s with 400',
-    async (query) => {
-      const reply = await call(app, 'GET', `/api/v1/organization?${query}`);
-      expect(reply.status).toBe(400);
-      expect(reply.body.error.message).toMatch(
-        query === '' ? /^Parameter orgId is required\.$/ : /^Organization id should be an integer from 1 to 2147483647\.$/,
-      );
-    },
-  );
+  it.each([
+    '',
+    'orgId=',
+    'orgId=abc',
+    'orgId=1.5',
+    'orgId=-1',
+    'orgId=0',
+    'orgId=2147483648',
+    'orgId=1e3',
+    'orgId=99999999999999999999999',
+  ])('refuses ?%s with 400', async (query) => {
+    const reply = await call(app, 'GET', `/api/v1/organization?${query}`);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.message).toMatch(
+      query === ''
+        ? /^Parameter orgId is required\.$/
+        : /^Organization id should be an integer from 1 to 2147483647\.$/,
+    );
+  });
 });
 
 describe('POST /api/v1/organization/create', () => {
@@ -189,7 +201,7 @@ describe('POST /api/v1/organization/create', () => {
 
   it('stores every field given, and ignores unknown ones', async () => {
     const body = {
-      name: 'Київ Ltd. O\'Neil-Δ',
+      name: "Київ Ltd. O'Neil-Δ",
       description: 'Sensors & more',
       tz: 'America/New_York',
       parentId: 3,
@@ -217,17 +229,41 @@ describe('POST /api/v1/organization/create', () => {
     [{ name: '   ab   ' }, 'Organization name should be from 3 to 100 symbols.'],
     [{ name: 'x'.repeat(101) }, 'Organization name should be from 3 to 100 symbols.'],
     [{ name: 42 }, 'Organization name should be from 3 to 100 symbols.'],
-    [{ name: 'Acme, Inc' }, 'Organization name may contain only letters, digits, spaces, dots, hyphens and apostrophes.'],
-    [{ name: 'Acme <b>' }, 'Organization name may contain only letters, digits, spaces, dots, hyphens and apostrophes.'],
+    [
+      { name: 'Acme, Inc' },
+      'Organization name may contain only letters, digits, spaces, dots, hyphens and apostrophes.',
+    ],
+    [
+      { name: 'Acme <b>' },
+      'Organization name may contain only letters, digits, spaces, dots, hyphens and apostrophes.',
+    ],
     [{}, 'Field name is required.'],
-    [{ name: 'Good Name', description: 'a/b' }, 'Organization description should be at most 1000 symbols without /, \\, < or >.'],
-    [{ name: 'Good Name', description: 'x'.repeat(1001) }, 'Organization description should be at most 1000 symbols without /, \\, < or >.'],
+    [
+      { name: 'Good Name', description: 'a/b' },
+      'Organization description should be at most 1000 symbols without /, \\, < or >.',
+    ],
+    [
+      { name: 'Good Name', description: 'x'.repeat(1001) },
+      'Organization description should be at most 1000 symbols without /, \\, < or >.',
+    ],
     [{ name: 'Good Name', tz: 'Mars/Olympus' }, 'Time zone should be a valid IANA time zone name.'],
     [{ name: 'Good Name', tz: '+02:00' }, 'Time zone should be a valid IANA time zone name.'],
-    [{ name: 'Good Name', phoneNumber: '12345678' }, 'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.'],
-    [{ name: 'Good Name', phoneNumber: '+' }, 'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.'],
-    [{ name: 'Good Name', phoneNumber: `+${'1'.repeat(21)}` }, 'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.'],
-    [{ name: 'Good Name', phoneNumber: '+1 234 ext 5' }, 'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.'],
+    [
+      { name: 'Good Name', phoneNumber: '12345678' },
+      'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.',
+    ],
+    [
+      { name: 'Good Name', phoneNumber: '+' },
+      'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.',
+    ],
+    [
+      { name: 'Good Name', phoneNumber: `+${'1'.repeat(21)}` },
+      'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.',
+    ],
+    [
+      { name: 'Good Name', phoneNumber: '+1 234 ext 5' },
+      'Phone number should start with + and have at most 20 digits, spaces, hyphens, dots and parentheses after it.',
+    ],
     [{ name: 'Good Name', unitSystem: 'metric' }, 'Unit system should be IMPERIAL or METRIC.'],
     [{ name: 'Good Name', parentId: 'two' }, 'Parent organization id should be an integer from 1 to 2147483647.'],
     [{ name: 'Good Name', parentId: 1.5 }, 'Parent organization id should be an integer from 1 to 2147483647.'],
@@ -247,7 +283,11 @@ describe('POST /api/v1/organization/create', () => {
 
   it('answers 404 with the documented message for a parent outside the subtree or missing', async () => {
     for (const parentId of [5, 1, 424242]) {
-      expectError(await create({ name: 'Orphan', parentId }, TOKENS.branch), 404, "Parent organization is not found or you don't have access to it.");
+      expectError(
+        await create({ name: 'Orphan', parentId }, TOKENS.branch),
+        404,
+        "Parent organization is not found or you don't have access to it.",
+      );
     }
     expect(app.mock.state.tree.size).toBe(105);
   });
@@ -257,11 +297,18 @@ describe('POST /api/v1/organization/create', () => {
     const level4 = await create({ name: 'Level Four', parentId: 3 });
     expect(level4.status).toBe(201);
     const before = app.mock.state.tree.size;
-    expectError(await create({ name: 'Level Five', parentId: level4.body.id }), 400, 'Organization hierarchy cannot be deeper than 4 levels, counting the root.');
+    expectError(
+      await create({ name: 'Level Five', parentId: level4.body.id }),
+      400,
+      'Organization hierarchy cannot be deeper than 4 levels, counting the root.',
+    );
     expect(app.mock.state.tree.size).toBe(before);
     // MAX_DEPTH keeps the same count: 3 allows children of 2 (level 3) but not of 3.
     const shallow = await makeApp({ config: { maxDepth: 3 } });
-    expect((await call(shallow, 'POST', '/api/v1/organization/create', { body: { name: 'Level Three', parentId: 2 } })).status).toBe(201);
+    expect(
+      (await call(shallow, 'POST', '/api/v1/organization/create', { body: { name: 'Level Three', parentId: 2 } }))
+        .status,
+    ).toBe(201);
     expectError(
       await call(shallow, 'POST', '/api/v1/organization/create', { body: { name: 'Too Deep', parentId: 3 } }),
       400,
@@ -272,11 +319,19 @@ describe('POST /api/v1/organization/create', () => {
   it('refuses past the organization limit with 400', async () => {
     const small = await makeApp({ config: { maxOrganizations: 106 } });
     expect((await call(small, 'POST', '/api/v1/organization/create', { body: { name: 'Last One' } })).status).toBe(201);
-    expectError(await call(small, 'POST', '/api/v1/organization/create', { body: { name: 'One Too Many' } }), 400, 'Organization limit of 106 is reached.');
+    expectError(
+      await call(small, 'POST', '/api/v1/organization/create', { body: { name: 'One Too Many' } }),
+      400,
+      'Organization limit of 106 is reached.',
+    );
   });
 
   it('needs ORG_CREATE: a viewer token gets 403 naming the permission', async () => {
-    expectError(await create({ name: 'Viewer Made' }, TOKENS.viewer), 403, 'Permission ORG_CREATE is required for this operation.');
+    expectError(
+      await create({ name: 'Viewer Made' }, TOKENS.viewer),
+      403,
+      'Permission ORG_CREATE is required for this operation.',
+    );
     expect(app.mock.state.tree.size).toBe(105);
   });
 });
@@ -289,14 +344,22 @@ describe('PUT /api/v1/organization', () => {
     clock = T0 + 5000;
     const reply = await rename('?orgId=3', { name: ' Berlin Research ', tz: 'UTC', description: 'ignored' });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ id: 3, name: 'Berlin Research', tz: 'Europe/Berlin', description: 'A leaf with no devices', lastModifiedTs: T0 + 5000 });
+    expect(reply.body).toMatchObject({
+      id: 3,
+      name: 'Berlin Research',
+      tz: 'Europe/Berlin',
+      description: 'A leaf with no devices',
+      lastModifiedTs: T0 + 5000,
+    });
     expect((await call(app, 'GET', '/api/v1/organization?orgId=3')).body).toEqual(reply.body);
   });
 
   it('without orgId renames the token organization', async () => {
     const reply = await rename('', { name: 'Acme Europe GmbH' }, TOKENS.branch);
     expect(reply.body).toMatchObject({ id: 2, name: 'Acme Europe GmbH' });
-    expect((await call(app, 'GET', '/api/v1/organization/profile', { token: TOKENS.branch })).body.name).toBe('Acme Europe GmbH');
+    expect((await call(app, 'GET', '/api/v1/organization/profile', { token: TOKENS.branch })).body.name).toBe(
+      'Acme Europe GmbH',
+    );
   });
 
   it('answers 404 outside the subtree and leaves it unchanged', async () => {
@@ -307,7 +370,11 @@ describe('PUT /api/v1/organization', () => {
   it.each([
     ['?orgId=x', { name: 'Fine Name' }, 'Organization id should be an integer from 1 to 2147483647.'],
     ['?orgId=3', { name: 'no' }, 'Organization name should be from 3 to 100 symbols.'],
-    ['?orgId=3', { name: 'bad/name' }, 'Organization name may contain only letters, digits, spaces, dots, hyphens and apostrophes.'],
+    [
+      '?orgId=3',
+      { name: 'bad/name' },
+      'Organization name may contain only letters, digits, spaces, dots, hyphens and apostrophes.',
+    ],
     ['?orgId=3', { description: 'no name' }, 'Field name is required.'],
   ])('refuses %s %j with 400 and changes nothing', async (query, body, message) => {
     expectError(await rename(query, body), 400, message);
@@ -315,7 +382,11 @@ describe('PUT /api/v1/organization', () => {
   });
 
   it('needs ORG_EDIT', async () => {
-    expectError(await rename('?orgId=3', { name: 'Viewer Edit' }, TOKENS.viewer), 403, 'Permission ORG_EDIT is required for this operation.');
+    expectError(
+      await rename('?orgId=3', { name: 'Viewer Edit' }, TOKENS.viewer),
+      403,
+      'Permission ORG_EDIT is required for this operation.',
+    );
   });
 });
 
@@ -329,7 +400,7 @@ describe('DELETE /api/v1/organization', () => {
     expect(reply.text).toBe('');
     expectError(await call(app, 'GET', '/api/v1/organization?orgId=3'), 404, NOT_FOUND);
     expect((await call(app, 'GET', '/api/v1/organization/search?query=Berlin%20Lab')).body.totalElements).toBe(0);
-    expectError(await remove(3), 404, 'Organization with identifier 3 is not found or you don\'t have access to it.');
+    expectError(await remove(3), 404, "Organization with identifier 3 is not found or you don't have access to it.");
     expect(app.mock.state.tree.childIds(2)).toEqual([4]);
   });
 
@@ -344,7 +415,11 @@ describe('DELETE /api/v1/organization', () => {
   });
 
   it('answers 404 with the delete message outside the subtree', async () => {
-    expectError(await remove(5, TOKENS.branch), 404, "Organization with identifier 5 is not found or you don't have access to it.");
+    expectError(
+      await remove(5, TOKENS.branch),
+      404,
+      "Organization with identifier 5 is not found or you don't have access to it.",
+    );
     expect(app.mock.state.tree.get(5)).toBeDefined();
   });
 

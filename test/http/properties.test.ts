@@ -4,7 +4,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { MockApp } from '../../src/http/app.ts';
 import type { OrgRecord } from '../../src/domain/organization.ts';
 import { SortedIndex } from '../../src/domain/sorted-index.ts';
 import { SORT_FIELDS } from '../../src/domain/tree.ts';
@@ -19,28 +18,79 @@ const oddValue = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom('', 'abc', '-1', '0', '1', '3', '1.5', '2147483648', '99999999999999999999999', 'NaN', '1e3', '\u0000', 'Europe/Kyiv', 'Mars/Olympus', '+380441234567'),
+  fc.constantFrom(
+    '',
+    'abc',
+    '-1',
+    '0',
+    '1',
+    '3',
+    '1.5',
+    '2147483648',
+    '99999999999999999999999',
+    'NaN',
+    '1e3',
+    '\u0000',
+    'Europe/Kyiv',
+    'Mars/Olympus',
+    '+380441234567',
+  ),
 );
-const name = fc.oneof(fc.string({ maxLength: 120 }), fc.constantFrom('Acme', 'ab', '  Spaced Out  ', "O'Neil-Δ Co.", 'Київ', 'x'.repeat(101), 'a/b'));
+const name = fc.oneof(
+  fc.string({ maxLength: 120 }),
+  fc.constantFrom('Acme', 'ab', '  Spaced Out  ', "O'Neil-Δ Co.", 'Київ', 'x'.repeat(101), 'a/b'),
+);
 const createBody = fc.record(
   {
     name,
     description: fc.oneof(fc.string({ maxLength: 60 }), oddValue),
-    tz: fc.oneof(fc.constantFrom('UTC', 'Europe/Kiev', 'America/New_York', 'Mars/Olympus', 'europe/kyiv', '+01:00'), oddValue),
+    tz: fc.oneof(
+      fc.constantFrom('UTC', 'Europe/Kiev', 'America/New_York', 'Mars/Olympus', 'europe/kyiv', '+01:00'),
+      oddValue,
+    ),
     parentId: fc.oneof(fc.integer({ min: -2, max: 120 }), oddValue),
     phoneNumber: fc.oneof(fc.constantFrom('+11234567890', '+0123', '12345678'), oddValue),
     unitSystem: fc.oneof(fc.constantFrom('METRIC', 'IMPERIAL', 'metric'), oddValue),
-    address: fc.oneof(fc.constant(null), fc.dictionary(fc.constantFrom('city', 'zip', 'country', 'state', 'fullAddress', '__proto__', 'x'), oddValue)),
+    address: fc.oneof(
+      fc.constant(null),
+      fc.dictionary(fc.constantFrom('city', 'zip', 'country', 'state', 'fullAddress', '__proto__', 'x'), oddValue),
+    ),
   },
   { requiredKeys: [] },
 );
 const body = fc.oneof(createBody, fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined));
-const queryValue = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('', '1', '2', '3', '5', '-1', 'abc', '1001', '2147483648', 'Name', 'DESC', 'Device Count'));
-const query = fc.dictionary(fc.constantFrom('orgId', 'query', 'sortBy', 'sortOrder', 'page', 'size', 'grant_type', 'client_id', 'client_secret', 'refresh_token', 'junk'), queryValue, { maxKeys: 5 });
+const queryValue = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom('', '1', '2', '3', '5', '-1', 'abc', '1001', '2147483648', 'Name', 'DESC', 'Device Count'),
+);
+const query = fc.dictionary(
+  fc.constantFrom(
+    'orgId',
+    'query',
+    'sortBy',
+    'sortOrder',
+    'page',
+    'size',
+    'grant_type',
+    'client_id',
+    'client_secret',
+    'refresh_token',
+    'junk',
+  ),
+  queryValue,
+  { maxKeys: 5 },
+);
 const token = fc.constantFrom<string | null>(...Object.values(TOKENS), null, 'not-a-token', 'Bearer');
 const request = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
-  path: fc.constantFrom('/api/v1/organization/profile', '/api/v1/organization/search', '/api/v1/organization', '/api/v1/organization/create', '/oauth2/token', '/api/v1/unknown'),
+  path: fc.constantFrom(
+    '/api/v1/organization/profile',
+    '/api/v1/organization/search',
+    '/api/v1/organization',
+    '/api/v1/organization/create',
+    '/oauth2/token',
+    '/api/v1/unknown',
+  ),
   query,
   body,
   token,
@@ -69,9 +119,23 @@ type Action =
   | { kind: 'delete'; target: number; token: string };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  fc.record({ kind: fc.constant('create' as const), parent: fc.nat(40), name, token: fc.constantFrom(TOKENS.root, TOKENS.branch) }),
-  fc.record({ kind: fc.constant('rename' as const), target: fc.nat(40), name, token: fc.constantFrom(TOKENS.root, TOKENS.branch) }),
-  fc.record({ kind: fc.constant('delete' as const), target: fc.nat(40), token: fc.constantFrom(TOKENS.root, TOKENS.branch) }),
+  fc.record({
+    kind: fc.constant('create' as const),
+    parent: fc.nat(40),
+    name,
+    token: fc.constantFrom(TOKENS.root, TOKENS.branch),
+  }),
+  fc.record({
+    kind: fc.constant('rename' as const),
+    target: fc.nat(40),
+    name,
+    token: fc.constantFrom(TOKENS.root, TOKENS.branch),
+  }),
+  fc.record({
+    kind: fc.constant('delete' as const),
+    target: fc.nat(40),
+    token: fc.constantFrom(TOKENS.root, TOKENS.branch),
+  }),
 );
 
 describe('random sequences of writes', () => {
@@ -86,18 +150,34 @@ describe('random sequences of writes', () => {
         }
         for (const a of actions) {
           const id = (n: number) => (n % 45) + 1;
-          if (a.kind === 'create') await call(app, 'POST', '/api/v1/organization/create', { token: a.token, body: { name: a.name, parentId: id(a.parent) } });
-          if (a.kind === 'rename') await call(app, 'PUT', `/api/v1/organization?orgId=${id(a.target)}`, { token: a.token, body: { name: a.name } });
-          if (a.kind === 'delete') await call(app, 'DELETE', `/api/v1/organization?orgId=${id(a.target)}`, { token: a.token });
+          if (a.kind === 'create')
+            await call(app, 'POST', '/api/v1/organization/create', {
+              token: a.token,
+              body: { name: a.name, parentId: id(a.parent) },
+            });
+          if (a.kind === 'rename')
+            await call(app, 'PUT', `/api/v1/organization?orgId=${id(a.target)}`, {
+              token: a.token,
+              body: { name: a.name },
+            });
+          if (a.kind === 'delete')
+            await call(app, 'DELETE', `/api/v1/organization?orgId=${id(a.target)}`, { token: a.token });
         }
         checkInvariants(app, 3);
         const records = app.mock.state.tree.all();
-        for (const [token, orgId] of [[TOKENS.root, 1], [TOKENS.branch, 2]] as const) {
+        for (const [token, orgId] of [
+          [TOKENS.root, 1],
+          [TOKENS.branch, 2],
+        ] as const) {
           const seen = await call(app, 'GET', '/api/v1/organization/search?query=&size=1000', { token });
           expect(seen.body.content.map((o: { id: number }) => o.id)).toEqual(subtreeOf(records, orgId));
           const withA = await call(app, 'GET', '/api/v1/organization/search?query=a&size=1000&sortBy=Name', { token });
-          const expected = subtreeOf(records, orgId).filter((id) => app.mock.state.tree.get(id)!.name.toLowerCase().includes('a'));
-          expect(withA.body.content.map((o: { id: number }) => o.id).sort((x: number, y: number) => x - y)).toEqual(expected);
+          const expected = subtreeOf(records, orgId).filter((id) =>
+            app.mock.state.tree.get(id)!.name.toLowerCase().includes('a'),
+          );
+          expect(withA.body.content.map((o: { id: number }) => o.id).sort((x: number, y: number) => x - y)).toEqual(
+            expected,
+          );
         }
         const tree = app.mock.state.tree;
         const key: Record<string, (o: OrgRecord) => number | string> = {
@@ -116,8 +196,15 @@ describe('random sequences of writes', () => {
                 return (x < y ? -1 : x > y ? 1 : 0) * direction || a.id - b.id;
               })
               .map((o) => o.id);
-            const page = await call(app, 'GET', `/api/v1/organization/search?query=&size=1000&sortBy=${encodeURIComponent(sortBy)}&sortOrder=${order}`);
-            expect(page.body.content.map((o: { id: number }) => o.id), `${sortBy} ${order}`).toEqual(expected);
+            const page = await call(
+              app,
+              'GET',
+              `/api/v1/organization/search?query=&size=1000&sortBy=${encodeURIComponent(sortBy)}&sortOrder=${order}`,
+            );
+            expect(
+              page.body.content.map((o: { id: number }) => o.id),
+              `${sortBy} ${order}`,
+            ).toEqual(expected);
           }
         }
       }),

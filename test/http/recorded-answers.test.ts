@@ -17,7 +17,9 @@ it('are byte-identical to the recording', async () => {
   for (const key of Object.keys(scenarios).sort()) {
     const app = await makeApp({ now: () => Date.UTC(2026, 0, 1, 12, 0, 20), config: { rateLimitPerMinute: 2 } });
     const reply = await scenarios[key]!(app);
-    const headers = Object.fromEntries(HEADERS.flatMap((name) => (reply.headers.has(name) ? [[name, reply.headers.get(name)]] : [])));
+    const headers = Object.fromEntries(
+      HEADERS.flatMap((name) => (reply.headers.has(name) ? [[name, reply.headers.get(name)]] : [])),
+    );
     recorded[key] = { status: reply.status, headers, body: maskIssued(reply.text) };
   }
   await expect(`${JSON.stringify(recorded, null, 1)}\n`).toMatchFileSnapshot('../recordings/answers.json');

@@ -10,7 +10,9 @@ import { scenarios } from '../scenarios.ts';
 
 describe('every documented status of every operation', async () => {
   const spec = await cachedSpec();
-  const documented = spec.operations.flatMap((op) => Object.keys(op.responses).map((status) => `${op.operationId} ${status}`));
+  const documented = spec.operations.flatMap((op) =>
+    Object.keys(op.responses).map((status) => `${op.operationId} ${status}`),
+  );
 
   it('has a scenario for each documented status, and none for an undocumented one', () => {
     expect(Object.keys(scenarios).sort()).toEqual([...documented].sort());

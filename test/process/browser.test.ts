@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { makeApp } from '../helpers.ts';
@@ -48,7 +48,16 @@ beforeAll(async () => {
   expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM}`).toBe(true);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -61,13 +70,23 @@ afterAll(async () => {
 it('a page on another origin lists the organizations it received from the mock', async () => {
   const tab = await browser.newPage();
   await tab.goto(pageUrl);
-  await tab.waitForFunction('document.body.dataset.total !== undefined || document.body.dataset.error !== undefined', undefined, { timeout: 15_000 });
+  await tab.waitForFunction(
+    'document.body.dataset.total !== undefined || document.body.dataset.error !== undefined',
+    undefined,
+    { timeout: 15_000 },
+  );
   expect(await tab.evaluate('document.body.dataset.error')).toBeUndefined();
   const items = await tab.locator('#orgs li').allTextContents();
   expect(items.length).toBe(Number(await tab.evaluate('document.body.dataset.total')));
   // Sorted by name, as the page asked.
   const skeleton = items.filter((i) => /^[1-5] /.test(i));
-  expect(skeleton).toEqual(['5 Acme Americas', '3 Acme Berlin Lab', '1 Acme Corp', '2 Acme Europe', '4 Acme Munich Plant']);
+  expect(skeleton).toEqual([
+    '5 Acme Americas',
+    '3 Acme Berlin Lab',
+    '1 Acme Corp',
+    '2 Acme Europe',
+    '4 Acme Munich Plant',
+  ]);
   // Retry-After is the true time until the window resets: 1 to 60 seconds.
   await expect.poll(() => tab.locator('#limit').textContent()).toMatch(/^429 retry after ([1-9]|[1-5][0-9]|60)$/);
 }, 30_000);

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { makeApp } from '../helpers.ts';
 
-const repo = new URL('../../..', import.meta.url).pathname;
+const repo = new URL('../..', import.meta.url).pathname;
 const workflowDir = join(repo, '.github', 'workflows');
 const workflow = (name: string) => parse(readFileSync(join(workflowDir, name), 'utf8'));
 const steps = (w: any, job: string): any[] => w.jobs[job].steps;
@@ -21,7 +21,11 @@ describe('the workflows', () => {
     const engines = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).engines.node as string;
     expect(engines).toBe('>=20');
     expect(workflow('ci.yml').jobs.test.strategy.matrix.node).toEqual([20, 22, 24, 26]);
-    expect(steps(workflow('ci.yml'), 'test').map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['npm ci']));
+    expect(
+      steps(workflow('ci.yml'), 'test')
+        .map((s) => s.run)
+        .filter(Boolean),
+    ).toEqual(expect.arrayContaining(['npm ci']));
   });
 
   it('build the image for amd64 and arm64, check it is healthy, and push it only outside pull requests', () => {
@@ -57,7 +61,9 @@ function waitLoops(): { source: string; line: string }[] {
 /** Asynchronous, so that the in-process mock can answer meanwhile. */
 function exitCode(line: string): Promise<number> {
   return new Promise((resolve) => {
-    execFile('bash', ['-c', line], { cwd: repo, timeout: 20_000 }, (error) => resolve(error ? Number(error.code ?? 1) : 0));
+    execFile('bash', ['-c', line], { cwd: repo, timeout: 20_000 }, (error) =>
+      resolve(error ? Number(error.code ?? 1) : 0),
+    );
   });
 }
 
@@ -88,7 +94,10 @@ describe('the wait loops of the docs and workflows', () => {
     const curlLoops = waitLoops().filter((w) => w.line.includes('curl'));
     expect(curlLoops.length).toBeGreaterThan(0);
     for (const { source, line } of curlLoops) {
-      expect(await exitCode(line.replace(/^timeout \d+/, 'timeout 10').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`)), `${source}: ${line}`).toBe(0);
+      expect(
+        await exitCode(line.replace(/^timeout \d+/, 'timeout 10').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`)),
+        `${source}: ${line}`,
+      ).toBe(0);
     }
   }, 60_000);
 });

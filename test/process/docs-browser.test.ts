@@ -4,7 +4,7 @@
  * page makes stays on the mock's origin (no production host, no online validator, no CDN).
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { makeApp } from '../helpers.ts';
@@ -18,7 +18,16 @@ beforeAll(async () => {
   expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM}`).toBe(true);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -48,7 +57,10 @@ it('authorizes with a static token, tries search, and shows the mock’s answer'
 
   const status = search.locator('.live-responses-table tr.response .response-col_status').first();
   await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('200');
-  const body = await search.locator('.live-responses-table tr.response .response-col_description pre.microlight').first().textContent();
+  const body = await search
+    .locator('.live-responses-table tr.response .response-col_description pre.microlight')
+    .first()
+    .textContent();
   expect(JSON.parse(body ?? '')).toMatchObject({ content: [{ id: 3, name: 'Acme Berlin Lab' }], totalElements: 1 });
   // The request went to the mock that served the page, whatever its port, with the token.
   const curl = await search.locator('.curl-command').first().textContent();

@@ -10,13 +10,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundledSpec } from '../../src/spec/bundled.ts';
 import { SpecValidators } from '../../src/spec/validators.ts';
 import { CHROMIUM } from '../setup/chromium.ts';
 
-const repo = new URL('../../..', import.meta.url).pathname;
+const repo = new URL('../..', import.meta.url).pathname;
 
 const PAGE_SOURCE = `
 import { setupWorker } from 'msw/browser';
@@ -73,7 +73,10 @@ beforeAll(async () => {
   const files: Record<string, [string, string]> = {
     '/': ['text/html; charset=utf-8', HTML],
     '/page.js': ['text/javascript; charset=utf-8', bundle.outputFiles[0]!.text],
-    '/mockServiceWorker.js': ['text/javascript; charset=utf-8', readFileSync(join(repo, 'node_modules/msw/lib/mockServiceWorker.js'), 'utf8')],
+    '/mockServiceWorker.js': [
+      'text/javascript; charset=utf-8',
+      readFileSync(join(repo, 'node_modules/msw/lib/mockServiceWorker.js'), 'utf8'),
+    ],
   };
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -90,7 +93,16 @@ beforeAll(async () => {
   expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM}`).toBe(true);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -104,13 +116,25 @@ it('lists, creates, reads back and reads a 404, all answered in the browser', as
   const consoleErrors: string[] = [];
   tab.on('pageerror', (error) => consoleErrors.push(error.message));
   await tab.goto(`${origin}/`);
-  await tab.waitForFunction('document.body.dataset.result !== undefined || document.body.dataset.error !== undefined', undefined, { timeout: 20_000 });
+  await tab.waitForFunction(
+    'document.body.dataset.result !== undefined || document.body.dataset.error !== undefined',
+    undefined,
+    { timeout: 20_000 },
+  );
   expect(await tab.evaluate('document.body.dataset.error'), consoleErrors.join('\n')).toBeUndefined();
   type Answer = { status: number; contentType: string; text: string };
-  const result = JSON.parse((await tab.evaluate('document.body.dataset.result')) as string) as Record<'list' | 'created' | 'readBack' | 'missing', Answer>;
+  const result = JSON.parse((await tab.evaluate('document.body.dataset.result')) as string) as Record<
+    'list' | 'created' | 'readBack' | 'missing',
+    Answer
+  >;
 
   const validators = new SpecValidators(bundledSpec());
-  const operations = { list: 'searchOrganizations', created: 'createOrganization', readBack: 'getOrganization', missing: 'getOrganization' } as const;
+  const operations = {
+    list: 'searchOrganizations',
+    created: 'createOrganization',
+    readBack: 'getOrganization',
+    missing: 'getOrganization',
+  } as const;
   for (const [key, answer] of Object.entries(result) as [keyof typeof operations, Answer][]) {
     const headers = new Headers({ 'content-type': answer.contentType });
     const problems = validators.bodyProblems(operations[key], answer.status, headers, JSON.parse(answer.text));
@@ -119,14 +143,22 @@ it('lists, creates, reads back and reads a 404, all answered in the browser', as
   }
   expect(result.list.status).toBe(200);
   const items = await tab.locator('#orgs li').allTextContents();
-  expect(items.filter((item) => /^[1-5] /.test(item))).toEqual(['5 Acme Americas', '3 Acme Berlin Lab', '1 Acme Corp', '2 Acme Europe', '4 Acme Munich Plant']);
+  expect(items.filter((item) => /^[1-5] /.test(item))).toEqual([
+    '5 Acme Americas',
+    '3 Acme Berlin Lab',
+    '1 Acme Corp',
+    '2 Acme Europe',
+    '4 Acme Munich Plant',
+  ]);
   expect(result.created.status).toBe(201);
   const created = JSON.parse(result.created.text);
   expect(created).toMatchObject({ name: 'Made In The Browser', tz: 'UTC', parentOrganizationId: 1 });
   expect(result.readBack.status).toBe(200);
   expect(JSON.parse(result.readBack.text)).toEqual(created);
   expect(result.missing.status).toBe(404);
-  expect(JSON.parse(result.missing.text)).toEqual({ error: { message: "Organization is not found or you don't have access to it." } });
+  expect(JSON.parse(result.missing.text)).toEqual({
+    error: { message: "Organization is not found or you don't have access to it." },
+  });
   // Nothing but the three static files was asked of the only server there is.
   expect(reachedServer).toEqual([]);
 }, 60_000);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const repo = new URL('../../..', import.meta.url).pathname;
+const repo = new URL('../..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'package-'));
 const app = join(work, 'app');
 const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
@@ -26,7 +26,9 @@ const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'))
 /** The Node binaries the Node parts run on: this one, and the official 22, 24 and 26. */
 const NODES: Record<string, string> = {
   [`this (${process.version})`]: process.execPath,
-  ...Object.fromEntries(['node22', 'node24', 'node26'].map((alias) => [alias, join(repo, 'node_modules', alias, 'bin', 'node')])),
+  ...Object.fromEntries(
+    ['node22', 'node24', 'node26'].map((alias) => [alias, join(repo, 'node_modules', alias, 'bin', 'node')]),
+  ),
 };
 
 const children: ChildProcess[] = [];
@@ -53,7 +55,9 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 /** A clean copy of the repo (the files git tracks or would track), with the repo's node_modules. */
 function cleanCopy(): string {
   const copy = join(work, 'repo');
-  const files = run('git', ['ls-files', '--cached', '--others', '--exclude-standard'], repo).split('\n').filter(Boolean);
+  const files = run('git', ['ls-files', '--cached', '--others', '--exclude-standard'], repo)
+    .split('\n')
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(join(repo, file))) continue;
     mkdirSync(dirname(join(copy, file)), { recursive: true });
@@ -64,7 +68,13 @@ function cleanCopy(): string {
 }
 
 type Dependencies = Record<string, string>;
-type LockEntry = { dependencies?: Dependencies; optionalDependencies?: Dependencies; peerDependencies?: Dependencies; peerDependenciesMeta?: Record<string, { optional?: boolean }>; [key: string]: unknown };
+type LockEntry = {
+  dependencies?: Dependencies;
+  optionalDependencies?: Dependencies;
+  peerDependencies?: Dependencies;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  [key: string]: unknown;
+};
 
 const registry = run('npm', ['config', 'get', 'registry'], repo).trim().replace(/\/?$/, '/');
 
@@ -91,10 +101,19 @@ function lockClosure(packages: Record<string, LockEntry>, roots: string[]): Reco
     const path = locate(from, name);
     if (!path || found[path]) return;
     const { dev: _dev, devOptional: _devOptional, ...entry } = packages[path]!;
-    found[path] = { resolved: tarballUrl(entry.name as string | undefined ?? path.replace(/^.*node_modules\//, ''), entry.version as string), ...entry };
+    found[path] = {
+      resolved: tarballUrl(
+        (entry.name as string | undefined) ?? path.replace(/^.*node_modules\//, ''),
+        entry.version as string,
+      ),
+      ...entry,
+    };
     // npm installs peers too, so they belong to the closure, except the optional ones.
-    const peers = Object.keys(entry.peerDependencies ?? {}).filter((name) => !entry.peerDependenciesMeta?.[name]?.optional);
-    for (const dependency of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...peers]) visit(path, dependency);
+    const peers = Object.keys(entry.peerDependencies ?? {}).filter(
+      (name) => !entry.peerDependenciesMeta?.[name]?.optional,
+    );
+    for (const dependency of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...peers])
+      visit(path, dependency);
   };
   for (const name of roots) visit('', name);
   return found;
@@ -106,18 +125,32 @@ function installApp(tarball: string): void {
   cpSync(tarball, join(app, 'orgs-mock.tgz'));
   const extras = { msw: repoPackage.devDependencies.msw!, '@types/node': repoPackage.devDependencies['@types/node']! };
   const dependencies = { 'orgs-mock': 'file:orgs-mock.tgz', ...extras };
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2));
-  const repoLock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2),
+  );
+  const repoLock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
   const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
   const manifest = JSON.parse(readFileSync(join(work, 'repo', 'package.json'), 'utf8')) as Record<string, unknown>;
-  const self: LockEntry = { version: repoPackage.version, resolved: 'file:orgs-mock.tgz', integrity, dependencies: repoPackage.dependencies };
-  for (const key of ['license', 'bin', 'engines', 'peerDependencies', 'peerDependenciesMeta']) self[key] = manifest[key];
+  const self: LockEntry = {
+    version: repoPackage.version,
+    resolved: 'file:orgs-mock.tgz',
+    integrity,
+    dependencies: repoPackage.dependencies,
+  };
+  for (const key of ['license', 'bin', 'engines', 'peerDependencies', 'peerDependenciesMeta'])
+    self[key] = manifest[key];
   const packages = {
     '': { name: 'consumer', dependencies },
     'node_modules/orgs-mock': self,
     ...lockClosure(repoLock.packages, [...Object.keys(repoPackage.dependencies), ...Object.keys(extras)]),
   };
-  writeFileSync(join(app, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }, null, 2));
+  writeFileSync(
+    join(app, 'package-lock.json'),
+    JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }, null, 2),
+  );
   run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], app);
 }
 
@@ -135,20 +168,38 @@ beforeAll(() => {
 
 describe('the packed package', () => {
   it('holds the build, the spec, the fixtures and the README, and no sources, tests or tooling', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'openapi.yaml', 'fixtures/default.json', 'dist/index.js', 'dist/index.d.ts', 'dist/msw.js', 'dist/bin/orgs-mock.js']));
-    const outside = packedFiles.filter((f) => !/^(dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|openapi\.yaml|fixtures\/[\w-]+\.json)$/.test(f));
+    expect(packedFiles).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'openapi.yaml',
+        'fixtures/default.json',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/msw.js',
+        'dist/bin/orgs-mock.js',
+      ]),
+    );
+    const outside = packedFiles.filter(
+      (f) => !/^(dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|openapi\.yaml|fixtures\/[\w-]+\.json)$/.test(f),
+    );
     expect(outside).toEqual([]);
   });
 
   it('runs no script when a user installs it (its prepare and prepack are for this repository only)', () => {
-    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     for (const hook of ['preinstall', 'install', 'postinstall']) expect(manifest.scripts[hook], hook).toBeUndefined();
   });
 
   it('installs the Node binaries it is tested on, without shadowing the node of npm scripts', () => {
     for (const [name, node] of Object.entries(NODES)) expect(existsSync(node), `${name}: run npm ci`).toBe(true);
     // scripts/unlink-node-bins.mjs (prepare) removes the link that npm makes for these packages' `node` bin.
-    expect(existsSync(join(repo, 'node_modules', '.bin', 'node')), 'node_modules/.bin/node is back (npm install <pkg> skips prepare): run node scripts/unlink-node-bins.mjs').toBe(false);
+    expect(
+      existsSync(join(repo, 'node_modules', '.bin', 'node')),
+      'node_modules/.bin/node is back (npm install <pkg> skips prepare): run node scripts/unlink-node-bins.mjs',
+    ).toBe(false);
   });
 });
 
@@ -172,12 +223,26 @@ console.log(JSON.stringify({ node: process.version, status: profile.status, name
 `,
     );
     const result = JSON.parse(run(node, ['plain.mjs'], app)) as Record<string, unknown>;
-    expect(result).toEqual({ node: expect.stringMatching(/^v\d+/), status: 200, name: 'Acme Corp', docs: 200, missing: 404, message: "Organization is not found or you don't have access to it." });
-    if (node !== process.execPath) expect(result.node).toBe(`v${/node(\d+)/.exec(node)![1]}${String(result.node).slice(3)}`);
+    expect(result).toEqual({
+      node: expect.stringMatching(/^v\d+/),
+      status: 200,
+      name: 'Acme Corp',
+      docs: 200,
+      missing: 404,
+      message: "Organization is not found or you don't have access to it.",
+    });
+    if (node !== process.execPath)
+      expect(result.node).toBe(`v${/node(\d+)/.exec(node)![1]}${String(result.node).slice(3)}`);
   }, 60_000);
 
   it('serves with `npx orgs-mock serve`, and stops on SIGTERM', async () => {
-    const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH}`, PORT: '0', HOST: '127.0.0.1', QUIET: 'true' };
+    const env = {
+      ...process.env,
+      PATH: `${dirname(node)}:${process.env.PATH}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      QUIET: 'true',
+    };
     const child = spawn('npx', ['--no', 'orgs-mock', 'serve'], { cwd: app, env, stdio: 'pipe', detached: true });
     children.push(child);
     let output = '';
@@ -194,7 +259,9 @@ console.log(JSON.stringify({ node: process.version, status: profile.status, name
       child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
       child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
     });
-    const response = await fetch(`${url}/api/v1/organization/search?query=acme`, { headers: { Authorization: 'Bearer root-admin-token' } });
+    const response = await fetch(`${url}/api/v1/organization/search?query=acme`, {
+      headers: { Authorization: 'Bearer root-admin-token' },
+    });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { totalElements: number }).totalElements).toBeGreaterThan(0);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -231,12 +298,25 @@ const handlers: MockHandlers = await createHandlers({ baseUrl: 'https://orgs.exa
 console.log(org.name, create, error, handlers.length, app.mock.state.tree.size);
 `,
     );
-    const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, exactOptionalPropertyTypes: true, skipLibCheck: false, noEmit: true };
+    const compilerOptions = {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: false,
+      noEmit: true,
+    };
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['use.ts'] }));
     run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app);
     // And the same file with a mistake does not pass: the types are really checked.
-    writeFileSync(join(app, 'use.ts'), `${readFileSync(join(app, 'use.ts'), 'utf8')}\nconst wrong: RequestBodyOf<'createOrganization'> = { name: 1 };\n`);
-    expect(() => run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app)).toThrow(/TS2322/);
+    writeFileSync(
+      join(app, 'use.ts'),
+      `${readFileSync(join(app, 'use.ts'), 'utf8')}\nconst wrong: RequestBodyOf<'createOrganization'> = { name: 1 };\n`,
+    );
+    expect(() =>
+      run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app),
+    ).toThrow(/TS2322/);
   }, 120_000);
 
   it('runs in Vitest without any configuration', () => {
@@ -253,7 +333,12 @@ it('answers', async () => {
 });
 `,
     );
-    const output = run(process.execPath, [join(repo, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', app], app, { ...process.env, CI: 'true' });
+    const output = run(
+      process.execPath,
+      [join(repo, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', app],
+      app,
+      { ...process.env, CI: 'true' },
+    );
     expect(output).toMatch(/1 passed/);
   }, 120_000);
 });

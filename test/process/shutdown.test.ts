@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
 const started: ChildProcess[] = [];
 const sockets: Socket[] = [];

@@ -77,7 +77,9 @@ describe('independence from the mock', () => {
   it('the runner imports nothing of the mock: no validators, HTTP layer or domain code, only the spec loader', async () => {
     const { readdirSync } = await import('node:fs');
     const root = new URL('../../src/contract/', import.meta.url);
-    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => new URL(f, root));
+    const files = (readdirSync(root, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => new URL(f, root));
     files.push(new URL('../../src/cli/contract.ts', import.meta.url));
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {

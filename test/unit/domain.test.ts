@@ -20,7 +20,8 @@ const org = (id: number, parent?: number, extra: Partial<OrgRecord> = {}): OrgRe
 });
 
 /** 1 → 2 → 3 (devices), 1 → 4: three levels counting the root as 1. */
-const tree = () => new OrgTree([org(1), org(2, 1), org(3, 2, { deviceCount: 5 }), org(4, 1)], { maxDepth: 3, maxOrganizations: 10 });
+const tree = () =>
+  new OrgTree([org(1), org(2, 1), org(3, 2, { deviceCount: 5 }), org(4, 1)], { maxDepth: 3, maxOrganizations: 10 });
 
 const refusal = (action: () => unknown) => {
   try {
@@ -46,7 +47,10 @@ describe('OrgTree', () => {
   it('hides what is outside the viewer’s subtree as if it did not exist', () => {
     const t = tree();
     expect(t.visible(4, 2)).toBeUndefined();
-    expect(refusal(() => t.getVisible(4, 2))).toEqual({ status: 404, message: "Organization is not found or you don't have access to it." });
+    expect(refusal(() => t.getVisible(4, 2))).toEqual({
+      status: 404,
+      message: "Organization is not found or you don't have access to it.",
+    });
     expect(refusal(() => t.create(2, { name: 'Elsewhere', parentId: 4 }, 0))).toMatchObject({ status: 404 });
     expect(refusal(() => t.remove(2, 4))).toEqual({
       status: 404,
@@ -57,7 +61,9 @@ describe('OrgTree', () => {
   it('refuses to delete the own organization, a parent, or one with devices, and never reuses an id', () => {
     const t = tree();
     expect(refusal(() => t.remove(2, 2))).toMatchObject({ message: 'You cannot delete your own organization.' });
-    expect(refusal(() => t.remove(1, 2))).toMatchObject({ message: 'Organization with sub-organizations cannot be deleted.' });
+    expect(refusal(() => t.remove(1, 2))).toMatchObject({
+      message: 'Organization with sub-organizations cannot be deleted.',
+    });
     expect(refusal(() => t.remove(1, 3))).toMatchObject({ message: 'Organization with devices cannot be deleted.' });
     t.remove(1, 4);
     expect(t.get(4)).toBeUndefined();
@@ -69,7 +75,11 @@ describe('OrgTree', () => {
     const page = t.search(1, { query: 'ORG', sortBy: 'Name', sortOrder: 'DESC', page: 0, size: 3 });
     expect(page.totalElements).toBe(4);
     expect(page.content.map((o) => o.id)).toEqual([4, 3, 2]);
-    expect(t.search(2, { query: '', sortBy: 'Organization Id', sortOrder: 'ASC', page: 1, size: 1 }).content.map((o) => o.id)).toEqual([3]);
+    expect(
+      t
+        .search(2, { query: '', sortBy: 'Organization Id', sortOrder: 'ASC', page: 1, size: 1 })
+        .content.map((o) => o.id),
+    ).toEqual([3]);
   });
 });
 
@@ -83,10 +93,14 @@ describe('TokenStore', () => {
     if (!('token' in first)) throw new Error('no token');
     const second = store.issue(client, { grantType: 'refresh_token', refreshToken: first.token.refresh_token });
     expect('token' in second).toBe(true);
-    expect(store.issue(client, { grantType: 'refresh_token', refreshToken: first.token.refresh_token })).toMatchObject({ error: 'invalid_grant' });
+    expect(store.issue(client, { grantType: 'refresh_token', refreshToken: first.token.refresh_token })).toMatchObject({
+      error: 'invalid_grant',
+    });
     if (!('token' in second)) throw new Error('no token');
     now = 60_000;
-    expect(store.issue(client, { grantType: 'refresh_token', refreshToken: second.token.refresh_token })).toMatchObject({ error: 'invalid_grant' });
+    expect(store.issue(client, { grantType: 'refresh_token', refreshToken: second.token.refresh_token })).toMatchObject(
+      { error: 'invalid_grant' },
+    );
   });
 
   it('answers an unknown client or a wrong secret with the vendor’s text', () => {
@@ -114,7 +128,10 @@ describe('hints and Prefer', () => {
     expect(probableField('parentOrganizationId', ['name', 'parentId', 'tz'])).toBe('parentId');
     expect(probableField('timeZone', ['name', 'parentId', 'tz'])).toBe('tz');
     expect(probableField('colour', ['name', 'parentId', 'tz'])).toBeUndefined();
-    const routes = new Map([['/api/v1/organization/search', ['GET']], ['/oauth2/token', ['POST']]]);
+    const routes = new Map([
+      ['/api/v1/organization/search', ['GET']],
+      ['/oauth2/token', ['POST']],
+    ]);
     expect(closestRoute('GET', '/api/v1/organisation/search', routes)).toBe('GET /api/v1/organization/search');
     expect(closestRoute('GET', '/oauth/token', routes)).toBe('POST /oauth2/token');
   });

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/config.ts';
-import { loadFixtures } from '../../src/node/fixtures.ts';
 import { messages } from '../../src/domain/errors.ts';
-import { operationHandlers } from '../../src/http/handlers.ts';
 import { cachedSpec } from '../../src/http/app.ts';
+import { operationHandlers } from '../../src/http/handlers.ts';
+import { loadFixtures } from '../../src/node/fixtures.ts';
 import type { Schema } from '../../src/spec/document.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -18,7 +18,8 @@ function specMessages(node: unknown, found = new Set<string>()): Set<string> {
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === 'x-error-message') found.add(value as string);
-      else if (key === 'x-error-messages') for (const text of Object.values(value as Record<string, string>)) found.add(text);
+      else if (key === 'x-error-messages')
+        for (const text of Object.values(value as Record<string, string>)) found.add(text);
       else specMessages(value, found);
     }
   }
@@ -27,7 +28,9 @@ function specMessages(node: unknown, found = new Set<string>()): Set<string> {
 
 /** The catalogue's texts, with parameters filled by placeholders that the README shows. */
 function catalogueMessages(): string[] {
-  return Object.values(messages).map((m) => (typeof m === 'function' ? (m as (...a: string[]) => string)('{x}', '{y}', '{z}') : m));
+  return Object.values(messages).map((m) =>
+    typeof m === 'function' ? (m as (...a: string[]) => string)('{x}', '{y}', '{z}') : m,
+  );
 }
 
 describe('openapi.yaml', () => {
