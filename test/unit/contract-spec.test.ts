@@ -62,6 +62,14 @@ describe('documented refusals', () => {
   });
 });
 
+describe('the README', () => {
+  it('lists every registered check with its severity', async () => {
+    const { CHECKS } = await import('../../src/contract/registry.ts');
+    const text = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const check of CHECKS) expect(text, check.name).toMatch(new RegExp(`\\| \`${check.name}\` \\| (contract|fidelity|from)`));
+  });
+});
+
 describe('docs/contract-checks.md', () => {
   it('lists every registered check with its description', async () => {
     const { CHECKS } = await import('../../src/contract/registry.ts');
