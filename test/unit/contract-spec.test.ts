@@ -66,7 +66,8 @@ describe('the README', () => {
   it('lists every registered check with its severity', async () => {
     const { CHECKS } = await import('../../src/contract/registry.ts');
     const text = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    for (const check of CHECKS) expect(text, check.name).toMatch(new RegExp(`\\| \`${check.name}\` \\| (contract|fidelity|from)`));
+    for (const check of CHECKS)
+      expect(text, check.name).toMatch(new RegExp(`\\| \`${check.name}\` \\| (contract|fidelity|from)`));
   });
 });
 
