@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG } from '../src/config.ts';
 import { checkFixtures } from '../src/domain/fixtures.ts';
 import { generateOrganizations } from '../src/domain/seed.ts';
-import { DEFAULT_SPEC_PATH, loadSpec } from '../src/spec/document.ts';
+import { DEFAULT_SPEC_PATH, loadSpec } from '../src/openapi/document.ts';
 
 export const BUNDLE_PATH = new URL('../src/generated/bundle.ts', import.meta.url);
 const FIXTURES_PATH = fileURLToPath(new URL('../fixtures/default.json', import.meta.url));

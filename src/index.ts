@@ -15,8 +15,8 @@ export { type AppOptions, cachedSpec, type MockApp, type MockContext } from './h
 export type { DocsAssets } from './http/docs.ts';
 export { createApp } from './node/app.ts';
 export { loadFixtures } from './node/fixtures.ts';
+export { loadSpec, type SpecDocument } from './openapi/document.ts';
 export { listen, type RunningServer } from './server.ts';
-export { loadSpec, type SpecDocument } from './spec/document.ts';
 
 /** Runs the contract checks against a server (the runner is loaded on first use, not with the mock). */
 export async function runContract(options: RunOptions): Promise<RunResult> {

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { type AppOptions, cachedSpec, type MockApp } from '../src/http/app.ts';
 import { createApp } from '../src/node/app.ts';
-import { SpecValidators } from '../src/spec/validators.ts';
+import { SpecValidators } from '../src/openapi/validators.ts';
 
 export const TOKENS = {
   root: 'root-admin-token',

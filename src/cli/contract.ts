@@ -8,7 +8,7 @@ import type { RunReport } from '../contract/report.ts';
 import { checkLine, summary } from '../contract/reporters/console.ts';
 import { junitXml } from '../contract/reporters/junit.ts';
 import { DEFAULT_SEED, RunnerError, type RunOptions, runContract } from '../contract/runner.ts';
-import { DEFAULT_SPEC_PATH, loadSpec, type SpecDocument } from '../spec/document.ts';
+import { DEFAULT_SPEC_PATH, loadSpec, type SpecDocument } from '../openapi/document.ts';
 
 export const CONTRACT_HELP = `Usage:
   orgs-mock contract --target <URL> (--token <T> | --client-id <ID> --client-secret <S>) [options]

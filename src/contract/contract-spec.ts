@@ -3,7 +3,7 @@
  * whether it is [doc] or [ours] (`x-source` marks and the `x-contract-sources` defaults), and the
  * documented refusals with their messages (`x-refusals`, `x-error-message`).
  */
-import type { Operation, Schema, SpecDocument } from '../spec/document.ts';
+import type { Operation, Schema, SpecDocument } from '../openapi/document.ts';
 import type { Severity } from './model.ts';
 import { ResponseValidators } from './validators.ts';
 

@@ -2,7 +2,7 @@
  * Values generated from the spec's schemas: valid ones for positive requests, and for each constraint
  * (required, type, minimum, maximum, minLength, maxLength, pattern, enum) a value that breaks exactly it.
  */
-import type { Operation, Schema } from '../spec/document.ts';
+import type { Operation, Schema } from '../openapi/document.ts';
 
 export type Constraint =
   | 'required'

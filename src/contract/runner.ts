@@ -4,7 +4,7 @@
  * removes what the run created (each removal confirmed) — also when a check fails or the run is stopped.
  */
 import { randomBytes } from 'node:crypto';
-import type { SpecDocument } from '../spec/document.ts';
+import type { SpecDocument } from '../openapi/document.ts';
 import { BudgetExceeded, type Exchange, TargetClient, TargetUnreachable, WriteRefused } from './client.ts';
 import { ContractSpec } from './contract-spec.ts';
 import type { Check, CheckContext, Finding, Requirement, ScenarioCheck } from './model.ts';

@@ -1,10 +1,10 @@
 /**
  * The runner's own response validators, compiled with ajv straight from openapi.yaml. Deliberately no
- * code shared with the mock's request pipeline (src/spec/validators.ts): one bug must not hide in both.
+ * code shared with the mock's request pipeline (src/openapi/validators.ts): one bug must not hide in both.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { ResponseSpec, Schema, SpecDocument } from '../spec/document.ts';
+import type { ResponseSpec, Schema, SpecDocument } from '../openapi/document.ts';
 import type { ContractSpec } from './contract-spec.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??

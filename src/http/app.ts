@@ -11,10 +11,10 @@ import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { ApiError, messages } from '../domain/errors.ts';
 import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
 import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
-import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/state.ts';
-import { bundledSpec } from '../spec/bundled.ts';
-import type { Operation, SpecDocument } from '../spec/model.ts';
-import { SpecValidators } from '../spec/validators.ts';
+import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/runtime.ts';
+import { bundledSpec } from '../openapi/bundled.ts';
+import type { Operation, SpecDocument } from '../openapi/model.ts';
+import { SpecValidators } from '../openapi/validators.ts';
 import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
 import { type DocsAssets, docsRoutes } from './docs.ts';
 import { operationHandlers } from './handlers.ts';
@@ -22,8 +22,8 @@ import { headerOf } from './header-of.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
 import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
 import { preferring, type Route } from './prefer.ts';
+import { queryStringOf } from './query-string.ts';
 import { apiErrorResponse, errorResponse, toErrorResponse } from './respond.ts';
-import { searchOf } from './search-of.ts';
 import { tokenRoute } from './token-route.ts';
 
 export interface AppOptions {
@@ -178,7 +178,7 @@ function requestLog(runtime: MockRuntime, config: Config, log: (line: string) =>
     await next();
     // Secrets in the query are masked, and the text log escapes control characters: a decoded %0d%0a
     // or %1b in a path must not write fake lines or terminal escapes.
-    const path = redactSecrets(`${c.req.path}${searchOf(c.req.url)}`);
+    const path = redactSecrets(`${c.req.path}${queryStringOf(c.req.url)}`);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const session = headerOf(c, SESSION_HEADER);
     const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };

@@ -11,9 +11,9 @@ import { type Context, Hono, type Next } from 'hono';
 import type { Config } from '../config.ts';
 import type { ChaosSettings } from '../domain/chaos.ts';
 import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import { type MockRuntime, sessionIdOf } from '../domain/runtime.ts';
 import { exportPieces, type ImportRules, importTree, SNAPSHOT_FORMAT, SnapshotReader } from '../domain/snapshot.ts';
-import { type MockRuntime, sessionIdOf } from '../domain/state.ts';
-import type { SpecValidators } from '../spec/validators.ts';
+import type { SpecValidators } from '../openapi/validators.ts';
 import { isJsonType, readJson, streamText } from './body.ts';
 import { headerOf } from './header-of.ts';
 

@@ -3,10 +3,10 @@
  * rate-limited, checked the permission and validated the request against the spec.
  */
 import { publicJson } from '../domain/organization.ts';
-import type { MockState } from '../domain/state.ts';
+import type { MockState } from '../domain/runtime.ts';
 import type { Principal } from '../domain/tokens.ts';
 import type { CreateInput, SearchQuery } from '../domain/tree.ts';
-import type { QueryValues } from '../spec/validators.ts';
+import type { QueryValues } from '../openapi/validators.ts';
 
 export interface OperationInput {
   principal: Principal;

@@ -3,7 +3,7 @@
  * API does not have. The real service stays silent about both; the mock names them.
  */
 import { messages } from '../domain/errors.ts';
-import type { Operation } from '../spec/document.ts';
+import type { Operation } from '../openapi/document.ts';
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -7,14 +7,14 @@
 import type { Context } from 'hono';
 import { ApiError, messages } from '../domain/errors.ts';
 import type { FailureLimiter } from '../domain/rate-limiter.ts';
-import type { MockState } from '../domain/state.ts';
+import type { MockState } from '../domain/runtime.ts';
 import type { AuthFailure, Permission, Principal } from '../domain/tokens.ts';
-import type { Operation, SpecDocument } from '../spec/document.ts';
-import type { QueryValues, RequestValidator } from '../spec/validators.ts';
+import type { Operation, SpecDocument } from '../openapi/document.ts';
+import type { QueryValues, RequestValidator } from '../openapi/validators.ts';
 import { readJson } from './body.ts';
 import type { OperationHandler } from './handlers.ts';
 import { headerOf } from './header-of.ts';
-import { searchOf } from './search-of.ts';
+import { queryStringOf } from './query-string.ts';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
@@ -106,7 +106,7 @@ export function operationRoute(
     if (op.permission && !principal.permissions.has(op.permission as Permission)) {
       throw new ApiError(403, messages.permissionMissing(op.permission));
     }
-    const query = validator.query(hasQuery ? new URLSearchParams(searchOf(c.req.url)) : noQuery);
+    const query = validator.query(hasQuery ? new URLSearchParams(queryStringOf(c.req.url)) : noQuery);
     if (!validator.hasJsonBody) return respond(c, principal, query, undefined, state, now);
     return readJson(c.req.raw).then((json) => {
       const body = validator.body(json);

@@ -8,11 +8,11 @@
 import type { Context } from 'hono';
 import { ApiError, badRequest, messages } from '../domain/errors.ts';
 import { secondsUntilNextWindow } from '../domain/rate-limiter.ts';
-import type { Operation } from '../spec/document.ts';
+import type { Operation } from '../openapi/document.ts';
 import { headerOf } from './header-of.ts';
 import { type RouteContext, unauthorized } from './operation-route.ts';
+import { queryStringOf } from './query-string.ts';
 import { apiErrorResponse, oauthErrorResponse } from './respond.ts';
-import { searchOf } from './search-of.ts';
 
 export const MAX_PREFERRED_DELAY_MS = 60_000;
 
@@ -69,7 +69,7 @@ function refusal(op: Operation, code: number, c: Context, ctx: RouteContext): Re
       return apiErrorResponse(new ApiError(403, messages.noPlatformScope));
     case 404: {
       const message =
-        NOT_FOUND[op.operationId]?.(new URLSearchParams(searchOf(c.req.url))) ?? messages.resourceNotFound;
+        NOT_FOUND[op.operationId]?.(new URLSearchParams(queryStringOf(c.req.url))) ?? messages.resourceNotFound;
       return apiErrorResponse(new ApiError(404, message));
     }
     case 413:

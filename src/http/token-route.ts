@@ -5,7 +5,7 @@
 
 import type { Context } from 'hono';
 import { ApiError, messages } from '../domain/errors.ts';
-import type { MockState } from '../domain/state.ts';
+import type { MockState } from '../domain/runtime.ts';
 import type { TokenRequest } from '../domain/tokens.ts';
 import { readText } from './body.ts';
 import { headerOf } from './header-of.ts';

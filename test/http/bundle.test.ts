@@ -12,8 +12,8 @@ import { defaultFixtures, generatedOrganizations } from '../../src/domain/fixtur
 import { generateOrganizations } from '../../src/domain/seed.ts';
 import { createApp as createWebApp } from '../../src/http/app.ts';
 import { loadFixtures } from '../../src/node/fixtures.ts';
-import { bundledSpec } from '../../src/spec/bundled.ts';
-import { loadSpec } from '../../src/spec/document.ts';
+import { bundledSpec } from '../../src/openapi/bundled.ts';
+import { loadSpec } from '../../src/openapi/document.ts';
 
 describe('the bundle generated at build time', () => {
   it('matches openapi.yaml, fixtures/default.json and the generator (run `npm run generate` when this fails)', async () => {
@@ -71,7 +71,7 @@ describe('the web-standard core', () => {
         'src/http/app.ts',
         'src/domain/tree.ts',
         'src/domain/tokens.ts',
-        'src/spec/validators.ts',
+        'src/openapi/validators.ts',
         'src/msw.ts',
       ]),
     );

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cachedSpec, type MockApp } from '../../src/http/app.ts';
-import { exampleOf } from '../../src/spec/document.ts';
+import { exampleOf } from '../../src/openapi/document.ts';
 import { basic, call, expectError, makeApp, type Reply, TOKENS } from '../helpers.ts';
 
 const CREATE = '/api/v1/organization/create';

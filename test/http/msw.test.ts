@@ -7,8 +7,8 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/node/msw.ts';
-import { bundledSpec } from '../../src/spec/bundled.ts';
-import { SpecValidators } from '../../src/spec/validators.ts';
+import { bundledSpec } from '../../src/openapi/bundled.ts';
+import { SpecValidators } from '../../src/openapi/validators.ts';
 
 const API = 'https://orgs.example';
 const auth = { Authorization: 'Bearer root-admin-token' };

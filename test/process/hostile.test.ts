@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ISSUED_TOKENS } from '../../src/domain/state.ts';
+import { MAX_ISSUED_TOKENS } from '../../src/domain/runtime.ts';
 import { TokenStore } from '../../src/domain/tokens.ts';
 import type { MockApp } from '../../src/http/app.ts';
 import { listen, type RunningServer } from '../../src/server.ts';

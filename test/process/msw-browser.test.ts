@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bundledSpec } from '../../src/spec/bundled.ts';
-import { SpecValidators } from '../../src/spec/validators.ts';
+import { bundledSpec } from '../../src/openapi/bundled.ts';
+import { SpecValidators } from '../../src/openapi/validators.ts';
 import { CHROMIUM } from '../setup/chromium.ts';
 
 const repo = new URL('../..', import.meta.url).pathname;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ContractSpec, fillMessage } from '../../src/contract/contract-spec.ts';
 import { messages } from '../../src/domain/errors.ts';
 import { cachedSpec } from '../../src/http/app.ts';
-import { DEFAULT_SPEC_PATH, loadSpec } from '../../src/spec/document.ts';
+import { DEFAULT_SPEC_PATH, loadSpec } from '../../src/openapi/document.ts';
 
 describe('severities come from openapi.yaml', () => {
   it('reads [doc] and [ours] marks, their inheritance and the document defaults', async () => {

@@ -7,7 +7,7 @@ import { messages } from '../../src/domain/errors.ts';
 import { cachedSpec } from '../../src/http/app.ts';
 import { operationHandlers } from '../../src/http/handlers.ts';
 import { loadFixtures } from '../../src/node/fixtures.ts';
-import type { Schema } from '../../src/spec/document.ts';
+import type { Schema } from '../../src/openapi/document.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');

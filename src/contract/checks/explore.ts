@@ -4,7 +4,7 @@
  * a minimal request and prints the seed that replays it.
  */
 import fc from 'fast-check';
-import type { Operation, Schema } from '../../spec/document.ts';
+import type { Operation, Schema } from '../../openapi/document.ts';
 import type { Exchange } from '../client.ts';
 import { bodyViolations, describeViolation, queryViolations, type Violation, withValue } from '../generate.ts';
 import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';

@@ -112,7 +112,7 @@ export const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout
 /** The message a schema documents for a broken keyword: `x-error-messages[keyword]`, else `x-error-message`. */
 export function schemaMessage(
   ctx: CheckContext,
-  schema: import('../../spec/document.ts').Schema | undefined,
+  schema: import('../../openapi/document.ts').Schema | undefined,
   keyword: string,
 ): import('../client.ts').MessageExpectation | undefined {
   if (!schema) return undefined;

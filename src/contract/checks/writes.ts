@@ -1,6 +1,6 @@
 /** What the server does with writes: read your writes, and the rules the contract states for them. */
 
-import type { Schema } from '../../spec/document.ts';
+import type { Schema } from '../../openapi/document.ts';
 import type { Exchange } from '../client.ts';
 import { patternBreakers } from '../generate.ts';
 import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';

@@ -1,5 +1,5 @@
 /** The query string of a request URL (with its `?`), without parsing the whole URL: it runs on every request. */
-export function searchOf(url: string): string {
+export function queryStringOf(url: string): string {
   const at = url.indexOf('?');
   return at === -1 ? '' : url.slice(at);
 }

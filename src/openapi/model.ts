@@ -1,7 +1,7 @@
 /**
  * The spec as the mock and the runner use it: openapi.yaml dereferenced, and the operations it declares.
- * No file reading here, so this runs wherever fetch runs; src/spec/document.ts loads a spec from a file,
- * src/spec/bundled.ts gives the copy of openapi.yaml generated at build time.
+ * No file reading here, so this runs wherever fetch runs; src/openapi/document.ts loads a spec from a file,
+ * src/openapi/bundled.ts gives the copy of openapi.yaml generated at build time.
  */
 
 /** A JSON schema as OpenAPI 3.0 writes it, with our `x-error-message` extension. */

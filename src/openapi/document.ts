@@ -1,6 +1,6 @@
 /**
  * openapi.yaml read from a file, validated and dereferenced by swagger-parser: the Node edge of the spec.
- * The mock itself starts from the copy bundled at build time (src/spec/bundled.ts); this is for the
+ * The mock itself starts from the copy bundled at build time (src/openapi/bundled.ts); this is for the
  * contract runner's --spec, for the generator of that copy, and for library users with their own file.
  */
 import { readFile } from 'node:fs/promises';
