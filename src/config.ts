@@ -283,21 +283,31 @@ export const SETTINGS: AnySetting[] = [
 
 const isBoolean = (s: AnySetting) => typeof s.defaultValue === 'boolean';
 
-export const DEFAULT_CONFIG: Config = Object.fromEntries(
-  SETTINGS.map((s) => [s.key, s.defaultValue]),
-) as unknown as Config;
+/** True when every setting has a place in `value`: the settings table covers the whole Config. */
+function isComplete(value: object): value is Config {
+  return SETTINGS.every((s) => Object.hasOwn(value, s.key));
+}
+
+function defaults(): Config {
+  const values = Object.fromEntries(SETTINGS.map((s) => [s.key, s.defaultValue]));
+  if (!isComplete(values)) throw new Error('A setting has no entry in SETTINGS.');
+  return values;
+}
+
+export const DEFAULT_CONFIG: Config = defaults();
 
 /** Reads `--name value`, `--name=value` and bare boolean flags; returns the config and the leftover arguments. */
 export function resolveConfig(
   argv: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): { config: Config; rest: string[]; explicit: Set<keyof Config> } {
-  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  // Object.assign sets a key of the settings table with the value its own parser made.
+  const config: Config = { ...DEFAULT_CONFIG };
   const explicit = new Set<keyof Config>();
   for (const s of SETTINGS) {
     const raw = env[s.env];
     if (raw !== undefined && raw !== '') {
-      config[s.key] = s.parse(raw, s.env);
+      Object.assign(config, { [s.key]: s.parse(raw, s.env) });
       explicit.add(s.key);
     }
   }
@@ -307,7 +317,7 @@ export function resolveConfig(
     const [name, inline] = arg.startsWith('--') ? splitFlag(arg) : [arg, undefined];
     const negated = SETTINGS.find((s) => isBoolean(s) && name === `--no-${s.flag.slice(2)}`);
     if (negated && inline === undefined) {
-      config[negated.key] = false;
+      Object.assign(config, { [negated.key]: false });
       explicit.add(negated.key);
       continue;
     }
@@ -324,10 +334,10 @@ export function resolveConfig(
         if (raw === undefined) throw new ConfigError(`${setting.flag} needs a value.`);
       }
     }
-    config[setting.key] = setting.parse(raw, setting.flag);
+    Object.assign(config, { [setting.key]: setting.parse(raw, setting.flag) });
     explicit.add(setting.key);
   }
-  return { config: config as unknown as Config, rest, explicit };
+  return { config, rest, explicit };
 }
 
 /**

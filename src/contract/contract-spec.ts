@@ -106,7 +106,7 @@ export class ContractSpec {
         });
       }
     };
-    for (const response of Object.values(op.responses)) add(response as unknown as Record<string, unknown>);
+    for (const response of Object.values(op.responses)) add({ ...response });
     add(this.rawOperation(operationId));
     return out;
   }

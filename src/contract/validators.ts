@@ -7,8 +7,9 @@ import addFormatsModule from 'ajv-formats';
 import type { ResponseSpec, Schema, SpecDocument } from '../openapi/document.ts';
 import type { ContractSpec } from './contract-spec.ts';
 
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+// ajv-formats is CommonJS with `exports.default` set: under Node ESM the default import is module.exports,
+// which carries the plugin as `.default` too, as its types say.
+const addFormats = addFormatsModule.default;
 
 function runnerAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true });

@@ -97,7 +97,8 @@ function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgR
     }
     org.deviceCount ??= 0;
     org.userCount ??= 0;
-    return org as unknown as OrgRecord;
+    if (!isRecord(org)) throw new Error('an organization without id, name, tz or lastModifiedTs passed checkShape');
+    return org;
   } catch (error) {
     throw refusedRecord(raw, position, error);
   }
@@ -362,4 +363,9 @@ export async function importTree(
   }
   if (ordered.length !== byId.size) throw invalid('some organizations form a cycle and never reach the root');
   return OrgTree.build(ordered, limits, Math.max(read.nextOrganizationId ?? 1, highest + 1), pause);
+}
+
+/** What checkShape and the snapshot schema have made sure of, stated for the compiler. */
+function isRecord(value: object): value is OrgRecord {
+  return 'id' in value && 'name' in value && 'tz' in value && 'lastModifiedTs' in value;
 }

@@ -24,6 +24,17 @@ export interface OperationResult {
 
 export type OperationHandler = (input: OperationInput) => OperationResult;
 
+/** The search parameters, which the spec's validator has checked and completed with their defaults. */
+function searchQuery(query: QueryValues): SearchQuery {
+  return {
+    query: query.query as string,
+    sortBy: query.sortBy as SearchQuery['sortBy'],
+    sortOrder: query.sortOrder as SearchQuery['sortOrder'],
+    page: query.page as number,
+    size: query.size as number,
+  };
+}
+
 export const operationHandlers: Record<string, OperationHandler> = {
   getCurrentOrganization: ({ principal, state }) => ({
     status: 200,
@@ -31,7 +42,7 @@ export const operationHandlers: Record<string, OperationHandler> = {
   }),
 
   searchOrganizations: ({ principal, query, state }) => {
-    const page = state.tree.search(principal.organizationId, query as unknown as SearchQuery);
+    const page = state.tree.search(principal.organizationId, searchQuery(query));
     return {
       status: 200,
       json: `{"content":[${page.content.map(publicJson).join(',')}],"totalElements":${page.totalElements}}`,

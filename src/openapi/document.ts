@@ -15,6 +15,6 @@ export async function loadSpec(path: string = DEFAULT_SPEC_PATH): Promise<SpecDo
   // Loaded here, not at import: swagger-parser takes a while to load, and the mock itself never needs it.
   const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   // validate() dereferences too; a broken spec stops start-up with swagger-parser's own message.
-  const raw = (await SwaggerParser.validate(path)) as unknown as Record<string, unknown>;
+  const raw: Record<string, unknown> = { ...(await SwaggerParser.validate(path)) };
   return specDocument(raw, await readFile(path, 'utf8'), path);
 }

@@ -31,6 +31,8 @@ export interface Parameter {
   schema: Schema;
   example?: unknown;
   description?: string;
+  /** Vendor extensions (`x-match`, …) as the spec gives them. */
+  [extension: `x-${string}`]: unknown;
 }
 
 export interface MediaType {

@@ -8,9 +8,9 @@ import { type ApiError, badRequest, messages } from '../domain/errors.ts';
 import { isTimeZone } from '../domain/rules.ts';
 import type { Operation, Parameter, ResponseSpec, Schema, SpecDocument } from './document.ts';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+// ajv-formats is CommonJS with `exports.default` set: under Node ESM the default import is module.exports,
+// which carries the plugin as `.default` too, as its types say.
+const addFormats = addFormatsModule.default;
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 

@@ -209,9 +209,10 @@ export const searchMatching: ScenarioCheck = {
   async run(ctx) {
     const findings: Finding[] = [];
     const queryParam = ctx.spec.op('searchOrganizations').parameters.find((p) => p.name === 'query');
-    const match = (
-      queryParam as unknown as { 'x-match'?: { field: string; caseInsensitive?: boolean; emptyMatchesAll?: boolean } }
-    )?.['x-match'];
+    // The shape of x-match is documented in docs/contract-checks.md; a test reads it from openapi.yaml.
+    const match = queryParam?.['x-match'] as
+      | { field: string; caseInsensitive?: boolean; emptyMatchesAll?: boolean }
+      | undefined;
     if (!match)
       throw new (await import('../model.ts')).Skip('openapi.yaml states no x-match rule for the search query');
     const where = `${ctx.spec.pointerOf(queryParam)}/x-match`;
