@@ -61,19 +61,22 @@ export const messages = {
   controlTokenWrong: 'The control token is wrong.',
 } as const;
 
-export type ApiStatus = 400 | 401 | 403 | 404 | 405 | 413 | 429 | 500;
+/**
+ * Why the domain refuses: the input breaks a rule, or what it names does not exist for the caller. The
+ * domain knows no statuses; the HTTP layer maps each code to one (src/http/http-error.ts).
+ */
+export type RefusalCode = 'invalid' | 'not_found';
 
-/** A refusal that the HTTP layer turns into the Error body with this status. */
-export class ApiError extends Error {
+/** A refusal of the domain (or of the spec's rules), with the catalogue's message. */
+export class Refusal extends Error {
   constructor(
-    readonly status: ApiStatus,
+    readonly code: RefusalCode,
     message: string,
-    readonly headers: Record<string, string> = {},
   ) {
     super(message);
-    this.name = 'ApiError';
+    this.name = 'Refusal';
   }
 }
 
-export const badRequest = (message: string) => new ApiError(400, message);
-export const notFound = (message: string) => new ApiError(404, message);
+export const invalidInput = (message: string) => new Refusal('invalid', message);
+export const notFound = (message: string) => new Refusal('not_found', message);

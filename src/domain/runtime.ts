@@ -7,7 +7,7 @@
  * (a token issued in one session works in every other), the chaos settings and the rate limit itself.
  */
 import { Chaos } from './chaos.ts';
-import { badRequest, messages } from './errors.ts';
+import { invalidInput, messages } from './errors.ts';
 import type { Fixtures } from './fixtures.ts';
 import { Journal } from './journal.ts';
 import type { OrgRecord } from './organization.ts';
@@ -90,7 +90,7 @@ export class Session implements Sized {
 /** The session id of a request: undefined without one; refused with 400 when too long. */
 export function sessionIdOf(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
-  if (header.length > MAX_SESSION_ID_LENGTH) throw badRequest(messages.sessionIdTooLong(MAX_SESSION_ID_LENGTH));
+  if (header.length > MAX_SESSION_ID_LENGTH) throw invalidInput(messages.sessionIdTooLong(MAX_SESSION_ID_LENGTH));
   return header;
 }
 

@@ -6,7 +6,7 @@
  * create (the spec's own schemas, passed in as `checkShape`). The first bad
  * organization refuses the whole import, by its id; nothing changes until the new tree is complete.
  */
-import { ApiError, badRequest, messages } from './errors.ts';
+import { invalidInput, messages, Refusal } from './errors.ts';
 import type { Address, OrgRecord } from './organization.ts';
 import { OrgTree, type TreeLimits } from './tree.ts';
 
@@ -42,10 +42,10 @@ export function* exportPieces(tree: OrgTree): Generator<string> {
   yield ']}';
 }
 
-const invalid = (why: string) => badRequest(messages.importInvalid(why));
+const invalid = (why: string) => invalidInput(messages.importInvalid(why));
 const withoutDot = (message: string) => message.replace(/\.$/, '');
 
-/** The rules an imported organization must pass; `checkShape` throws a 400 ApiError naming the problem. */
+/** The rules an imported organization must pass; `checkShape` throws a 400 Refusal naming the problem. */
 export interface ImportRules {
   limits: TreeLimits;
   /** The JSON shape of one organization, and its fields as create would check them; returns the name as create stores it. */
@@ -81,7 +81,7 @@ function knownAddressFields(address: Address): Address {
 /** One imported organization, checked: only the known fields, so nothing else from the file ends up in responses. */
 function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgRecord {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw refusedRecord(raw, position, badRequest('it should be a JSON object'));
+    throw refusedRecord(raw, position, invalidInput('it should be a JSON object'));
   const fields = raw as Record<string, unknown>;
   try {
     const { name } = rules.checkShape(fields);
@@ -106,7 +106,7 @@ function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgR
 
 /** The import's refusal naming the organization, by id when it has one. */
 function refusedRecord(raw: unknown, position: number, error: unknown): unknown {
-  if (!(error instanceof ApiError)) return error;
+  if (!(error instanceof Refusal)) return error;
   const id =
     typeof raw === 'object' && raw !== null && Number.isInteger((raw as OrgRecord).id)
       ? `organization ${(raw as OrgRecord).id}`
@@ -123,7 +123,7 @@ const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-const notJson = () => badRequest(messages.bodyNotJson);
+const notJson = () => invalidInput(messages.bodyNotJson);
 
 /**
  * Reads a snapshot as it arrives: the organizations one by one (each parsed and checked when complete),
@@ -192,16 +192,16 @@ export class SnapshotReader {
       this.emit(this.text.slice(this.start));
     }
     if (this.phase !== 'done' || this.text.slice(this.at).trim() !== '')
-      throw badRequest(this.phase === 'start' ? messages.bodyMissing : messages.bodyNotJson);
+      throw invalidInput(this.phase === 'start' ? messages.bodyMissing : messages.bodyNotJson);
     if (this.fields.format !== SNAPSHOT_FORMAT)
       throw this.fields.format === undefined
-        ? badRequest(messages.fieldRequired('format'))
-        : badRequest('Field format should be orgs-mock/state@1.');
-    if (!this.sawOrganizations) throw badRequest(messages.fieldRequired('organizations'));
-    if (this.records.size === 0) throw badRequest('Field organizations should be a non-empty array.');
+        ? invalidInput(messages.fieldRequired('format'))
+        : invalidInput('Field format should be orgs-mock/state@1.');
+    if (!this.sawOrganizations) throw invalidInput(messages.fieldRequired('organizations'));
+    if (this.records.size === 0) throw invalidInput('Field organizations should be a non-empty array.');
     const next = this.fields.nextOrganizationId;
     if (next !== undefined && !(Number.isInteger(next) && (next as number) >= 1 && (next as number) <= 2 ** 31)) {
-      throw badRequest('Field nextOrganizationId should be an integer from 1 to 2147483648.');
+      throw invalidInput('Field nextOrganizationId should be an integer from 1 to 2147483648.');
     }
     return { nextOrganizationId: next as number | undefined, records: this.records };
   }
@@ -211,7 +211,7 @@ export class SnapshotReader {
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return;
     if (this.phase === 'done') throw notJson();
     if (this.phase === 'start') {
-      if (c !== OPEN_OBJECT) throw badRequest('Request body should be a JSON object.');
+      if (c !== OPEN_OBJECT) throw invalidInput('Request body should be a JSON object.');
       this.depth = 1;
       this.phase = 'key';
       return;
@@ -251,7 +251,7 @@ export class SnapshotReader {
     }
     // phase 'value': a value at the top level, or an organization in the array.
     if (top && this.key === 'organizations') {
-      if (c !== OPEN_ARRAY) throw badRequest('Field organizations should be a non-empty array.');
+      if (c !== OPEN_ARRAY) throw invalidInput('Field organizations should be a non-empty array.');
       this.depth = 2;
       this.inOrganizations = true;
       this.sawOrganizations = true;
@@ -287,7 +287,7 @@ export class SnapshotReader {
     try {
       value = JSON.parse(json);
     } catch {
-      throw badRequest(messages.bodyNotJson);
+      throw invalidInput(messages.bodyNotJson);
     }
     if (!this.inOrganizations) {
       if (this.key !== undefined && this.key !== '__proto__') this.fields[this.key] = value;

@@ -6,7 +6,7 @@
  * is one lookup), its children and its descendant count; every sort order of the search is an index
  * maintained on each write, so a search walks an existing order instead of sorting on the request path.
  */
-import { badRequest, messages, notFound } from './errors.ts';
+import { invalidInput, messages, notFound } from './errors.ts';
 import type { Address, OrgRecord, UnitSystem } from './organization.ts';
 import { type KeyCompare, SortedIndex } from './sorted-index.ts';
 
@@ -288,11 +288,11 @@ export class OrgTree {
     if (!parent) throw notFound(messages.parentNotFound);
     const parentPath = this.c.paths[parent.id] as readonly number[];
     // parentPath.length is the parent's level counting the root as 1; the child would be one deeper.
-    if (parentPath.length >= this.limits.maxDepth) throw badRequest(messages.depthExceeded(this.limits.maxDepth));
+    if (parentPath.length >= this.limits.maxDepth) throw invalidInput(messages.depthExceeded(this.limits.maxDepth));
     if (this.count >= this.limits.maxOrganizations) {
-      throw badRequest(messages.organizationLimit(this.limits.maxOrganizations));
+      throw invalidInput(messages.organizationLimit(this.limits.maxOrganizations));
     }
-    if (this.nextId > MAX_INT32) throw badRequest(messages.idsExhausted);
+    if (this.nextId > MAX_INT32) throw invalidInput(messages.idsExhausted);
 
     const org: OrgRecord = {
       id: this.nextId++,
@@ -341,10 +341,10 @@ export class OrgTree {
   remove(viewerOrgId: number, id: number): void {
     const org = this.visible(id, viewerOrgId);
     if (!org) throw notFound(messages.orgNotFoundForDelete(id));
-    if (org.id === viewerOrgId) throw badRequest(messages.deleteOwn);
-    if (org.parentOrganizationId === undefined) throw badRequest(messages.deleteRoot);
-    if (this.childCount(org.id) > 0) throw badRequest(messages.deleteHasChildren);
-    if (org.deviceCount > 0) throw badRequest(messages.deleteHasDevices);
+    if (org.id === viewerOrgId) throw invalidInput(messages.deleteOwn);
+    if (org.parentOrganizationId === undefined) throw invalidInput(messages.deleteRoot);
+    if (this.childCount(org.id) > 0) throw invalidInput(messages.deleteHasChildren);
+    if (org.deviceCount > 0) throw invalidInput(messages.deleteHasDevices);
 
     for (const index of Object.values(this.indexes)) index.remove(org.id);
     const parentId = org.parentOrganizationId;

@@ -8,7 +8,7 @@
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
-import { ApiError, messages } from '../domain/errors.ts';
+import { messages } from '../domain/errors.ts';
 import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
 import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
 import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/runtime.ts';
@@ -20,10 +20,11 @@ import { type DocsAssets, docsRoutes } from './docs.ts';
 import { operationHandlers } from './handlers.ts';
 import { headerOf } from './header-of.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
+import { answerOf } from './http-error.ts';
 import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
 import { preferring, type Route } from './prefer.ts';
 import { queryStringOf } from './query-string.ts';
-import { apiErrorResponse, errorResponse, toErrorResponse } from './respond.ts';
+import { errorResponse, toErrorResponse } from './respond.ts';
 import { tokenRoute } from './token-route.ts';
 
 export interface AppOptions {
@@ -209,8 +210,9 @@ function conforming(route: Route, operationId: string, validators: SpecValidator
       response = await route(c);
     } catch (error) {
       // Refusals are answers to check like any other; anything else is a bug for onError.
-      if (!(error instanceof ApiError)) throw error;
-      response = apiErrorResponse(error);
+      const answer = answerOf(error);
+      if (answer === undefined) throw error;
+      response = errorResponse(answer.status, answer.message, answer.headers);
     }
     const text = await response.clone().text();
     let body: unknown;

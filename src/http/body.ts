@@ -1,10 +1,11 @@
 /** Reads request bodies within the size limit, as the real service does: no Content-Type means JSON. */
-import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import { invalidInput, messages } from '../domain/errors.ts';
+import { HttpError } from './http-error.ts';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 const tooLarge = (maxBytes: number) =>
-  new ApiError(
+  new HttpError(
     413,
     maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)),
   );
@@ -27,7 +28,7 @@ export async function streamText(
     try {
       return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
     } catch {
-      throw badRequest(messages.bodyNotJson);
+      throw invalidInput(messages.bodyNotJson);
     }
   };
   let size = 0;
@@ -37,7 +38,7 @@ export async function streamText(
       try {
         chunk = await reader.read();
       } catch {
-        throw badRequest(messages.bodyIncomplete);
+        throw invalidInput(messages.bodyIncomplete);
       }
       if (chunk.done) break;
       size += chunk.value.byteLength;
@@ -70,12 +71,12 @@ export function isJsonType(contentType: string | null): boolean {
 
 /** A JSON body; the schema check that it is an object belongs to the spec validator. */
 export async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
-  if (!isJsonType(request.headers.get('content-type'))) throw badRequest(messages.contentTypeUnsupported);
+  if (!isJsonType(request.headers.get('content-type'))) throw invalidInput(messages.contentTypeUnsupported);
   const text = await readText(request, maxBytes);
-  if (text.trim() === '') throw badRequest(messages.bodyMissing);
+  if (text.trim() === '') throw invalidInput(messages.bodyMissing);
   try {
     return JSON.parse(text);
   } catch {
-    throw badRequest(messages.bodyNotJson);
+    throw invalidInput(messages.bodyNotJson);
   }
 }

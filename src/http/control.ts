@@ -10,12 +10,13 @@
 import { type Context, Hono, type Next } from 'hono';
 import type { Config } from '../config.ts';
 import type { ChaosSettings } from '../domain/chaos.ts';
-import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import { invalidInput, messages, Refusal } from '../domain/errors.ts';
 import { type MockRuntime, sessionIdOf } from '../domain/runtime.ts';
 import { exportPieces, type ImportRules, importTree, SNAPSHOT_FORMAT, SnapshotReader } from '../domain/snapshot.ts';
 import type { SpecValidators } from '../openapi/validators.ts';
 import { isJsonType, readJson, streamText } from './body.ts';
 import { headerOf } from './header-of.ts';
+import { HttpError } from './http-error.ts';
 
 export const CONTROL_PREFIX = '/_mock';
 export const SESSION_HEADER = 'x-mock-session';
@@ -65,7 +66,7 @@ export function controlGuard(config: Config) {
   ]);
   const token = config.controlToken;
   const refuse = (status: 401 | 403, message: string, headers?: Record<string, string>): never => {
-    throw new ApiError(status, message, headers);
+    throw new HttpError(status, message, headers);
   };
   return async (c: Context, next: Next) => {
     const host = headerOf(c, 'host') ?? new URL(c.req.url).host;
@@ -139,8 +140,8 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
         snapshotShape.body({ format: SNAPSHOT_FORMAT, organizations: [org] });
       } catch (error) {
         // The field of this organization, not of the one-element snapshot it was checked in.
-        if (error instanceof ApiError)
-          throw new ApiError(error.status, error.message.replace('Field organizations.0.', 'Field '));
+        if (error instanceof Refusal)
+          throw new Refusal(error.code, error.message.replace('Field organizations.0.', 'Field '));
         throw error;
       }
       // The fields a create takes, checked by the create schema itself: one rule, one place.
@@ -155,7 +156,7 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
   let importing: Promise<unknown> = Promise.resolve();
   control.put('/state', async (c) => {
     const session = sessionOf(c);
-    if (!isJsonType(headerOf(c, 'content-type') ?? null)) throw badRequest(messages.contentTypeUnsupported);
+    if (!isJsonType(headerOf(c, 'content-type') ?? null)) throw invalidInput(messages.contentTypeUnsupported);
     const turn = importing.then(async () => {
       const reader = new SnapshotReader(rules);
       let sincePause = 0;

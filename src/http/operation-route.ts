@@ -5,15 +5,16 @@
  */
 
 import type { Context } from 'hono';
-import { ApiError, messages } from '../domain/errors.ts';
+import { messages } from '../domain/errors.ts';
 import type { FailureLimiter } from '../domain/rate-limiter.ts';
 import type { MockState } from '../domain/runtime.ts';
-import type { AuthFailure, Permission, Principal } from '../domain/tokens.ts';
+import type { Permission, Principal, TokenFailure } from '../domain/tokens.ts';
 import type { Operation, SpecDocument } from '../openapi/document.ts';
 import type { QueryValues, RequestValidator } from '../openapi/validators.ts';
 import { readJson } from './body.ts';
 import type { OperationHandler } from './handlers.ts';
 import { headerOf } from './header-of.ts';
+import { HttpError } from './http-error.ts';
 import { queryStringOf } from './query-string.ts';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
@@ -39,6 +40,21 @@ export interface RouteContext {
   clientFailures?: FailureLimiter;
 }
 
+/** Why a request is unauthenticated: no header, a header that is not a Bearer token, or a bad token. */
+export type AuthFailure = 'missing' | 'malformed' | TokenFailure;
+
+// RFC 6750: `Bearer` and a b64token.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** The token of an `Authorization` header, or why there is none. */
+export function bearerToken(
+  authorization: string | undefined,
+): { token: string } | { failure: 'missing' | 'malformed' } {
+  if (authorization === undefined || authorization.trim() === '') return { failure: 'missing' };
+  const match = BEARER.exec(authorization);
+  return match?.[1] ? { token: match[1] } : { failure: 'malformed' };
+}
+
 const authMessages: Record<AuthFailure, string> = {
   missing: messages.tokenMissing,
   malformed: messages.tokenMalformed,
@@ -50,20 +66,22 @@ const authMessages: Record<AuthFailure, string> = {
 const quoted = (value: string) => `"${value.replace(/[\\"]/g, '\\$&')}"`;
 
 /** RFC 6750: no error code when no credentials were sent; `invalid_token` when they were bad. */
-export function unauthorized(failure: AuthFailure, realm: string): ApiError {
+export function unauthorized(failure: AuthFailure, realm: string): HttpError {
   const challenge =
     failure === 'missing'
       ? `Bearer realm=${quoted(realm)}`
       : `Bearer realm=${quoted(realm)}, error="invalid_token", error_description=${quoted(authMessages[failure])}`;
-  return new ApiError(401, authMessages[failure], { 'WWW-Authenticate': challenge });
+  return new HttpError(401, authMessages[failure], { 'WWW-Authenticate': challenge });
 }
 
 export function authorize(state: MockState, authorization: string | undefined, now: number, realm: string): Principal {
-  const auth = state.tokens.authenticate(authorization);
+  const bearer = bearerToken(authorization);
+  if ('failure' in bearer) throw unauthorized(bearer.failure, realm);
+  const auth = state.tokens.authenticate(bearer.token);
   if ('failure' in auth) throw unauthorized(auth.failure, realm);
   // A token whose organization has been deleted no longer names anything.
   if (!state.tree.get(auth.principal.organizationId)) throw unauthorized('unknown', realm);
-  if (!auth.principal.platformApiScope) throw new ApiError(403, messages.noPlatformScope);
+  if (!auth.principal.platformApiScope) throw new HttpError(403, messages.noPlatformScope);
   enforceRateLimit(state, auth.principal.organizationId, now);
   return auth.principal;
 }
@@ -71,7 +89,7 @@ export function authorize(state: MockState, authorization: string | undefined, n
 export function enforceRateLimit(state: MockState, organizationId: number, now: number): void {
   const decision = state.rateLimiter.hit(organizationId, now);
   if (!decision.allowed) {
-    throw new ApiError(429, messages.rateLimited(state.rateLimiter.limitPerMinute), {
+    throw new HttpError(429, messages.rateLimited(state.rateLimiter.limitPerMinute), {
       'Retry-After': String(decision.retryAfterSeconds),
     });
   }
@@ -104,7 +122,7 @@ export function operationRoute(
     const now = ctx.now();
     const principal = authorize(state, headerOf(c, 'authorization'), now, ctx.realm);
     if (op.permission && !principal.permissions.has(op.permission as Permission)) {
-      throw new ApiError(403, messages.permissionMissing(op.permission));
+      throw new HttpError(403, messages.permissionMissing(op.permission));
     }
     const query = validator.query(hasQuery ? new URLSearchParams(queryStringOf(c.req.url)) : noQuery);
     if (!validator.hasJsonBody) return respond(c, principal, query, undefined, state, now);

@@ -6,10 +6,11 @@
  * and what is possible; preferences of other names are ignored, as RFC 7240 asks.
  */
 import type { Context } from 'hono';
-import { ApiError, badRequest, messages } from '../domain/errors.ts';
+import { invalidInput, messages } from '../domain/errors.ts';
 import { secondsUntilNextWindow } from '../domain/rate-limiter.ts';
 import type { Operation } from '../openapi/document.ts';
 import { headerOf } from './header-of.ts';
+import { HttpError } from './http-error.ts';
 import { type RouteContext, unauthorized } from './operation-route.ts';
 import { queryStringOf } from './query-string.ts';
 import { apiErrorResponse, oauthErrorResponse } from './respond.ts';
@@ -61,27 +62,29 @@ function refusal(op: Operation, code: number, c: Context, ctx: RouteContext): Re
   switch (code) {
     case 400: {
       const required = op.parameters.find((p) => p.required && p.in === 'query');
-      return apiErrorResponse(badRequest(required ? messages.parameterRequired(required.name) : messages.bodyMissing));
+      return apiErrorResponse(
+        invalidInput(required ? messages.parameterRequired(required.name) : messages.bodyMissing),
+      );
     }
     case 401:
       return apiErrorResponse(unauthorized('missing', ctx.realm));
     case 403:
-      return apiErrorResponse(new ApiError(403, messages.noPlatformScope));
+      return apiErrorResponse(new HttpError(403, messages.noPlatformScope));
     case 404: {
       const message =
         NOT_FOUND[op.operationId]?.(new URLSearchParams(queryStringOf(c.req.url))) ?? messages.resourceNotFound;
-      return apiErrorResponse(new ApiError(404, message));
+      return apiErrorResponse(new HttpError(404, message));
     }
     case 413:
-      return apiErrorResponse(new ApiError(413, messages.bodyTooLarge));
+      return apiErrorResponse(new HttpError(413, messages.bodyTooLarge));
     case 429:
       return apiErrorResponse(
-        new ApiError(429, messages.rateLimited(state.rateLimiter.limitPerMinute), {
+        new HttpError(429, messages.rateLimited(state.rateLimiter.limitPerMinute), {
           'Retry-After': String(secondsUntilNextWindow(ctx.now())),
         }),
       );
     default:
-      return apiErrorResponse(new ApiError(500, messages.internal));
+      return apiErrorResponse(new HttpError(500, messages.internal));
   }
 }
 
@@ -103,7 +106,7 @@ export function preferring(op: Operation, route: Route, ctx: RouteContext): Rout
     if (preference === undefined || (preference.code !== undefined && !documented.includes(String(preference.code)))) {
       // The token endpoint answers its refusals in RFC 6749's body.
       return op.bearer
-        ? apiErrorResponse(badRequest(cannotHonour))
+        ? apiErrorResponse(invalidInput(cannotHonour))
         : oauthErrorResponse('invalid_request', cannotHonour);
     }
     const code = preference.code;

@@ -4,11 +4,12 @@
  */
 
 import type { Context } from 'hono';
-import { ApiError, messages } from '../domain/errors.ts';
+import { messages } from '../domain/errors.ts';
 import type { MockState } from '../domain/runtime.ts';
 import type { TokenRequest } from '../domain/tokens.ts';
 import { readText } from './body.ts';
 import { headerOf } from './header-of.ts';
+import { HttpError } from './http-error.ts';
 import { enforceRateLimit, type RouteContext } from './operation-route.ts';
 import { oauthErrorResponse } from './respond.ts';
 
@@ -66,7 +67,7 @@ export function tokenRoute(ctx: RouteContext) {
     const clientKey = request.clientId ?? '';
     const allowed = failures?.check(clientKey, ctx.now());
     if (allowed && !allowed.allowed) {
-      throw new ApiError(429, messages.clientFailuresLimited(failures!.limitPerMinute), {
+      throw new HttpError(429, messages.clientFailuresLimited(failures!.limitPerMinute), {
         'Retry-After': String(allowed.retryAfterSeconds),
       });
     }

@@ -4,7 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { type ApiError, badRequest, messages } from '../domain/errors.ts';
+import { invalidInput, messages, type Refusal } from '../domain/errors.ts';
 import { isTimeZone } from '../domain/rules.ts';
 import type { Operation, Parameter, ResponseSpec, Schema, SpecDocument } from './document.ts';
 
@@ -35,11 +35,11 @@ interface CompiledParameter {
 }
 
 export interface RequestValidator {
-  /** Coerces and checks the query parameters; throws a 400 ApiError with the constraint's message. */
+  /** Coerces and checks the query parameters; throws a 400 Refusal with the constraint's message. */
   query(params: URLSearchParams): QueryValues;
   /**
    * Checks a parsed JSON body, trimmed where the spec says `x-trim`, with `null` optional fields dropped
-   * (null means "not given"); throws a 400 ApiError with the constraint's message.
+   * (null means "not given"); throws a 400 Refusal with the constraint's message.
    */
   body(value: unknown): unknown;
   /** Top-level fields of a JSON object body that the operation does not take (and ignores). */
@@ -166,13 +166,13 @@ export class SpecValidators {
         for (const { parameter, validate } of compile().queryParams) {
           const raw = params.get(parameter.name);
           if (raw === null) {
-            if (parameter.required) throw badRequest(messages.parameterRequired(parameter.name));
+            if (parameter.required) throw invalidInput(messages.parameterRequired(parameter.name));
             if (parameter.schema.default !== undefined) values[parameter.name] = parameter.schema.default;
             continue;
           }
           const value = coerce(raw, parameter.schema);
           if (!validate(value)) {
-            throw badRequest(parameter.schema['x-error-message'] as string);
+            throw invalidInput(parameter.schema['x-error-message'] as string);
           }
           values[parameter.name] = value;
         }
@@ -258,17 +258,17 @@ function trimMarked(value: unknown, schema: Schema): unknown {
   return copy ?? value;
 }
 
-function bodyError(error: ErrorObject | undefined): ApiError {
+function bodyError(error: ErrorObject | undefined): Refusal {
   if (!error) throw new Error('ajv refused a body without saying why.');
   const field = error.instancePath.slice(1).replace(/\//g, '.');
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
-    return badRequest(messages.fieldRequired(field ? `${field}.${missing}` : missing));
+    return invalidInput(messages.fieldRequired(field ? `${field}.${missing}` : missing));
   }
   const schema = error.parentSchema as Schema | undefined;
   const byKeyword = schema?.['x-error-messages'] as Record<string, string> | undefined;
   const message = byKeyword?.[error.keyword] ?? schema?.['x-error-message'];
-  return badRequest(message as string); // requireMessages made sure that there is one
+  return invalidInput(message as string); // requireMessages made sure that there is one
 }
 
 function essence(contentType: string | null): string {

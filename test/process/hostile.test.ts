@@ -223,8 +223,8 @@ describe('bounded memory', () => {
       return 'token' in issued ? issued.token.access_token : '';
     });
     expect(store.issuedCount).toBe(6); // 3 access + 3 refresh
-    expect(store.authenticate(`Bearer ${tokens[0]}`)).toEqual({ failure: 'unknown' });
-    expect('principal' in store.authenticate(`Bearer ${tokens[4]}`)).toBe(true);
+    expect(store.authenticate(tokens[0] as string)).toEqual({ failure: 'unknown' });
+    expect('principal' in store.authenticate(tokens[4] as string)).toBe(true);
     expect(MAX_ISSUED_TOKENS).toBe(100_000);
   });
 

@@ -1,6 +1,6 @@
 /** The domain on its own: the tree's rules, tokens, rate-limit windows, and the request hints. No app. */
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/domain/errors.ts';
+import { Refusal } from '../../src/domain/errors.ts';
 import type { OrgRecord } from '../../src/domain/organization.ts';
 import { RateLimiter, secondsUntilNextWindow } from '../../src/domain/rate-limiter.ts';
 import { TokenStore } from '../../src/domain/tokens.ts';
@@ -27,7 +27,8 @@ const refusal = (action: () => unknown) => {
   try {
     action();
   } catch (error) {
-    return error instanceof ApiError ? { status: error.status, message: error.message } : error;
+    // The domain refuses with a code, not a status (the HTTP layer maps them).
+    return error instanceof Refusal ? { code: error.code, message: error.message } : error;
   }
   return undefined;
 };
@@ -37,7 +38,7 @@ describe('OrgTree', () => {
     const t = tree();
     expect([1, 2, 3].map((id) => t.levelOf(id))).toEqual([1, 2, 3]);
     expect(refusal(() => t.create(1, { name: 'Too Deep', parentId: 3 }, 5))).toEqual({
-      status: 400,
+      code: 'invalid',
       message: 'Organization hierarchy cannot be deeper than 3 levels, counting the root.',
     });
     const made = t.create(1, { name: 'Level Three', parentId: 2 }, 5);
@@ -48,12 +49,12 @@ describe('OrgTree', () => {
     const t = tree();
     expect(t.visible(4, 2)).toBeUndefined();
     expect(refusal(() => t.getVisible(4, 2))).toEqual({
-      status: 404,
+      code: 'not_found',
       message: "Organization is not found or you don't have access to it.",
     });
-    expect(refusal(() => t.create(2, { name: 'Elsewhere', parentId: 4 }, 0))).toMatchObject({ status: 404 });
+    expect(refusal(() => t.create(2, { name: 'Elsewhere', parentId: 4 }, 0))).toMatchObject({ code: 'not_found' });
     expect(refusal(() => t.remove(2, 4))).toEqual({
-      status: 404,
+      code: 'not_found',
       message: "Organization with identifier 4 is not found or you don't have access to it.",
     });
   });
