@@ -4,13 +4,39 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { parse } from 'yaml';
 
 export const SPEC_URL = new URL('../openapi.yaml', import.meta.url);
 export const TYPES_PATH = new URL('../src/generated/openapi.ts', import.meta.url);
 
+type Operation = {
+  operationId?: string;
+  'x-permission'?: string | null;
+  parameters?: { name: string; schema?: { enum?: string[] } }[];
+};
+
+/** Values that openapi.yaml states and code needs at run time: the sort fields and the permissions. */
+function constants(text: string): string {
+  const spec = parse(text) as { paths: Record<string, Record<string, Operation>> };
+  const operations = Object.values(spec.paths).flatMap((item) => Object.values(item));
+  const search = operations.find((op) => op.operationId === 'searchOrganizations');
+  const sortFields = search?.parameters?.find((p) => p.name === 'sortBy')?.schema?.enum;
+  if (!sortFields) throw new Error('openapi.yaml: searchOrganizations has no sortBy enum.');
+  const permissions = [...new Set(operations.flatMap((op) => (op['x-permission'] ? [op['x-permission']] : [])))];
+  return [
+    '',
+    '/** The values of `sortBy` on searchOrganizations. */',
+    `export const SORT_FIELDS = ${JSON.stringify(sortFields)} as const;`,
+    '/** Every `x-permission` an operation names, in the order of the operations. */',
+    `export const PERMISSIONS = ${JSON.stringify(permissions)} as const;`,
+    '',
+  ].join('\n');
+}
+
 export async function generateTypes(): Promise<string> {
-  const ast = await openapiTS(readFileSync(SPEC_URL, 'utf8'));
-  return `// Generated from openapi.yaml by \`npm run generate:types\`; do not edit.\n${astToString(ast)}`;
+  const text = readFileSync(SPEC_URL, 'utf8');
+  const ast = await openapiTS(text);
+  return `// Generated from openapi.yaml by \`npm run generate:types\`; do not edit.\n${astToString(ast)}${constants(text)}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -2,9 +2,11 @@
  * Tokens: the static tokens of the fixture, the OAuth2 clients, and the access and refresh tokens
  * issued by the client-credentials and refresh-token grants. No HTTP here.
  */
+
+import { PERMISSIONS } from '../generated/openapi.ts';
 import { messages } from './errors.ts';
 
-export const PERMISSIONS = ['ORG_VIEW', 'ORG_CREATE', 'ORG_EDIT', 'ORG_DELETE'] as const;
+export { PERMISSIONS };
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Who is calling: the token's organization and what the token may do. */

@@ -30,7 +30,9 @@ export interface CreateInput {
   address?: Address | null;
 }
 
-export const SORT_FIELDS = ['Organization Id', 'Name', 'Device Count', 'User Count', 'Sub Organizations'] as const;
+import { SORT_FIELDS } from '../generated/openapi.ts';
+
+export { SORT_FIELDS };
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export interface SearchQuery {

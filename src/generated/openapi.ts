@@ -1094,3 +1094,8 @@ export interface operations {
         };
     };
 }
+
+/** The values of `sortBy` on searchOrganizations. */
+export const SORT_FIELDS = ["Organization Id","Name","Device Count","User Count","Sub Organizations"] as const;
+/** Every `x-permission` an operation names, in the order of the operations. */
+export const PERMISSIONS = ["ORG_VIEW","ORG_EDIT","ORG_DELETE","ORG_CREATE"] as const;
