@@ -1,27 +1,11 @@
-/** The organization as stored by the mock, and its public form. */
-
-export type UnitSystem = 'IMPERIAL' | 'METRIC';
-
-export interface Address {
-  fullAddress?: string;
-  country?: string;
-  city?: string;
-  state?: string;
-  zip?: string;
-}
+/** The organization as stored by the mock, and its public form. Types come from openapi.yaml. */
+import type { components } from '../generated/openapi.ts';
 
 /** The public Organization of openapi.yaml. */
-export interface Organization {
-  id: number;
-  name: string;
-  description?: string;
-  parentOrganizationId?: number;
-  tz: string;
-  unitSystem?: UnitSystem;
-  phoneNumber?: string;
-  address?: Address | null;
-  lastModifiedTs: number;
-}
+export type Organization = components['schemas']['Organization'];
+/** A postal address (the spec's Address is nullable; this is the object). */
+export type Address = NonNullable<components['schemas']['Address']>;
+export type UnitSystem = NonNullable<Organization['unitSystem']>;
 
 /** What the mock keeps: the public fields plus the counts that drive sorting and deletion. */
 export interface OrgRecord extends Organization {

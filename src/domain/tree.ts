@@ -6,8 +6,9 @@
  * is one lookup), its children and its descendant count; every sort order of the search is an index
  * maintained on each write, so a search walks an existing order instead of sorting on the request path.
  */
+import { type components, SORT_FIELDS } from '../generated/openapi.ts';
 import { invalidInput, messages, notFound } from './errors.ts';
-import type { Address, OrgRecord, UnitSystem } from './organization.ts';
+import type { Address, OrgRecord } from './organization.ts';
 import { type KeyCompare, SortedIndex } from './sorted-index.ts';
 
 export const MAX_INT32 = 2_147_483_647;
@@ -20,17 +21,8 @@ export interface TreeLimits {
 }
 
 /** A create body after schema validation: types and lengths already hold. */
-export interface CreateInput {
-  name: string;
-  description?: string;
-  tz?: string;
-  parentId?: number;
-  phoneNumber?: string;
-  unitSystem?: UnitSystem;
-  address?: Address | null;
-}
-
-import { SORT_FIELDS } from '../generated/openapi.ts';
+type CreateBody = components['schemas']['OrganizationCreate'];
+export type CreateInput = { [K in keyof CreateBody]: Exclude<CreateBody[K], null> };
 
 export { SORT_FIELDS };
 export type SortField = (typeof SORT_FIELDS)[number];
