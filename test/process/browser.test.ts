@@ -1,16 +1,10 @@
-/**
- * A browser app on another origin calls the mock with a token: headless Chromium loads a small page from
- * a second loopback server; the page fetches organizations (a CORS preflight, since it sends
- * Authorization) and shows them, and reads Retry-After from a 429.
- */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { makeApp } from '../helpers.ts';
-import { CHROMIUM } from '../setup/chromium.ts';
+import { launchChromium } from '../setup/chromium.ts';
 
 let mock: RunningServer;
 let page: Server;
@@ -45,20 +39,7 @@ beforeAll(async () => {
   page = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(html(mock.url)));
   await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
   pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
-  expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM}`).toBe(true);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

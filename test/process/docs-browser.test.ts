@@ -1,34 +1,15 @@
-/**
- * The docs page talks to the mock: headless Chromium opens /docs served on a random port, authorizes with a
- * static token, runs "Try it out" on search, and reads the mock's answer on the page. Every request the
- * page makes stays on the mock's origin (no production host, no online validator, no CDN).
- */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { makeApp } from '../helpers.ts';
-import { CHROMIUM } from '../setup/chromium.ts';
+import { launchChromium } from '../setup/chromium.ts';
 
 let mock: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
   mock = await listen(await makeApp(), '127.0.0.1', 0);
-  expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM}`).toBe(true);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -5,16 +5,16 @@
  * mock server process anywhere. The static server answers anything but its three files with 418, and
  * records it: no API request may reach it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundledSpec } from '../../src/openapi/bundled.ts';
 import { SpecValidators } from '../../src/openapi/validators.ts';
-import { CHROMIUM } from '../setup/chromium.ts';
+import { launchChromium } from '../setup/chromium.ts';
 
 const repo = new URL('../..', import.meta.url).pathname;
 
@@ -90,20 +90,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM}`).toBe(true);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
