@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig, SETTINGS } from '../../src/config.ts';
+import { waitForBanner } from './banner.ts';
 
 const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
 let child: ChildProcess | undefined;
@@ -12,21 +13,7 @@ function startServer(args: string[], env: Record<string, string> = {}): Promise<
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 20 s: ${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1] as string, output: () => output });
-      }
-    };
-    child!.stdout!.on('data', onData);
-    child!.stderr!.on('data', onData);
-    child!.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+  return waitForBanner(child, 20_000);
 }
 
 describe('orgs-mock serve', () => {

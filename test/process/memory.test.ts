@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
+import { waitForBanner } from './banner.ts';
 
 const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
 let child: ChildProcess | undefined;
@@ -27,21 +28,7 @@ function start(env: Record<string, string>): Promise<string> {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 60 s: ${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    };
-    child!.stdout!.on('data', onData);
-    child!.stderr!.on('data', onData);
-    child!.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+  return waitForBanner(child, 60_000).then((started) => started.url);
 }
 
 /** About `bytes` of snapshot whose last organization breaks a rule of create: read to the end, then refused. */

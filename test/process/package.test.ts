@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForBanner } from './banner.ts';
 
 const repo = new URL('../..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'package-'));
@@ -245,20 +246,7 @@ console.log(JSON.stringify({ node: process.version, status: profile.status, name
     };
     const child = spawn('npx', ['--no', 'orgs-mock', 'serve'], { cwd: app, env, stdio: 'pipe', detached: true });
     children.push(child);
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no banner within 30 s:\n${output}`)), 30_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk;
-        const match = /serving \d+ organizations on (http:\/\/\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-      child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-    });
+    const { url } = await waitForBanner(child, 30_000);
     const response = await fetch(`${url}/api/v1/organization/search?query=acme`, {
       headers: { Authorization: 'Bearer root-admin-token' },
     });

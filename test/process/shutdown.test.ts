@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitForBanner } from './banner.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
@@ -31,21 +32,7 @@ function launch(command: string, args: string[]): { child: ChildProcess; url: Pr
     detached: true,
   });
   started.push(child);
-  let output = '';
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 30 s: ${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-  });
-  return { child, url };
+  return { child, url: waitForBanner(child, 30_000).then((started) => started.url) };
 }
 
 /** Whether the port still accepts connections. */
