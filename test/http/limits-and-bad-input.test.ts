@@ -132,31 +132,15 @@ describe('bad input', () => {
   });
 
   it('answers unknown paths with 404 JSON and wrong methods with 405 and Allow', async () => {
-    expectError(
-      await call(app, 'GET', '/api/v1/nothing-here'),
-      404,
-      'Resource not found. Did you mean GET /api/v1/organization?',
-    );
-    expectError(
-      await call(app, 'GET', '/api/v1/organization/'),
-      404,
-      'Resource not found. Did you mean GET /api/v1/organization?',
-    );
-    expectError(
-      await call(app, 'GET', '/api/v1/organisation/serch'),
-      404,
-      'Resource not found. Did you mean GET /api/v1/organization/search?',
-    );
-    expectError(
-      await call(app, 'POST', '/api/v1/organizations/create'),
-      404,
-      'Resource not found. Did you mean POST /api/v1/organization/create?',
-    );
-    expectError(
-      await call(app, 'POST', '/oauth/token', { token: null }),
-      404,
-      'Resource not found. Did you mean POST /oauth2/token?',
-    );
+    for (const [method, path, hint] of [
+      ['GET', '/api/v1/nothing-here', 'GET /api/v1/organization'],
+      ['GET', '/api/v1/organization/', 'GET /api/v1/organization'],
+      ['GET', '/api/v1/organisation/serch', 'GET /api/v1/organization/search'],
+      ['POST', '/api/v1/organizations/create', 'POST /api/v1/organization/create'],
+      ['POST', '/oauth/token', 'POST /oauth2/token'],
+    ] as const) {
+      expectError(await call(app, method, path, { token: null }), 404, `Resource not found. Did you mean ${hint}?`);
+    }
     const patch = await call(app, 'PATCH', '/api/v1/organization?orgId=3', { body: { name: 'Patched' } });
     expectError(patch, 405, 'Method PATCH is not allowed here; use GET, PUT, DELETE, HEAD.');
     expect(patch.headers.get('allow')).toBe('GET, PUT, DELETE, HEAD');
