@@ -6,6 +6,8 @@
  * Each order is a list of blocks of at most 2 × BLOCK ids, so an insert or a removal moves a few
  * hundred ids, not the whole tree, and a walk is still a plain loop over arrays.
  */
+import { at } from './checked.ts';
+
 export type KeyCompare = (a: number, b: number) => number;
 
 const BLOCK = 512;
@@ -35,7 +37,7 @@ class BlockList {
       return;
     }
     const b = this.blockFor(id);
-    const block = this.blocks[b] as number[];
+    const block = at(this.blocks, b);
     block.splice(lowerBound(block, id, this.compare), 0, id);
     if (block.length > 2 * BLOCK) this.blocks.splice(b, 1, block.slice(0, BLOCK), block.slice(BLOCK));
   }
@@ -43,10 +45,10 @@ class BlockList {
   remove(id: number): void {
     if (this.blocks.length === 0) return;
     const b = this.blockFor(id);
-    const block = this.blocks[b] as number[];
-    const at = lowerBound(block, id, this.compare);
-    if (block[at] !== id) return;
-    block.splice(at, 1);
+    const block = at(this.blocks, b);
+    const position = lowerBound(block, id, this.compare);
+    if (block[position] !== id) return;
+    block.splice(position, 1);
     if (block.length === 0) this.blocks.splice(b, 1);
   }
 
@@ -77,26 +79,47 @@ class BlockList {
     let high = this.blocks.length - 1;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      const block = this.blocks[mid] as number[];
-      if (this.compare(block[block.length - 1] as number, id) < 0) low = mid + 1;
+      const block = at(this.blocks, mid);
+      // Blocks are never empty: remove() drops a block that it empties.
+      if (this.compare(at(block, block.length - 1), id) < 0) low = mid + 1;
       else high = mid;
     }
     return low;
   }
 }
 
+/** Key order, ties by id ascending. */
+const ascendingBy =
+  (compareKeys: KeyCompare): KeyCompare =>
+  (a, b) =>
+    compareKeys(a, b) || a - b;
+/** Key order reversed, ties still by id ascending. */
+const descendingBy =
+  (compareKeys: KeyCompare): KeyCompare =>
+  (a, b) =>
+    compareKeys(b, a) || a - b;
+
 export class SortedIndex {
   readonly compare: KeyCompare;
   readonly compareDescending: KeyCompare;
+  private readonly ascending: BlockList;
+  private readonly descending: BlockList;
 
+  /** From the ids in ascending order, or as a copy of `source`'s orders. */
   private constructor(
     /** Compares the keys only; ties are broken by id here. */
     readonly compareKeys: KeyCompare,
-    private ascending: BlockList | undefined,
-    private descending: BlockList | undefined,
+    from: { ascending: number[] } | { source: SortedIndex },
   ) {
-    this.compare = (a, b) => compareKeys(a, b) || a - b;
-    this.compareDescending = (a, b) => compareKeys(b, a) || a - b;
+    this.compare = ascendingBy(compareKeys);
+    this.compareDescending = descendingBy(compareKeys);
+    if ('source' in from) {
+      this.ascending = from.source.ascending.clone(this.compare);
+      this.descending = from.source.descending.clone(this.compareDescending);
+    } else {
+      this.ascending = BlockList.from(from.ascending, this.compare);
+      this.descending = BlockList.from(reversedKeepingTies(from.ascending, compareKeys), this.compareDescending);
+    }
   }
 
   /**
@@ -104,11 +127,8 @@ export class SortedIndex {
    * packed numbers instead of through a comparator: most of the start-up time of a large tree.
    */
   static build(ids: number[], compareKeys: KeyCompare, numericKey?: (id: number) => number): SortedIndex {
-    const index = new SortedIndex(compareKeys, undefined, undefined);
-    const ascending = numericKey ? sortByPackedKey(ids, numericKey) : ids.slice().sort(index.compare);
-    index.ascending = BlockList.from(ascending, index.compare);
-    index.descending = BlockList.from(reversedKeepingTies(ascending, compareKeys), index.compareDescending);
-    return index;
+    const ascending = numericKey ? sortByPackedKey(ids, numericKey) : ids.slice().sort(ascendingBy(compareKeys));
+    return new SortedIndex(compareKeys, { ascending });
   }
 
   /**
@@ -120,45 +140,39 @@ export class SortedIndex {
     compareKeys: KeyCompare,
     numericKey?: (id: number) => number,
   ): Generator<void, SortedIndex> {
-    const index = new SortedIndex(compareKeys, undefined, undefined);
     const packed = numericKey ? yield* packedSortInSteps(ids, numericKey) : undefined;
-    const ascending = packed ?? (yield* mergeSortInSteps(ids, index.compare));
-    index.ascending = BlockList.from(ascending, index.compare);
-    index.descending = BlockList.from(reversedKeepingTies(ascending, compareKeys), index.compareDescending);
-    return index;
+    const ascending = packed ?? (yield* mergeSortInSteps(ids, ascendingBy(compareKeys)));
+    return new SortedIndex(compareKeys, { ascending });
   }
 
   /** A copy of the orders, comparing with `compareKeys` (the copy's own view of the keys). */
   clone(compareKeys: KeyCompare): SortedIndex {
-    const copy = new SortedIndex(compareKeys, undefined, undefined);
-    copy.ascending = (this.ascending as BlockList).clone(copy.compare);
-    copy.descending = (this.descending as BlockList).clone(copy.compareDescending);
-    return copy;
+    return new SortedIndex(compareKeys, { source: this });
   }
 
   /** Must run while the id's key is still the one it was inserted with. */
   remove(id: number): void {
-    this.ascending?.remove(id);
-    this.descending?.remove(id);
+    this.ascending.remove(id);
+    this.descending.remove(id);
   }
 
   insert(id: number): void {
-    this.ascending?.insert(id);
-    this.descending?.insert(id);
+    this.ascending.insert(id);
+    this.descending.insert(id);
   }
 
   /** Every id in order; stop early by breaking out of the loop. */
   order(descending: boolean): Iterable<number> {
-    return (descending ? this.descending : this.ascending) as BlockList;
+    return descending ? this.descending : this.ascending;
   }
 
   /** Visits ids in order until `visit` returns false; faster than iterating `order()`. */
   forEach(descending: boolean, visit: (id: number) => boolean | undefined): void {
-    ((descending ? this.descending : this.ascending) as BlockList).forEach(visit);
+    (descending ? this.descending : this.ascending).forEach(visit);
   }
 
   slice(descending: boolean, from: number, to: number): number[] {
-    return ((descending ? this.descending : this.ascending) as BlockList).slice(from, to);
+    return (descending ? this.descending : this.ascending).slice(from, to);
   }
 }
 
@@ -170,10 +184,11 @@ function* packedSortInSteps(ids: number[], key: (id: number) => number): Generat
   const n = ids.length;
   let from = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const value = key(ids[i] as number);
+    const id = at(ids, i);
+    const value = key(id);
     // Packed only while every key fits; otherwise undefined, and the comparator sorts.
     if (!(Number.isInteger(value) && value >= 0 && value < 2 ** 22)) return undefined;
-    from[i] = value * ID_SPACE + (ids[i] as number);
+    from[i] = value * ID_SPACE + id;
     if ((i & 0xffff) === 0xffff) yield;
   }
   const run = RUN * 8;
@@ -190,18 +205,27 @@ function* packedSortInSteps(ids: number[], key: (id: number) => number): Generat
       let j = middle;
       let k = low;
       while (i < middle && j < high) {
-        to[k++] = (from[i] as number) <= (from[j] as number) ? (from[i++] as number) : (from[j++] as number);
+        const left = at(from, i);
+        const right = at(from, j);
+        if (left <= right) {
+          to[k++] = left;
+          i++;
+        } else {
+          to[k++] = right;
+          j++;
+        }
         if ((k & 0xffff) === 0) yield;
       }
-      while (i < middle) to[k++] = from[i++] as number;
-      while (j < high) to[k++] = from[j++] as number;
+      to.set(from.subarray(i, middle), k);
+      k += middle - i;
+      to.set(from.subarray(j, high), k);
     }
     [from, to] = [to, from];
     yield;
   }
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    out[i] = (from[i] as number) % ID_SPACE;
+    out[i] = at(from, i) % ID_SPACE;
     if ((i & 0xffff) === 0xffff) yield;
   }
   return out;
@@ -217,7 +241,7 @@ function* mergeSortInSteps(ids: number[], compare: KeyCompare): Generator<void, 
   while (runs.length > 1) {
     const merged: number[][] = [];
     for (let r = 0; r < runs.length; r += 2) {
-      const a = runs[r] as number[];
+      const a = at(runs, r);
       const b = runs[r + 1];
       if (!b) {
         merged.push(a);
@@ -228,11 +252,19 @@ function* mergeSortInSteps(ids: number[], compare: KeyCompare): Generator<void, 
       let j = 0;
       let k = 0;
       while (i < a.length && j < b.length) {
-        out[k++] = compare(a[i] as number, b[j] as number) <= 0 ? (a[i++] as number) : (b[j++] as number);
+        const left = at(a, i);
+        const right = at(b, j);
+        if (compare(left, right) <= 0) {
+          out[k++] = left;
+          i++;
+        } else {
+          out[k++] = right;
+          j++;
+        }
         if ((k & 0xffff) === 0) yield;
       }
-      while (i < a.length) out[k++] = a[i++] as number;
-      while (j < b.length) out[k++] = b[j++] as number;
+      for (; i < a.length; i++) out[k++] = at(a, i);
+      for (; j < b.length; j++) out[k++] = at(b, j);
       merged.push(out);
       yield;
     }
@@ -244,10 +276,14 @@ function* mergeSortInSteps(ids: number[], compare: KeyCompare): Generator<void, 
 /** Sorts by (key, id) as one float64 each: key × 2^31 + id is exact while key < 2^22. */
 function sortByPackedKey(ids: number[], key: (id: number) => number): number[] {
   const packed = new Float64Array(ids.length);
-  for (let i = 0; i < ids.length; i++) packed[i] = key(ids[i] as number) * ID_SPACE + (ids[i] as number);
+  ids.forEach((id, i) => {
+    packed[i] = key(id) * ID_SPACE + id;
+  });
   packed.sort();
   const out = new Array<number>(ids.length);
-  for (let i = 0; i < packed.length; i++) out[i] = (packed[i] as number) % ID_SPACE;
+  packed.forEach((value, i) => {
+    out[i] = value % ID_SPACE;
+  });
   return out;
 }
 
@@ -256,8 +292,12 @@ function reversedKeepingTies(ascending: number[], compareKeys: KeyCompare): numb
   const out = ascending.slice().reverse();
   let start = 0;
   for (let i = 1; i <= out.length; i++) {
-    if (i === out.length || compareKeys(out[i - 1] as number, out[i] as number) !== 0) {
-      for (let a = start, b = i - 1; a < b; a++, b--) [out[a], out[b]] = [out[b] as number, out[a] as number];
+    if (i === out.length || compareKeys(at(out, i - 1), at(out, i)) !== 0) {
+      for (let a = start, b = i - 1; a < b; a++, b--) {
+        const first = at(out, a);
+        out[a] = at(out, b);
+        out[b] = first;
+      }
       start = i;
     }
   }
@@ -269,7 +309,7 @@ function lowerBound(ids: number[], id: number, compare: KeyCompare): number {
   let high = ids.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (compare(ids[mid] as number, id) < 0) low = mid + 1;
+    if (compare(at(ids, mid), id) < 0) low = mid + 1;
     else high = mid;
   }
   return low;

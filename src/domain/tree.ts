@@ -7,6 +7,7 @@
  * maintained on each write, so a search walks an existing order instead of sorting on the request path.
  */
 import { type components, SORT_FIELDS } from '../generated/openapi.ts';
+import { at } from './checked.ts';
 import { invalidInput, messages, notFound } from './errors.ts';
 import type { Address, OrgRecord } from './organization.ts';
 import { type KeyCompare, SortedIndex } from './sorted-index.ts';
@@ -69,6 +70,7 @@ export class OrgTree {
   private count = 0;
   private rootId = 0;
   private nextId: number;
+  /** Set by building(), which every constructor runs: definitely assigned, though not in the constructor's own body. */
   private indexes!: Record<SortField, SortedIndex>;
   /** Bumped by every write; cached search matches of an older version are stale. */
   private version = 0;
@@ -97,9 +99,8 @@ export class OrgTree {
     nextId: number,
     pause: () => Promise<void>,
   ): Promise<OrgTree> {
-    const tree = Object.create(OrgTree.prototype) as OrgTree;
-    Object.assign(tree, { limits, nextId, count: 0, rootId: 0, version: 0, matchCache: new Map() });
-    tree.c = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
+    // An empty tree, filled in steps; building the empty one costs five empty indexes.
+    const tree = new OrgTree([], limits, nextId);
     for (const _ of tree.building(records, true)) await pause();
     return tree;
   }
@@ -152,49 +153,45 @@ export class OrgTree {
     const ids = [...raw.keys()];
     const numeric: Partial<Record<SortField, (id: number) => number>> = {
       'Organization Id': () => 0,
-      'Device Count': (id) => (this.c.records[id] as OrgRecord).deviceCount,
-      'User Count': (id) => (this.c.records[id] as OrgRecord).userCount,
+      'Device Count': (id) => this.record(id).deviceCount,
+      'User Count': (id) => this.record(id).userCount,
       'Sub Organizations': (id) => this.c.children[id]?.size ?? 0,
     };
     // Packed keys where every key fits (buildInSteps checks); otherwise the comparator sorts.
     const compare = this.comparators();
-    const indexes: Partial<Record<SortField, SortedIndex>> = {};
-    for (const field of SORT_FIELDS) {
-      if (stepped) indexes[field] = yield* SortedIndex.buildInSteps(ids, compare[field], numeric[field]);
-      else {
-        const key = numeric[field];
-        indexes[field] = SortedIndex.build(
-          ids,
-          compare[field],
-          key && ids.every((id) => fitsPacked(key(id))) ? key : undefined,
-        );
-      }
+    const indexOf = function* (field: SortField): Generator<void, SortedIndex> {
+      const key = numeric[field];
+      const index = stepped
+        ? yield* SortedIndex.buildInSteps(ids, compare[field], key)
+        : SortedIndex.build(ids, compare[field], key && ids.every((id) => fitsPacked(key(id))) ? key : undefined);
       yield;
-    }
-    this.indexes = indexes as Record<SortField, SortedIndex>;
+      return index;
+    };
+    this.indexes = {
+      'Organization Id': yield* indexOf('Organization Id'),
+      Name: yield* indexOf('Name'),
+      'Device Count': yield* indexOf('Device Count'),
+      'User Count': yield* indexOf('User Count'),
+      'Sub Organizations': yield* indexOf('Sub Organizations'),
+    };
   }
 
   /** An independent copy: writes to one never show in the other. */
   clone(): OrgTree {
-    const copy = Object.create(OrgTree.prototype) as OrgTree;
-    Object.assign(copy, {
-      limits: this.limits,
-      rootId: this.rootId,
-      nextId: this.nextId,
-      count: this.count,
-      version: 0,
-      matchCache: new Map(),
-    });
+    // An empty tree (five empty indexes), given this tree's columns and indexes below.
+    const copy = new OrgTree([], this.limits, this.nextId);
+    copy.rootId = this.rootId;
+    copy.count = this.count;
     if (this.sparse) {
       // slice() and map() walk every index up to the largest id: seconds to minutes near 2^31.
       copy.c = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
       for (const id of this.indexes['Organization Id'].order(false)) {
         copy.c.records[id] = this.c.records[id];
-        copy.c.lowerNames[id] = this.c.lowerNames[id] as string;
-        copy.c.paths[id] = this.c.paths[id] as readonly number[];
+        copy.c.lowerNames[id] = at(this.c.lowerNames, id);
+        copy.c.paths[id] = at(this.c.paths, id);
         const children = this.c.children[id];
         if (children) copy.c.children[id] = new Set(children);
-        copy.c.descendants[id] = this.c.descendants[id] as number;
+        copy.c.descendants[id] = at(this.c.descendants, id);
       }
     } else {
       copy.c = {
@@ -249,19 +246,19 @@ export class OrgTree {
   }
 
   descendantCount(id: number): number {
-    return this.get(id) ? (this.c.descendants[id] as number) : 0;
+    return this.get(id) ? at(this.c.descendants, id) : 0;
   }
 
   /** The level of an organization, counting the root as 1 (the vendor's count); 0 when it does not exist. */
   levelOf(id: number): number {
-    return this.get(id) ? (this.c.paths[id] as readonly number[]).length : 0;
+    return this.get(id) ? at(this.c.paths, id).length : 0;
   }
 
   /** True when `id` is `ancestorId` or one of its descendants. */
   isWithin(id: number, ancestorId: number): boolean {
     if (!this.get(id) || !this.get(ancestorId)) return false;
-    const ancestorLevel = (this.c.paths[ancestorId] as readonly number[]).length - 1;
-    return (this.c.paths[id] as readonly number[])[ancestorLevel] === ancestorId;
+    const ancestorLevel = at(this.c.paths, ancestorId).length - 1;
+    return at(this.c.paths, id)[ancestorLevel] === ancestorId;
   }
 
   /** The organization if the viewer may see it; what the viewer may not see does not exist. */
@@ -280,7 +277,7 @@ export class OrgTree {
     const parentId = input.parentId ?? viewerOrgId;
     const parent = this.visible(parentId, viewerOrgId);
     if (!parent) throw notFound(messages.parentNotFound);
-    const parentPath = this.c.paths[parent.id] as readonly number[];
+    const parentPath = at(this.c.paths, parent.id);
     // parentPath.length is the parent's level counting the root as 1; the child would be one deeper.
     if (parentPath.length >= this.limits.maxDepth) throw invalidInput(messages.depthExceeded(this.limits.maxDepth));
     if (this.count >= this.limits.maxOrganizations) {
@@ -307,7 +304,7 @@ export class OrgTree {
     subOrgs.remove(parent.id); // its key is about to change
     this.childrenOf(parent.id).add(org.id);
     subOrgs.insert(parent.id);
-    for (const ancestor of parentPath) this.c.descendants[ancestor]!++;
+    for (const ancestor of parentPath) this.c.descendants[ancestor] = at(this.c.descendants, ancestor) + 1;
     this.c.records[org.id] = org;
     this.c.lowerNames[org.id] = org.name.toLowerCase();
     this.c.paths[org.id] = [...parentPath, org.id];
@@ -346,8 +343,8 @@ export class OrgTree {
     subOrgs.remove(parentId);
     this.c.children[parentId]?.delete(org.id);
     subOrgs.insert(parentId);
-    for (const ancestor of this.c.paths[org.id] as readonly number[])
-      if (ancestor !== org.id) this.c.descendants[ancestor]!--;
+    for (const ancestor of at(this.c.paths, org.id))
+      if (ancestor !== org.id) this.c.descendants[ancestor] = at(this.c.descendants, ancestor) - 1;
     this.c.records[org.id] = undefined;
     this.c.children[org.id] = undefined;
     this.count--;
@@ -369,10 +366,10 @@ export class OrgTree {
 
     const { lowerNames } = this.c;
     // A small subtree: collect it and sort it.
-    if ((this.c.descendants[viewerOrgId] as number) + 1 < this.count * SMALL_SUBTREE_SHARE) {
+    if (at(this.c.descendants, viewerOrgId) + 1 < this.count * SMALL_SUBTREE_SHARE) {
       const found: number[] = [];
       for (const id of this.subtreeIds(viewerOrgId))
-        if (needle === '' || (lowerNames[id] as string).includes(needle)) found.push(id);
+        if (needle === '' || at(lowerNames, id).includes(needle)) found.push(id);
       found.sort(descending ? index.compareDescending : index.compare);
       return { content: found.slice(from, to).map((id) => this.record(id)), totalElements: found.length };
     }
@@ -409,7 +406,7 @@ export class OrgTree {
     const cached = this.matchCache.get(key);
     if (cached && cached.version === this.version) return cached;
     const { lowerNames, paths, records } = this.c;
-    const level = (paths[viewerOrgId] as readonly number[]).length - 1;
+    const level = at(paths, viewerOrgId).length - 1;
     const everyone = viewerOrgId === this.rootId;
     if (this.sparse) return this.cacheMatches(key, this.sparseMatches(viewerOrgId, needle, level, everyone));
     const selected = new Uint8Array(this.nextId);
@@ -417,8 +414,8 @@ export class OrgTree {
     // A plain loop over ids: the hottest loop of a search, so no callbacks and no iterator.
     for (let id = 1; id < this.nextId; id++) {
       if (records[id] === undefined) continue;
-      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) continue;
-      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) continue;
+      if (needle !== '' && !at(lowerNames, id).includes(needle)) continue;
+      if (!everyone && at(paths, id)[level] !== viewerOrgId) continue;
       selected[id] = 1;
       total++;
     }
@@ -435,8 +432,8 @@ export class OrgTree {
     const { lowerNames, paths } = this.c;
     const selected = new Set<number>();
     this.indexes['Organization Id'].forEach(false, (id) => {
-      if (needle !== '' && !(lowerNames[id] as string).includes(needle)) return undefined;
-      if (!everyone && (paths[id] as readonly number[])[level] !== viewerOrgId) return undefined;
+      if (needle !== '' && !at(lowerNames, id).includes(needle)) return undefined;
+      if (!everyone && at(paths, id)[level] !== viewerOrgId) return undefined;
       selected.add(id);
       return undefined;
     });
@@ -450,15 +447,18 @@ export class OrgTree {
     const entry = { version: this.version, ...found };
     this.matchCache.delete(key);
     this.matchCache.set(key, entry);
-    if (this.matchCache.size > MATCH_CACHE_SIZE) this.matchCache.delete(this.matchCache.keys().next().value as string);
+    // Maps iterate in insertion order: the first keys are the least recently used.
+    for (const oldest of this.matchCache.keys()) {
+      if (this.matchCache.size <= MATCH_CACHE_SIZE) break;
+      this.matchCache.delete(oldest);
+    }
     return entry;
   }
 
   private *subtreeIds(rootId: number): Generator<number> {
     if (!this.get(rootId)) return;
     const stack = [rootId];
-    while (stack.length > 0) {
-      const id = stack.pop() as number;
+    for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
       yield id;
       const children = this.c.children[id];
       if (children) for (const child of children) stack.push(child);
@@ -475,31 +475,36 @@ export class OrgTree {
     return children;
   }
 
+  /** The record of an organization known to exist (an id from an index or a path). */
   private record(id: number): OrgRecord {
-    return this.c.records[id] as OrgRecord;
+    return at(this.c.records, id);
   }
 
   private buildIndexes(make: (field: SortField, compare: KeyCompare) => SortedIndex): Record<SortField, SortedIndex> {
     const compare = this.comparators();
-    return Object.fromEntries(SORT_FIELDS.map((field) => [field, make(field, compare[field])])) as Record<
-      SortField,
-      SortedIndex
-    >;
+    const indexOf = (field: SortField) => make(field, compare[field]);
+    return {
+      'Organization Id': indexOf('Organization Id'),
+      Name: indexOf('Name'),
+      'Device Count': indexOf('Device Count'),
+      'User Count': indexOf('User Count'),
+      'Sub Organizations': indexOf('Sub Organizations'),
+    };
   }
 
   /** The key order of each sort field, reading this tree's own columns. */
   private comparators(): Record<SortField, KeyCompare> {
     const { records, lowerNames, children } = this.c;
     const byName: KeyCompare = (a, b) => {
-      const x = lowerNames[a] as string;
-      const y = lowerNames[b] as string;
+      const x = at(lowerNames, a);
+      const y = at(lowerNames, b);
       return x < y ? -1 : x > y ? 1 : 0;
     };
     return {
       'Organization Id': (a, b) => a - b,
       Name: byName,
-      'Device Count': (a, b) => (records[a] as OrgRecord).deviceCount - (records[b] as OrgRecord).deviceCount,
-      'User Count': (a, b) => (records[a] as OrgRecord).userCount - (records[b] as OrgRecord).userCount,
+      'Device Count': (a, b) => at(records, a).deviceCount - at(records, b).deviceCount,
+      'User Count': (a, b) => at(records, a).userCount - at(records, b).userCount,
       'Sub Organizations': (a, b) => (children[a]?.size ?? 0) - (children[b]?.size ?? 0),
     };
   }
