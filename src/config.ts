@@ -312,8 +312,8 @@ export function resolveConfig(
     }
   }
   const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+  const args = [...argv];
+  for (let arg = args.shift(); arg !== undefined; arg = args.shift()) {
     const [name, inline] = arg.startsWith('--') ? splitFlag(arg) : [arg, undefined];
     const negated = SETTINGS.find((s) => isBoolean(s) && name === `--no-${s.flag.slice(2)}`);
     if (negated && inline === undefined) {
@@ -330,7 +330,7 @@ export function resolveConfig(
     if (raw === undefined) {
       if (isBoolean(setting)) raw = 'true';
       else {
-        raw = argv[++i];
+        raw = args.shift();
         if (raw === undefined) throw new ConfigError(`${setting.flag} needs a value.`);
       }
     }

@@ -33,19 +33,4 @@ export type ErrorBody = Schemas['Error'];
 export type OAuth2Token = Schemas['OAuth2Token'];
 export type OAuthError = Schemas['OAuthError'];
 
-export type OperationId = keyof operations;
-/** The query parameters of an operation. */
-export type QueryOf<Op extends OperationId> = operations[Op]['parameters'] extends { query?: infer Q } ? Q : never;
-/** The JSON request body of an operation. */
-export type RequestBodyOf<Op extends OperationId> = operations[Op] extends {
-  requestBody: { content: { 'application/json': infer B } };
-}
-  ? B
-  : operations[Op] extends { requestBody?: { content: { 'application/json': infer B } } }
-    ? B
-    : never;
-/** The JSON body of an operation's response with this status. */
-export type ResponseBodyOf<
-  Op extends OperationId,
-  Status extends keyof operations[Op]['responses'],
-> = operations[Op]['responses'][Status] extends { content: { 'application/json': infer B } } ? B : never;
+export type { OperationId, QueryOf, RequestBodyOf, ResponseBodyOf } from './openapi/operation-types.ts';

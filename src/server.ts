@@ -22,6 +22,7 @@ export function listen(app: MockApp, host: string, port: number): Promise<Runnin
       const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${shownHost}:${info.port}`,
+        // cast: serve() makes a node:http Server unless given `createServer` (HTTP/2), which it is not here.
         close: (graceMs = SHUTDOWN_GRACE_MS) => stop(server as Server, graceMs),
       });
     });

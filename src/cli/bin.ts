@@ -10,7 +10,7 @@ const { main } = await import('./main.ts');
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`orgs-mock: ${(error as Error | undefined)?.message ?? String(error)}`);
+    console.error(`orgs-mock: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   },
 );

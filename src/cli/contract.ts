@@ -130,7 +130,8 @@ async function readSpec(path: string): Promise<SpecDocument> {
   try {
     return await loadSpec(path);
   } catch (error) {
-    throw new RunnerError(`Cannot read the spec ${path}: ${(error as Error).message.split('\n')[0]}`);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RunnerError(`Cannot read the spec ${path}: ${message.split('\n')[0]}`);
   }
 }
 
@@ -247,8 +248,8 @@ export async function contractCommand(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`orgs-mock contract: ${(error as Error).message}\n\n${CONTRACT_HELP}`);
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      console.error(`orgs-mock contract: ${error.message}\n\n${CONTRACT_HELP}`);
       return 2;
     }
     if (error instanceof RunnerError) {
@@ -271,4 +272,9 @@ function writeReports(
   if (reporters.has('json')) writeFileSync(join(dir, 'contract-report.json'), `${JSON.stringify(json, null, 2)}\n`);
   if (reporters.has('junit') && report) writeFileSync(join(dir, 'junit.xml'), junitXml(report));
   console.log(`reports written to ${dir}`);
+}
+
+/** What node:util's parseArgs throws for an unknown or malformed option. */
+function isParseArgsError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
 }

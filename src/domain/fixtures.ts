@@ -16,6 +16,8 @@ export interface Fixtures {
 
 /** Checks the shape of parsed fixture data; `source` names it in the message. */
 export function checkFixtures(parsed: unknown, source: string): Fixtures {
+  // cast: a fixture file is the operator's own configuration, trusted in its shape; only the one thing a
+  // mock cannot start without, a non-empty list of organizations, is checked here.
   const fixtures = (parsed ?? {}) as Partial<Fixtures>;
   if (!Array.isArray(fixtures.organizations) || fixtures.organizations.length === 0) {
     throw new Error(`The fixture file ${source} has no organizations.`);
@@ -51,6 +53,7 @@ export async function generatedOrganizations(
     config.orgCount === prebuilt.count &&
     config.maxDepth === prebuilt.maxDepth
   ) {
+    // cast: scripts/generate-bundle.ts wrote this text from generateOrganizations(), whose result is OrgRecord[].
     return JSON.parse(prebuilt.json) as OrgRecord[];
   }
   const { generateOrganizations } = await import('./seed.ts');

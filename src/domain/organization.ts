@@ -15,15 +15,17 @@ export interface OrgRecord extends Organization {
 
 /** The public form: counts stripped, absent optional fields omitted, keys in the published order. */
 export function toPublic(org: OrgRecord): Organization {
-  const out: Organization = { id: org.id, name: org.name } as Organization;
-  if (org.description !== undefined) out.description = org.description;
-  if (org.parentOrganizationId !== undefined) out.parentOrganizationId = org.parentOrganizationId;
-  out.tz = org.tz;
-  if (org.unitSystem !== undefined) out.unitSystem = org.unitSystem;
-  if (org.phoneNumber !== undefined) out.phoneNumber = org.phoneNumber;
-  if (org.address !== undefined) out.address = org.address;
-  out.lastModifiedTs = org.lastModifiedTs;
-  return out;
+  return {
+    id: org.id,
+    name: org.name,
+    ...(org.description !== undefined && { description: org.description }),
+    ...(org.parentOrganizationId !== undefined && { parentOrganizationId: org.parentOrganizationId }),
+    tz: org.tz,
+    ...(org.unitSystem !== undefined && { unitSystem: org.unitSystem }),
+    ...(org.phoneNumber !== undefined && { phoneNumber: org.phoneNumber }),
+    ...(org.address !== undefined && { address: org.address }),
+    lastModifiedTs: org.lastModifiedTs,
+  };
 }
 
 const jsonCache = new WeakMap<OrgRecord, string>();

@@ -4,6 +4,7 @@
  */
 import { en, Faker } from '@faker-js/faker';
 import { seededRandom } from './chaos.ts';
+import { at, got } from './checked.ts';
 import type { Address, OrgRecord } from './organization.ts';
 
 /** Fixed, so that the data never depends on the runtime's time-zone database. */
@@ -129,7 +130,7 @@ export function generateOrganizations(skeleton: readonly OrgRecord[], options: G
   faker.setDefaultRefDate(REFERENCE_DATE);
   const pools = makePools(faker, options.count);
   const random = seededRandom(options.seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const pick = <T>(items: readonly T[]): T => at(items, Math.floor(random() * items.length));
 
   const depth = new Map<number, number>();
   const eligibleParents: number[] = [];
@@ -148,7 +149,7 @@ export function generateOrganizations(skeleton: readonly OrgRecord[], options: G
     const parentId = pick(eligibleParents);
     const level = (depth.get(parentId) ?? 1) + 1;
     const suffix = pick(NAME_SUFFIXES);
-    const tz = random() < 0.7 ? (tzById.get(parentId) as string) : pick(GENERATED_ZONES);
+    const tz = random() < 0.7 ? got(tzById, parentId) : pick(GENERATED_ZONES);
     const org: OrgRecord = {
       id,
       name: toValidName(suffix ? `${pick(pools.names)} ${suffix}` : pick(pools.names)),

@@ -6,6 +6,7 @@
  * create (the spec's own schemas, passed in as `checkShape`). The first bad
  * organization refuses the whole import, by its id; nothing changes until the new tree is complete.
  */
+import { at, isObject } from './checked.ts';
 import { invalidInput, messages, Refusal } from './errors.ts';
 import type { Address, OrgRecord } from './organization.ts';
 import { OrgTree, type TreeLimits } from './tree.ts';
@@ -71,18 +72,19 @@ const RECORD_FIELDS = new Set([
 const ADDRESS_FIELDS = new Set(['fullAddress', 'country', 'city', 'state', 'zip']);
 
 /** The known address fields, in the file's order (so an export imported again is the same): unknown keys would fail the response schema later. */
-function knownAddressFields(address: Address): Address {
-  const out: Record<string, string> = {};
+function knownAddressFields(address: Record<string, unknown>): Address {
+  const out: Address = {};
   for (const [field, value] of Object.entries(address))
-    if (ADDRESS_FIELDS.has(field) && typeof value === 'string') out[field] = value;
-  return out as Address;
+    if (isAddressField(field) && typeof value === 'string') out[field] = value;
+  return out;
 }
+
+const isAddressField = (field: string): field is keyof Address => ADDRESS_FIELDS.has(field);
 
 /** One imported organization, checked: only the known fields, so nothing else from the file ends up in responses. */
 function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgRecord {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw refusedRecord(raw, position, invalidInput('it should be a JSON object'));
-  const fields = raw as Record<string, unknown>;
+  if (!isObject(raw)) throw refusedRecord(raw, position, invalidInput('it should be a JSON object'));
+  const fields = raw;
   try {
     const { name } = rules.checkShape(fields);
     // The known fields in the file's own order, so that an export imported and exported again is the same text.
@@ -92,7 +94,8 @@ function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgR
       const value = fields[field];
       if (value === undefined) continue;
       if (field === 'name') org.name = name;
-      else if (field === 'address') org.address = value === null ? null : knownAddressFields(value as Address);
+      // checkShape has made sure an address is null or an object.
+      else if (field === 'address') org.address = isObject(value) ? knownAddressFields(value) : null;
       else org[field] = value;
     }
     org.deviceCount ??= 0;
@@ -108,9 +111,7 @@ function checkedRecord(raw: unknown, position: number, rules: ImportRules): OrgR
 function refusedRecord(raw: unknown, position: number, error: unknown): unknown {
   if (!(error instanceof Refusal)) return error;
   const id =
-    typeof raw === 'object' && raw !== null && Number.isInteger((raw as OrgRecord).id)
-      ? `organization ${(raw as OrgRecord).id}`
-      : `the organization at position ${position}`;
+    isObject(raw) && Number.isInteger(raw.id) ? `organization ${raw.id}` : `the organization at position ${position}`;
   return invalid(`${id}: ${withoutDot(error.message)}`);
 }
 
@@ -200,10 +201,10 @@ export class SnapshotReader {
     if (!this.sawOrganizations) throw invalidInput(messages.fieldRequired('organizations'));
     if (this.records.size === 0) throw invalidInput('Field organizations should be a non-empty array.');
     const next = this.fields.nextOrganizationId;
-    if (next !== undefined && !(Number.isInteger(next) && (next as number) >= 1 && (next as number) <= 2 ** 31)) {
+    if (next !== undefined && !(typeof next === 'number' && Number.isInteger(next) && next >= 1 && next <= 2 ** 31)) {
       throw invalidInput('Field nextOrganizationId should be an integer from 1 to 2147483648.');
     }
-    return { nextOrganizationId: next as number | undefined, records: this.records };
+    return { nextOrganizationId: next, records: this.records };
   }
 
   // Runs for every character outside strings: no closures here (tsx wraps each one it makes).
@@ -272,7 +273,7 @@ export class SnapshotReader {
 
   private closeString(i: number): void {
     if (this.keyStart >= 0) {
-      this.key = JSON.parse(this.text.slice(this.keyStart, i + 1)) as string;
+      this.key = String(JSON.parse(this.text.slice(this.keyStart, i + 1))); // a JSON string's text parses to that string
       this.keyStart = -1;
       this.phase = 'colon';
     } else if (this.start >= 0 && this.depth === this.captureDepth) {
@@ -351,7 +352,7 @@ export async function importTree(
   const ordered: OrgRecord[] = [root];
   for (let i = 0; i < ordered.length; i++) {
     if (i % STEP === STEP - 1) await pause();
-    const parent = ordered[i] as OrgRecord;
+    const parent = at(ordered, i);
     // Levels count the root as 1, as the vendor does.
     const level = (depth.get(parent.id) ?? 1) + 1;
     for (const child of children.get(parent.id) ?? []) {

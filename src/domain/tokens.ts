@@ -199,6 +199,9 @@ function randomHex(bytes: number): string {
 
 function remember(map: Map<string, Grant>, token: string, grant: Grant, max: number): void {
   map.set(token, grant);
-  // Maps iterate in insertion order, so the first key is the oldest grant.
-  while (map.size > max) map.delete(map.keys().next().value as string);
+  // Maps iterate in insertion order, so the first keys are the oldest grants.
+  for (const oldest of map.keys()) {
+    if (map.size <= max) break;
+    map.delete(oldest);
+  }
 }

@@ -1099,3 +1099,8 @@ export interface operations {
 export const SORT_FIELDS = ["Organization Id","Name","Device Count","User Count","Sub Organizations"] as const;
 /** Every `x-permission` an operation names, in the order of the operations. */
 export const PERMISSIONS = ["ORG_VIEW","ORG_EDIT","ORG_DELETE","ORG_CREATE"] as const;
+/** The query parameters of each operation that have a default in openapi.yaml: always present once checked. */
+export interface QueryDefaults {
+    searchOrganizations: "sortBy" | "sortOrder" | "page" | "size";
+    mockJournal: "limit";
+}

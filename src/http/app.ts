@@ -17,7 +17,7 @@ import type { Operation, SpecDocument } from '../openapi/model.ts';
 import { SpecValidators } from '../openapi/validators.ts';
 import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
 import { type DocsAssets, docsRoutes } from './docs.ts';
-import { operationHandlers } from './handlers.ts';
+import { handlerFor } from './handlers.ts';
 import { headerOf } from './header-of.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
 import { answerOf } from './http-error.ts';
@@ -160,13 +160,16 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     return errorResponse(404, hint ? messages.resourceNotFoundHint(hint) : messages.resourceNotFound);
   });
   app.onError((error) =>
-    toErrorResponse(error, (internal) => logError(`error: ${(internal as Error)?.stack ?? String(internal)}`)),
+    toErrorResponse(error, (internal) => {
+      const stack = typeof internal === 'object' && internal !== null && 'stack' in internal ? internal.stack : undefined;
+      logError(`error: ${stack ?? String(internal)}`);
+    }),
   );
   return Object.assign(app, { mock });
 }
 
 function apiRoute(op: Operation, validators: SpecValidators, ctx: RouteContext) {
-  const handler = operationHandlers[op.operationId];
+  const handler = handlerFor(op.operationId);
   if (!handler) throw new Error(`openapi.yaml declares ${op.operationId}, but the mock has no handler for it.`);
   return operationRoute(op, validators.request(op.operationId), handler, ctx);
 }

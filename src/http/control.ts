@@ -13,6 +13,7 @@ import type { ChaosSettings } from '../domain/chaos.ts';
 import { invalidInput, messages, Refusal } from '../domain/errors.ts';
 import { type MockRuntime, sessionIdOf } from '../domain/runtime.ts';
 import { exportPieces, type ImportRules, importTree, SNAPSHOT_FORMAT, SnapshotReader } from '../domain/snapshot.ts';
+import type { OperationId } from '../openapi/operation-types.ts';
 import type { SpecValidators } from '../openapi/validators.ts';
 import { isJsonType, readJson, streamText } from './body.ts';
 import { headerOf } from './header-of.ts';
@@ -77,9 +78,10 @@ export function controlGuard(config: Config) {
     const origin = headerOf(c, 'origin');
     if (origin !== undefined && !sameOrigin(origin, host)) refuse(403, messages.controlOtherOrigin);
     if (token !== undefined) {
-      const match = /^Bearer +(\S+) *$/i.exec(headerOf(c, 'authorization') ?? '');
-      if (!match) refuse(401, messages.controlTokenMissing, { 'WWW-Authenticate': `Bearer realm="${CONTROL_REALM}"` });
-      else if (!sameSecret(match[1] as string, token)) {
+      const given = /^Bearer +(\S+) *$/i.exec(headerOf(c, 'authorization') ?? '')?.[1];
+      if (given === undefined)
+        refuse(401, messages.controlTokenMissing, { 'WWW-Authenticate': `Bearer realm="${CONTROL_REALM}"` });
+      else if (!sameSecret(given, token)) {
         refuse(401, messages.controlTokenWrong, {
           'WWW-Authenticate': `Bearer realm="${CONTROL_REALM}", error="invalid_token"`,
         });
@@ -105,9 +107,10 @@ const IMPORT_PAUSE_CHARS = 1024 * 1024;
 export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, config: Config): Hono {
   const control = new Hono();
   control.use('*', controlGuard(config));
-  const query = (operationId: string, url: string) => validators.request(operationId).query(new URL(url).searchParams);
-  const body = async (operationId: string, request: Request) =>
-    validators.request(operationId).body(await readJson(request));
+  const query = <Op extends OperationId>(operationId: Op, url: string) =>
+    validators.checkedQuery(operationId, new URL(url).searchParams);
+  const body = async <Op extends OperationId>(operationId: Op, request: Request) =>
+    validators.checkedBody(operationId, await readJson(request));
   const sessionOf = (c: Context) => sessionIdOf(headerOf(c, SESSION_HEADER));
 
   control.post('/reset', (c) => {
@@ -131,13 +134,11 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
     return c.body(stream, 200, { 'Content-Type': 'application/json' });
   });
 
-  const snapshotShape = validators.request('mockImportState');
-  const createShape = validators.request('createOrganization');
   const rules: ImportRules = {
     limits: runtime.limits,
     checkShape(org) {
       try {
-        snapshotShape.body({ format: SNAPSHOT_FORMAT, organizations: [org] });
+        validators.request('mockImportState').body({ format: SNAPSHOT_FORMAT, organizations: [org] });
       } catch (error) {
         // The field of this organization, not of the one-element snapshot it was checked in.
         if (error instanceof Refusal)
@@ -149,7 +150,7 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
       for (const name of ['name', 'description', 'tz', 'phoneNumber', 'unitSystem', 'address']) {
         if (org[name] !== undefined) fields[name] = org[name];
       }
-      return createShape.body(fields) as { name: string };
+      return validators.checkedBody('createOrganization', fields);
     },
   };
   // One import at a time: two large ones at once would hold two extra trees.
@@ -182,7 +183,7 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
 
   control.get('/journal', (c) => {
     const { limit } = query('mockJournal', c.req.url);
-    return c.json({ capacity: runtime.journal.capacity, entries: runtime.journal.recent(limit as number) });
+    return c.json({ capacity: runtime.journal.capacity, entries: runtime.journal.recent(limit) });
   });
 
   control.delete('/journal', (c) => {
@@ -193,10 +194,7 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
   const settings = () => ({ ...runtime.chaos.settings, rateLimitPerMinute: runtime.rateLimit.perMinute });
   control.get('/config', (c) => c.json(settings()));
   control.patch('/config', async (c) => {
-    const update = (await body('mockUpdateConfig', c.req.raw)) as Partial<ChaosSettings> & {
-      rateLimitPerMinute?: number;
-    };
-    const { rateLimitPerMinute, ...chaos } = update;
+    const { rateLimitPerMinute, ...chaos } = await body('mockUpdateConfig', c.req.raw);
     if (chaos.latencyMs && chaos.latencyMs.max < chaos.latencyMs.min) {
       chaos.latencyMs = { min: chaos.latencyMs.max, max: chaos.latencyMs.min };
     }

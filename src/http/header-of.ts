@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 
 export function headerOf(c: Context, name: string): string | undefined {
+  // cast: @hono/node-server passes the Node request as env.incoming; elsewhere env is absent or has none.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming) {
     const value = incoming.headers[name];

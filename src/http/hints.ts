@@ -2,6 +2,7 @@
  * Hints for slips a frontend developer makes: a body field that the operation ignores, and a path the
  * API does not have. The real service stays silent about both; the mock names them.
  */
+import { at } from '../domain/checked.ts';
 import { messages } from '../domain/errors.ts';
 import type { Operation } from '../openapi/document.ts';
 
@@ -11,14 +12,14 @@ function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        at(previous, j) + 1,
+        at(current, j - 1) + 1,
+        at(previous, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
     }
     previous = current;
   }
-  return previous[b.length] as number;
+  return at(previous, b.length);
 }
 
 const commonPrefix = (a: string, b: string) => {

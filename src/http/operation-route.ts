@@ -5,6 +5,7 @@
  */
 
 import type { Context } from 'hono';
+import { isObject } from '../domain/checked.ts';
 import { messages } from '../domain/errors.ts';
 import type { FailureLimiter } from '../domain/rate-limiter.ts';
 import type { MockState } from '../domain/runtime.ts';
@@ -21,9 +22,10 @@ const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 /** The realm of every challenge: `x-realm` of the spec's `bearerAuth` scheme, so spec and server agree. */
 export function bearerRealm(spec: SpecDocument): string {
-  const schemes = (spec.raw.components as { securitySchemes?: Record<string, Record<string, unknown>> } | undefined)
-    ?.securitySchemes;
-  const realm = schemes?.bearerAuth?.['x-realm'];
+  const { components } = spec.raw;
+  const schemes = isObject(components) ? components.securitySchemes : undefined;
+  const bearer = isObject(schemes) ? schemes.bearerAuth : undefined;
+  const realm = isObject(bearer) ? bearer['x-realm'] : undefined;
   if (typeof realm !== 'string')
     throw new Error('openapi.yaml: components.securitySchemes.bearerAuth needs an x-realm.');
   return realm;
@@ -112,16 +114,15 @@ export function operationRoute(
     now: number,
   ) => {
     const result = handler({ principal, query, body, state, now });
-    return result.json === undefined
-      ? c.body(null, result.status as 204)
-      : c.body(result.json, result.status as 200, JSON_TYPE);
+    return result.status === 204 ? c.body(null, 204) : c.body(result.json, result.status, JSON_TYPE);
   };
   // Synchronous unless there is a body to read: an await per request is a cost on the fastest paths.
   return (c: Context): Response | Promise<Response> => {
     const state = ctx.state(c);
     const now = ctx.now();
     const principal = authorize(state, headerOf(c, 'authorization'), now, ctx.realm);
-    if (op.permission && !principal.permissions.has(op.permission as Permission)) {
+    const granted: ReadonlySet<string> = principal.permissions;
+    if (op.permission && !granted.has(op.permission)) {
       throw new HttpError(403, messages.permissionMissing(op.permission));
     }
     const query = validator.query(hasQuery ? new URLSearchParams(queryStringOf(c.req.url)) : noQuery);

@@ -10,7 +10,7 @@ export function loadFixtures(path: string = DEFAULT_FIXTURES_PATH): Fixtures {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot read the fixture file ${path}: ${(error as Error).message}`);
+    throw new Error(`Cannot read the fixture file ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return checkFixtures(parsed, path);
 }

@@ -8,7 +8,9 @@ export function collectGarbage(): void {
   if (!gc) {
     // Node hands out gc() only to code compiled after --expose-gc is set: a fresh context is.
     setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
+    const exposed: unknown = runInNewContext('gc');
+    if (typeof exposed !== 'function') throw new Error('Node did not expose gc() to a new context.');
+    gc = () => exposed();
   }
   gc();
 }

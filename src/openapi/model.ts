@@ -93,27 +93,43 @@ export function specDocument(raw: Record<string, unknown>, text: string, path: s
 }
 
 function listOperations(doc: Record<string, unknown>): Operation[] {
-  const globalSecurity = (doc.security as Record<string, unknown>[] | undefined) ?? [];
+  const globalSecurity = listAt(doc, 'security') ?? [];
   const operations: Operation[] = [];
-  for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+  for (const [path, item] of Object.entries(isObject(doc.paths) ? doc.paths : {})) {
+    if (!isObject(item)) continue;
     for (const method of METHODS) {
-      const op = item[method] as Record<string, unknown> | undefined;
-      if (!op) continue;
-      const security = (op.security as Record<string, unknown>[] | undefined) ?? globalSecurity;
+      const op = item[method];
+      if (!isObject(op)) continue;
+      const security = listAt(op, 'security') ?? globalSecurity;
+      const permission = op['x-permission'];
       operations.push({
+        // cast: swagger-parser has validated the document against the OpenAPI 3.0 schema (the bundled copy at
+        // build time), so these nodes have the shapes that schema gives them: a string operationId, a list
+        // of parameters, a request body and responses as described by the types above.
         operationId: op.operationId as string,
         method,
         path,
         parameters: [...((item.parameters as Parameter[]) ?? []), ...((op.parameters as Parameter[]) ?? [])],
         requestBody: op.requestBody as Operation['requestBody'],
         responses: op.responses as Record<string, ResponseSpec>,
-        permission: (op['x-permission'] as string | null | undefined) ?? null,
-        bearer: security.some((requirement) => 'bearerAuth' in requirement),
+        permission: typeof permission === 'string' ? permission : null,
+        bearer: security.some((requirement) => isObject(requirement) && 'bearerAuth' in requirement),
         control: op['x-mock-control'] === true,
       });
     }
   }
   return operations;
+}
+
+/** A JSON object (not null, not an array), whose fields are still to be checked. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The list at `key` of a node, if it is one. */
+function listAt(node: Record<string, unknown>, key: string): unknown[] | undefined {
+  const value = node[key];
+  return Array.isArray(value) ? value : undefined;
 }
 
 /** The example of a media type, whichever way the spec gives it. */

@@ -7,6 +7,8 @@ import addFormatsModule from 'ajv-formats';
 import { invalidInput, messages, type Refusal } from '../domain/errors.ts';
 import { isTimeZone } from '../domain/rules.ts';
 import type { Operation, Parameter, ResponseSpec, Schema, SpecDocument } from './document.ts';
+import { isObject as isRecord } from './model.ts';
+import type { CheckedBody, CheckedQuery, OperationId } from './operation-types.ts';
 
 // ajv-formats is CommonJS with `exports.default` set: under Node ESM the default import is module.exports,
 // which carries the plugin as `.default` too, as its types say.
@@ -69,6 +71,23 @@ export class SpecValidators {
     const validator = this.requests.get(operationId);
     if (!validator) throw new Error(`openapi.yaml has no operation ${operationId}.`);
     return validator;
+  }
+
+  /**
+   * The query of an operation, checked, typed as the types generated from openapi.yaml describe it.
+   * Throws a 400 Refusal like `request(operationId).query`.
+   */
+  checkedQuery<Op extends OperationId>(operationId: Op, params: URLSearchParams): CheckedQuery<Op> {
+    // cast: the values passed this operation's query schemas, from which the generated types are made, and
+    // carry the spec's defaults (CheckedQuery); the spec is openapi.yaml, as bundled or as loaded.
+    return this.request(operationId).query(params) as CheckedQuery<Op>;
+  }
+
+  /** The JSON body of an operation, checked, typed as the types generated from openapi.yaml describe it. */
+  checkedBody<Op extends OperationId>(operationId: Op, value: unknown): CheckedBody<Op> {
+    // cast: the body passed this operation's body schema, from which the generated types are made, with
+    // `null` optional fields dropped (CheckedBody).
+    return this.request(operationId).body(value) as CheckedBody<Op>;
   }
 
   /** The documented response of this operation for this status, if any. */
@@ -171,9 +190,7 @@ export class SpecValidators {
             continue;
           }
           const value = coerce(raw, parameter.schema);
-          if (!validate(value)) {
-            throw invalidInput(parameter.schema['x-error-message'] as string);
-          }
+          if (!validate(value)) throw invalidInput(errorMessage(parameter.schema));
           values[parameter.name] = value;
         }
         return values;
@@ -227,9 +244,6 @@ function requireMessages(schema: Schema, where: string, inQuery = false): void {
   if (schema.items) requireMessages(schema.items, `${where}[]`);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Drops top-level optional properties that are `null`: on create and update, null means "not given". */
 function dropNulls(value: unknown, schema: Schema): unknown {
   if (!isRecord(value) || !schema.properties) return value;
@@ -245,8 +259,8 @@ function dropNulls(value: unknown, schema: Schema): unknown {
 
 /** Trims the top-level string properties whose schema says `x-trim`. */
 function trimMarked(value: unknown, schema: Schema): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !schema.properties) return value;
-  const record = value as Record<string, unknown>;
+  if (!isRecord(value) || !schema.properties) return value;
+  const record = value;
   let copy: Record<string, unknown> | undefined;
   for (const [name, property] of Object.entries(schema.properties)) {
     const field = Object.hasOwn(record, name) ? record[name] : undefined;
@@ -262,13 +276,22 @@ function bodyError(error: ErrorObject | undefined): Refusal {
   if (!error) throw new Error('ajv refused a body without saying why.');
   const field = error.instancePath.slice(1).replace(/\//g, '.');
   if (error.keyword === 'required') {
-    const missing = (error.params as { missingProperty: string }).missingProperty;
+    const missing = String(error.params.missingProperty);
     return invalidInput(messages.fieldRequired(field ? `${field}.${missing}` : missing));
   }
-  const schema = error.parentSchema as Schema | undefined;
-  const byKeyword = schema?.['x-error-messages'] as Record<string, string> | undefined;
-  const message = byKeyword?.[error.keyword] ?? schema?.['x-error-message'];
-  return invalidInput(message as string); // requireMessages made sure that there is one
+  if (!isRecord(error.parentSchema)) throw new Error('ajv refused a body without its schema (verbose is on).');
+  return invalidInput(errorMessage(error.parentSchema, error.keyword));
+}
+
+/**
+ * The message of a schema for a refusal: its `x-error-messages` entry for the keyword, else its
+ * `x-error-message`. requireMessages made sure at start-up that a constrained schema has one.
+ */
+function errorMessage(schema: Record<string, unknown>, keyword?: string): string {
+  const byKeyword = schema['x-error-messages'];
+  const message = (keyword && isRecord(byKeyword) ? byKeyword[keyword] : undefined) ?? schema['x-error-message'];
+  if (typeof message !== 'string') throw new Error('openapi.yaml: a constraint refused a value but has no message.');
+  return message;
 }
 
 function essence(contentType: string | null): string {
