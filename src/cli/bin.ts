@@ -4,7 +4,7 @@ import module from 'node:module';
 
 // Node 22.1+ keeps the compiled code of modules on disk and reuses it on the next start; before the
 // imports below, so that they benefit. Older Node lacks the function, and start-up is merely slower.
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+if ('enableCompileCache' in module && typeof module.enableCompileCache === 'function') module.enableCompileCache();
 
 const { main } = await import('./main.ts');
 main(process.argv.slice(2)).then(

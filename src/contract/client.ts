@@ -141,7 +141,8 @@ export class TargetClient {
         });
       } catch (error) {
         if (Date.now() >= this.options.deadline) throw new BudgetExceeded();
-        throw new TargetUnreachable(`Cannot reach ${url}: ${(error as Error).cause ?? (error as Error).message}`);
+        const why = error instanceof Error ? (error.cause ?? error.message) : String(error);
+        throw new TargetUnreachable(`Cannot reach ${url}: ${why}`);
       }
       const text = await response.text();
       const exchange: Exchange = {

@@ -4,6 +4,7 @@
  * documented refusals with their messages (`x-refusals`, `x-error-message`).
  */
 import type { Operation, Schema, SpecDocument } from '../openapi/document.ts';
+import { fieldsOf, isObject, stringAt, stringsOf } from './json.ts';
 import type { Severity } from './model.ts';
 import { ResponseValidators } from './validators.ts';
 
@@ -25,7 +26,7 @@ export class ContractSpec {
   private readonly defaults: Record<string, string>;
 
   constructor(readonly doc: SpecDocument) {
-    this.defaults = (doc.raw['x-contract-sources'] as Record<string, string> | undefined) ?? { default: 'doc' };
+    this.defaults = stringsOf(doc.raw['x-contract-sources']) ?? { default: 'doc' };
     // Components first: a shared schema is named where it is defined, not where it is used.
     this.index(doc.raw.components, '#/components');
     this.index(doc.raw.paths, '#/paths');
@@ -62,8 +63,7 @@ export class ContractSpec {
    */
   severityAt(pointer: string, key?: string): Severity {
     const nodes = resolvePath(this.doc.raw, pointer);
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const node = nodes[i] as Record<string, unknown>;
+    for (const node of nodes.reverse()) {
       const own = key ? node[`${key}-source`] : undefined;
       if (own === 'doc' || own === 'ours') return own === 'doc' ? 'contract' : 'fidelity';
       if (!key && (node['x-source'] === 'doc' || node['x-source'] === 'ours'))
@@ -88,8 +88,8 @@ export class ContractSpec {
     const op = this.op(operationId);
     const out = new Map<string, Refusal>();
     const add = (holder: Record<string, unknown> | undefined) => {
-      const map = holder?.['x-refusals'] as Record<string, Record<string, unknown>> | undefined;
-      for (const [key, entry] of Object.entries(map ?? {})) {
+      for (const [key, value] of Object.entries(fieldsOf(holder?.['x-refusals']) ?? {})) {
+        const entry = fieldsOf(value) ?? {};
         const pointer = `${this.pointerOf(holder)}/x-refusals/${key}`;
         const source = (name: string, fallback: Severity): Severity =>
           entry[name] === 'doc' ? 'contract' : entry[name] === 'ours' ? 'fidelity' : fallback;
@@ -97,8 +97,8 @@ export class ContractSpec {
         out.set(key, {
           key,
           status: Number(entry.status),
-          message: entry.message as string | undefined,
-          error: entry.error as string | undefined,
+          message: stringAt(entry, 'message'),
+          error: stringAt(entry, 'error'),
           pointer,
           ruleSeverity: rule,
           statusSeverity: source('x-status-source', rule),
@@ -117,7 +117,7 @@ export class ContractSpec {
 
   rawOperation(operationId: string): Record<string, unknown> {
     const op = this.op(operationId);
-    return (this.doc.raw.paths as Record<string, Record<string, Record<string, unknown>>>)[op.path]?.[op.method] ?? {};
+    return fieldsOf(fieldsOf(fieldsOf(this.doc.raw.paths)?.[op.path])?.[op.method]) ?? {};
   }
 
   /** The JSON request body schema of an operation. */
@@ -141,17 +141,24 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** The nodes from the document down to the pointer's target (as far as it resolves). */
-function resolvePath(root: unknown, pointer: string): unknown[] {
-  const nodes: unknown[] = [root];
-  let node = root;
+/** The objects from the document down to the pointer's target (as far as it resolves); lists on the way are passed. */
+function resolvePath(root: Record<string, unknown>, pointer: string): Record<string, unknown>[] {
+  const nodes: Record<string, unknown>[] = [root];
+  let node: unknown = root;
   for (const raw of pointer.replace(/^#\/?/, '').split('/').filter(Boolean)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (typeof node !== 'object' || node === null || !(key in node)) break;
-    node = (node as Record<string, unknown>)[key];
-    if (typeof node === 'object' && node !== null) nodes.push(node);
+    node = childOf(node, key);
+    if (isObject(node)) nodes.push(node);
   }
   return nodes;
+}
+
+/** The member `key` of an object, or the item at index `key` of a list. */
+function childOf(node: object, key: string): unknown {
+  if (!Array.isArray(node)) return isObject(node) ? node[key] : undefined;
+  const items: unknown[] = node;
+  return items[Number(key)];
 }
 
 /** A message of openapi.yaml with `{placeholders}` as a matcher; known values are filled in. */

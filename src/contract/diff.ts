@@ -5,6 +5,7 @@
  * by nature — the run id, name counters, ids of the run's own organizations — left out), so that once
  * the runs diverge (a failure found on one side only, then shrunk) unrelated requests are not compared.
  */
+import { fieldsOf } from './json.ts';
 import type { LoggedExchange, RunResult } from './runner.ts';
 
 export interface Difference {
@@ -39,8 +40,8 @@ function parse(text: string): unknown {
 
 /** The error text of either body kind, with numbers masked: ids of a run's own organizations differ. */
 function errorMessage(body: unknown): string | undefined {
-  const error = (body as { error?: unknown } | undefined)?.error;
-  const text = typeof error === 'string' ? error : (error as { message?: unknown } | undefined)?.message;
+  const error = fieldsOf(body)?.error;
+  const text = typeof error === 'string' ? error : fieldsOf(error)?.message;
   return typeof text === 'string' ? text.replace(/\d+/g, '{n}') : undefined;
 }
 
@@ -66,7 +67,7 @@ function createdIds(log: LoggedExchange[]): Map<string, string> {
   const ids = new Map<string, string>();
   for (const e of log) {
     if (e.method !== 'POST' || e.status < 200 || e.status >= 300) continue;
-    const id = (parse(e.responseBody) as { id?: unknown } | undefined)?.id;
+    const id = fieldsOf(parse(e.responseBody))?.id;
     if (typeof id === 'number' && !ids.has(String(id))) ids.set(String(id), `{created ${ids.size + 1}}`);
   }
   return ids;
@@ -115,15 +116,16 @@ export function diffReports(a: RunResult, b: RunResult): Difference[] {
   const diffs: Difference[] = [];
   for (const key of new Set([...logA.keys(), ...logB.keys()])) {
     const [exchangesA, exchangesB] = [logA.get(key) ?? [], logB.get(key) ?? []];
-    const check = (exchangesA[0] ?? exchangesB[0]) as LoggedExchange;
+    const check = exchangesA[0] ?? exchangesB[0];
     // A check that ran on one side only (skipped on the other) is in each report's recap, not a difference.
-    if (!checksA.has(check.check) || !checksB.has(check.check)) continue;
+    if (!check || !checksA.has(check.check) || !checksB.has(check.check)) continue;
     const count = Math.max(exchangesA.length, exchangesB.length);
     for (let i = 0; i < count; i++) {
       const [ea, eb] = [exchangesA[i], exchangesB[i]];
       if (ea && eb) diffs.push(...compareExchange(check.check, ea, eb));
       else if (!GENERATED.has(check.check)) {
-        const present = (ea ?? eb) as LoggedExchange;
+        const present = ea ?? eb;
+        if (!present) continue; // i is below the longer list's length: one of the two is there
         const url = new URL(present.url);
         diffs.push({
           check: check.check,

@@ -122,7 +122,7 @@ export function bodyViolations(schema: Schema, prefix = ''): Violation[] {
 /** A copy of `body` with the value at `path` replaced (or removed, for `undefined`). */
 export function withValue(body: unknown, path: string, value: unknown): unknown {
   if (path === '') return value;
-  const [head, ...rest] = path.split('.') as [string, ...string[]];
+  const [head = '', ...rest] = path.split('.'); // split gives at least one piece: the default never applies
   const copy: Record<string, unknown> =
     typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body } : {};
   const next = rest.length === 0 ? value : withValue(copy[head] ?? {}, rest.join('.'), value);

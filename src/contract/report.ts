@@ -4,6 +4,7 @@
  * documented by docs/contract-report.schema.json.
  */
 import type { Exchange } from './client.ts';
+import { fieldsOf } from './json.ts';
 import type { Finding, Severity } from './model.ts';
 
 export const REPORT_FORMAT = 'orgs-mock/contract-report@2';
@@ -128,7 +129,7 @@ export class Masker {
 
   /** Tokens in the token endpoint's answers become secrets as soon as they are seen. */
   learn(exchange: Exchange): void {
-    const body = exchange.response.body as { access_token?: unknown; refresh_token?: unknown } | undefined;
+    const body = fieldsOf(exchange.response.body);
     if (typeof body?.access_token === 'string') this.add(body.access_token, '$ACCESS_TOKEN');
     if (typeof body?.refresh_token === 'string') this.add(body.refresh_token, '$REFRESH_TOKEN');
     const auth = exchange.request.headers?.Authorization ?? exchange.request.headers?.authorization;
@@ -149,6 +150,8 @@ export class Masker {
   }
 
   maskDeep<T>(value: T): T {
+    // cast: masking replaces secrets inside the JSON text's strings by placeholders, so the value parsed
+    // back has the shape it was written with.
     return JSON.parse(this.mask(JSON.stringify(value))) as T;
   }
 }

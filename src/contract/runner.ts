@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { SpecDocument } from '../openapi/document.ts';
 import { BudgetExceeded, type Exchange, TargetClient, TargetUnreachable, WriteRefused } from './client.ts';
 import { ContractSpec } from './contract-spec.ts';
+import { fieldsOf } from './json.ts';
 import type { Check, CheckContext, Finding, Requirement, ScenarioCheck } from './model.ts';
 import { Skip } from './model.ts';
 import { CHECKS } from './registry.ts';
@@ -103,7 +104,7 @@ async function obtainToken(client: TargetClient, spec: ContractSpec, options: Ru
     query: { grant_type: 'client_credentials' },
     headers: { Authorization: `Basic ${basic}` },
   });
-  const token = (e.response.body as { access_token?: unknown } | undefined)?.access_token;
+  const token = fieldsOf(e.response.body)?.access_token;
   if (e.response.status !== 200 || typeof token !== 'string')
     throw new RunnerError(
       `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
@@ -123,13 +124,13 @@ async function ownOrganization(
     path: op.path,
     headers: { Authorization: `Bearer ${token}` },
   });
-  const body = e.response.body as Record<string, unknown> | undefined;
-  if (e.response.status !== 200 || !Number.isInteger(Number(body?.id))) {
+  const body = fieldsOf(e.response.body);
+  if (e.response.status !== 200 || !body || !Number.isInteger(Number(body.id))) {
     throw new RunnerError(
       `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.response.text.slice(0, 200)}`,
     );
   }
-  return body as Record<string, unknown>;
+  return body;
 }
 
 /** Every organization id the token can see, a few pages deep: ids a create must never answer. */
@@ -143,7 +144,7 @@ async function inventory(ctx: CheckContext): Promise<void> {
       query: { query: '', size: '1000', page: String(page) },
       headers: { Authorization: `Bearer ${ctx.token}` },
     });
-    const content = (e.response.body as { content?: unknown[] } | undefined)?.content;
+    const content = fieldsOf(e.response.body)?.content;
     if (!Array.isArray(content) || content.length < 1000) return;
   }
 }
@@ -168,7 +169,7 @@ function coverage(spec: ContractSpec, exchanges: Exchange[]): RunReport['coverag
   return spec.operations.map((op) => ({
     operationId: op.operationId,
     statuses: Object.entries(op.responses)
-      .filter(([, response]) => !(response as { 'x-mock-only'?: boolean })['x-mock-only'])
+      .filter(([, response]) => !response['x-mock-only'])
       .map(([status]) => ({ status, exercised: seen.has(`${op.operationId} ${status}`) })),
   }));
 }
@@ -260,7 +261,7 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
   let interrupted = false;
   let cleanup: RunReport['cleanup'] = { removed: [], leftover: [] };
   for (const c of chosen)
-    if (!(c as { trafficOnly?: boolean }).trafficOnly)
+    if (!(c.kind === 'scenario' && c.trafficOnly))
       recaps.set(c.name, {
         name: c.name,
         kind: c.kind,
@@ -273,7 +274,8 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
   const tally = (found: Finding[]): Finding[] => {
     const counted = found.filter((f) => recaps.has(f.check));
     for (const f of counted) {
-      const recap = recaps.get(f.check) as CheckRecap;
+      const recap = recaps.get(f.check);
+      if (!recap) continue; // counted holds only checks with a recap
       if (f.severity === 'contract') recap.contractFailures++;
       else recap.fidelityFindings++;
       if (recap.outcome === 'passed' || recap.outcome === 'skipped') recap.outcome = 'failed';
@@ -347,7 +349,7 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
               severity: 'contract',
               operation: '(connection)',
               expected: 'an answer',
-              actual: (error as Error).message,
+              actual: error.message,
               specLocation: '#',
             },
           ]);
@@ -375,7 +377,10 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
 
   // Exchange checks look at everything sent, clean-up included; each gets its line once all is seen.
   inspectNew();
-  for (const c of exchangeChecks) options.onCheck?.(recaps.get(c.name) as CheckRecap);
+  for (const c of exchangeChecks) {
+    const recap = recaps.get(c.name); // exchangeChecks holds only checks with a recap
+    if (recap) options.onCheck?.(recap);
+  }
 
   const checks = [...recaps.values()];
   const failures = groupFindings(

@@ -47,7 +47,7 @@ export class ResponseValidators {
   documented(operationId: string, status: number): ResponseSpec | undefined {
     const op = this.doc.byId.get(operationId);
     const response = op?.responses[String(status)] ?? op?.responses.default;
-    return (response as { 'x-mock-only'?: boolean } | undefined)?.['x-mock-only'] ? undefined : response;
+    return response?.['x-mock-only'] ? undefined : response;
   }
 
   schemaFor(operationId: string, status: number, headers: Headers): Schema | undefined {
@@ -63,7 +63,7 @@ export class ResponseValidators {
     if (fn(value)) return [];
     const base = this.spec.pointerOf(schema);
     return (fn.errors ?? []).map((e: ErrorObject) => ({
-      message: `${e.instancePath || '(body)'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`,
+      message: `${e.instancePath || '(body)'} ${e.message}${allowedValues(e)}`,
       pointer: `${base}${e.schemaPath.replace(/^#/, '').replace(/\/(type|required|format|enum|minimum|maximum|minLength|maxLength|pattern|nullable)$/, '')}`,
     }));
   }
@@ -85,4 +85,10 @@ export class ResponseValidators {
     }
     return out;
   }
+}
+
+/** The values an enum allows, as ajv names them in its error, for the message. */
+function allowedValues(error: ErrorObject): string {
+  const allowed: unknown = error.params && 'allowedValues' in error.params ? error.params.allowedValues : undefined;
+  return Array.isArray(allowed) ? ` (${allowed.join(', ')})` : '';
 }
