@@ -15,7 +15,10 @@ type Operation = {
   'x-permission'?: string | null;
   parameters?: (Parameter | { $ref: string })[];
 };
-type Spec = { paths: Record<string, Record<string, Operation>>; components?: { parameters?: Record<string, Parameter> } };
+type Spec = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { parameters?: Record<string, Parameter> };
+};
 
 /** A parameter, or the one of components.parameters that it refers to. */
 function resolved(spec: Spec, parameter: Parameter | { $ref: string }): Parameter | undefined {

@@ -4,7 +4,7 @@
  * For browsers and MSW, see `orgs-mock/msw`.
  */
 import type { RunOptions, RunResult } from './contract/runner.ts';
-import type { components, operations } from './generated/openapi.ts';
+import type { components } from './generated/openapi.ts';
 
 export { type Config, DEFAULT_CONFIG } from './config.ts';
 export type { RunReport } from './contract/report.ts';

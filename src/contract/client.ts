@@ -79,6 +79,13 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 export class TargetClient {
   readonly exchanges: Exchange[] = [];
+
+  /** The latest exchange, for a check that has sent its requests. */
+  get lastExchange(): Exchange {
+    const last = this.exchanges.at(-1);
+    if (!last) throw new Error('No request has been sent yet.');
+    return last;
+  }
   private nextSlot = 0;
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;

@@ -125,6 +125,13 @@ export class ContractSpec {
     return this.op(operationId).requestBody?.content['application/json']?.schema;
   }
 
+  /** The JSON request body schema of an operation that openapi.yaml gives one (create, update). */
+  requiredBodySchema(operationId: string): Schema {
+    const schema = this.bodySchema(operationId);
+    if (!schema) throw new Error(`openapi.yaml: ${operationId} has no JSON request body schema.`);
+    return schema;
+  }
+
   private index(node: unknown, pointer: string): void {
     if (typeof node !== 'object' || node === null || this.pointers.has(node)) return;
     this.pointers.set(node, pointer);

@@ -6,6 +6,7 @@
  */
 import type { Exchange, TargetClient } from './client.ts';
 import type { ContractSpec } from './contract-spec.ts';
+import { fieldsOf } from './json.ts';
 import type { Finding } from './model.ts';
 
 export interface OwnOrganization {
@@ -19,8 +20,6 @@ export interface Leftover {
   name: string;
   why: string;
 }
-
-type Org = { id?: unknown; name?: unknown; parentOrganizationId?: unknown };
 
 export const WRITES_VERIFIED = 'writes_verified';
 
@@ -69,9 +68,11 @@ export class Sandbox {
 
   private observe(exchange: Exchange): void {
     if (exchange.request.operationId === 'createOrganization' && exchange.response.status < 300) return;
-    const body = exchange.response.body as (Org & { content?: Org[] }) | undefined;
-    for (const org of [body, ...(Array.isArray(body?.content) ? body.content : [])]) {
-      if (typeof org?.id === 'number' && !this.owned.has(org.id)) this.seenIds.add(org.id);
+    const body = fieldsOf(exchange.response.body);
+    const content = body?.content;
+    for (const org of [body, ...(Array.isArray(content) ? content : [])]) {
+      const id = fieldsOf(org)?.id;
+      if (typeof id === 'number' && !this.owned.has(id)) this.seenIds.add(id);
     }
   }
 
@@ -90,7 +91,7 @@ export class Sandbox {
    * but the create could not be verified (a writes_verified failure, not the calling check's).
    */
   async create(
-    body: Record<string, unknown>,
+    body: unknown,
     parentId: number,
     expectedName?: string,
   ): Promise<{ exchange: Exchange; id?: number; unverified?: true }> {
@@ -106,10 +107,11 @@ export class Sandbox {
     const { status } = exchange.response;
     if (status === 403 && this.owned.size === 0)
       this.cannotCreate = `the token may not create organizations (403 ${exchange.response.text.slice(0, 120)})`;
-    const id = (exchange.response.body as Org | undefined)?.id;
+    const id = fieldsOf(exchange.response.body)?.id;
     if (status < 200 || status >= 300 || typeof id !== 'number') return { exchange };
     const pointer = this.spec.operationPointer('createOrganization');
-    const name = expectedName ?? (typeof body.name === 'string' ? body.name.trim() : String(body.name));
+    const given = fieldsOf(body)?.name;
+    const name = expectedName ?? (typeof given === 'string' ? given.trim() : String(given));
     const firstCreate = this.owned.size === 0 && !this.verifiedOnce;
     if (this.seenIds.has(id) || this.owned.has(id) || id === this.ownOrganization.id) {
       this.finding({
@@ -125,7 +127,7 @@ export class Sandbox {
       return { exchange, unverified: true };
     }
     const check = await this.client.send(this.getRequest(id));
-    const org = check.response.body as Org | undefined;
+    const org = fieldsOf(check.response.body);
     if (check.response.status === 200 && org?.name === name && org.parentOrganizationId === parentId) {
       this.owned.set(id, { id, name, parentId });
       this.verifiedOnce = true;
@@ -179,9 +181,9 @@ export class Sandbox {
       headers,
       body,
     });
-    const name = (body as { name?: unknown } | undefined)?.name;
-    if (exchange.response.status === 200 && typeof name === 'string' && this.owned.has(id))
-      (this.owned.get(id) as OwnOrganization).name = name.trim();
+    const name = fieldsOf(body)?.name;
+    const own = this.owned.get(id);
+    if (exchange.response.status === 200 && typeof name === 'string' && own) own.name = name.trim();
     return exchange;
   }
 
@@ -215,9 +217,11 @@ export class Sandbox {
       return;
     }
     const after = await this.client.send(this.getRequest(id));
-    const name = (after.response.body as Org | undefined)?.name;
-    if (name === this.ownOrganization.name) {
-      (this.owned.get(id) as OwnOrganization).name = this.ownOrganization.name;
+    const name = fieldsOf(after.response.body)?.name;
+    const own = this.owned.get(id);
+    // The probe's organization is the run's own: create() has just verified it.
+    if (name === this.ownOrganization.name && own) {
+      own.name = this.ownOrganization.name;
       this.probed = true;
       return;
     }
@@ -236,7 +240,7 @@ export class Sandbox {
   private async reportOwnOrganizationTouched(before: Exchange, probe: Exchange): Promise<void> {
     const ownId = this.ownOrganization.id;
     const after = await this.client.send(this.getRequest(ownId));
-    const [was, is] = [before.response.body as Record<string, unknown>, after.response.body as Record<string, unknown>];
+    const [was, is] = [fieldsOf(before.response.body), fieldsOf(after.response.body)];
     if (before.response.status !== 200 || after.response.status !== 200 || !was || !is) return;
     const changed = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter(
       (key) => JSON.stringify(was[key]) !== JSON.stringify(is[key]),
@@ -290,8 +294,10 @@ export class Sandbox {
     const removed: Array<{ id: number; name: string }> = [];
     const failed = new Map<number, string>();
     for (let pass = 0; pass < 3 && this.owned.size > 0; pass++) {
-      const depth = (org: OwnOrganization): number =>
-        this.owned.has(org.parentId) ? 1 + depth(this.owned.get(org.parentId) as OwnOrganization) : 0;
+      const depth = (org: OwnOrganization): number => {
+        const parent = this.owned.get(org.parentId);
+        return parent ? 1 + depth(parent) : 0;
+      };
       const order = [...this.owned.values()].sort((a, b) => depth(b) - depth(a) || b.id - a.id);
       for (const org of order) {
         try {
@@ -301,7 +307,7 @@ export class Sandbox {
             failed.delete(org.id);
           } else failed.set(org.id, `DELETE answered ${exchange.response.status} but GET does not answer 404`);
         } catch (error) {
-          failed.set(org.id, (error as Error).message);
+          failed.set(org.id, error instanceof Error ? error.message : String(error));
           break;
         }
       }
@@ -324,19 +330,21 @@ export class Sandbox {
           query: { query, size: '1000' },
           headers: this.auth,
         });
-        for (const org of (found.response.body as { content?: Org[] } | undefined)?.content ?? []) {
+        const content = fieldsOf(found.response.body)?.content;
+        for (const org of Array.isArray(content) ? content : []) {
+          const { id, name } = fieldsOf(org) ?? {};
           if (
-            typeof org.id === 'number' &&
-            typeof org.name === 'string' &&
-            (query === this.namePrefix ? org.name.includes(query) : org.name === query) &&
-            !this.before?.has(org.id) &&
-            org.id !== this.ownOrganization.id &&
-            !leftover.some((l) => l.id === org.id) &&
-            !this.unverified.has(org.id)
+            typeof id === 'number' &&
+            typeof name === 'string' &&
+            (query === this.namePrefix ? name.includes(query) : name === query) &&
+            !this.before?.has(id) &&
+            id !== this.ownOrganization.id &&
+            !leftover.some((l) => l.id === id) &&
+            !this.unverified.has(id)
           ) {
-            this.unverified.set(org.id, {
-              id: org.id,
-              name: org.name,
+            this.unverified.set(id, {
+              id,
+              name,
               why:
                 query === this.namePrefix
                   ? "carries the run's name but was never verified as its own; not touched"

@@ -161,7 +161,8 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   });
   app.onError((error) =>
     toErrorResponse(error, (internal) => {
-      const stack = typeof internal === 'object' && internal !== null && 'stack' in internal ? internal.stack : undefined;
+      const stack =
+        typeof internal === 'object' && internal !== null && 'stack' in internal ? internal.stack : undefined;
       logError(`error: ${stack ?? String(internal)}`);
     }),
   );

@@ -75,7 +75,8 @@ export const operationHandlers: { [Op in HandledOperation]: (input: CheckedInput
   },
 };
 
-const isHandled = (operationId: string): operationId is HandledOperation => Object.hasOwn(operationHandlers, operationId);
+const isHandled = (operationId: string): operationId is HandledOperation =>
+  Object.hasOwn(operationHandlers, operationId);
 
 /** The handler of an operation, as the pipeline calls it; undefined when the mock has none. */
 export function handlerFor(operationId: string): OperationHandler | undefined {

@@ -9,7 +9,7 @@ import { isObject } from '../domain/checked.ts';
 import { messages } from '../domain/errors.ts';
 import type { FailureLimiter } from '../domain/rate-limiter.ts';
 import type { MockState } from '../domain/runtime.ts';
-import type { Permission, Principal, TokenFailure } from '../domain/tokens.ts';
+import type { Principal, TokenFailure } from '../domain/tokens.ts';
 import type { Operation, SpecDocument } from '../openapi/document.ts';
 import type { QueryValues, RequestValidator } from '../openapi/validators.ts';
 import { readJson } from './body.ts';

@@ -66,8 +66,8 @@ export function tokenRoute(ctx: RouteContext) {
     const failures = ctx.clientFailures;
     const clientKey = request.clientId ?? '';
     const allowed = failures?.check(clientKey, ctx.now());
-    if (allowed && !allowed.allowed) {
-      throw new HttpError(429, messages.clientFailuresLimited(failures!.limitPerMinute), {
+    if (failures && allowed && !allowed.allowed) {
+      throw new HttpError(429, messages.clientFailuresLimited(failures.limitPerMinute), {
         'Retry-After': String(allowed.retryAfterSeconds),
       });
     }

@@ -8,7 +8,8 @@ let bundled: SpecDocument | undefined;
 export function bundledSpec(): SpecDocument {
   if (!bundled) {
     const raw: unknown = JSON.parse(SPEC_JSON);
-    if (!isObject(raw)) throw new Error('src/generated/bundle.ts: SPEC_JSON is not a JSON object; run `npm run generate`.');
+    if (!isObject(raw))
+      throw new Error('src/generated/bundle.ts: SPEC_JSON is not a JSON object; run `npm run generate`.');
     bundled = specDocument(raw, SPEC_TEXT, 'openapi.yaml');
   }
   return bundled;

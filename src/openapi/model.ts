@@ -102,10 +102,10 @@ function listOperations(doc: Record<string, unknown>): Operation[] {
       if (!isObject(op)) continue;
       const security = listAt(op, 'security') ?? globalSecurity;
       const permission = op['x-permission'];
+      // cast: swagger-parser has validated the document against the OpenAPI 3.0 schema (the bundled copy at
+      // build time), so these nodes have the shapes that schema gives them: a string operationId, a list
+      // of parameters, a request body and responses as described by the types above.
       operations.push({
-        // cast: swagger-parser has validated the document against the OpenAPI 3.0 schema (the bundled copy at
-        // build time), so these nodes have the shapes that schema gives them: a string operationId, a list
-        // of parameters, a request body and responses as described by the types above.
         operationId: op.operationId as string,
         method,
         path,

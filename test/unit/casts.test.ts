@@ -43,7 +43,7 @@ function anchorLines(node: ts.Node, file: ts.SourceFile): number[] {
   return lines;
 }
 
-export function castsIn(fileName: string, text: string): Cast[] {
+function castsIn(fileName: string, text: string): Cast[] {
   const file = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const lines = text.split('\n');
   const found: Cast[] = [];

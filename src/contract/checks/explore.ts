@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { Operation, Schema } from '../../openapi/document.ts';
 import type { Exchange } from '../client.ts';
 import { bodyViolations, describeViolation, queryViolations, type Violation, withValue } from '../generate.ts';
+import { fieldsOf, stringsOf } from '../json.ts';
 import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
 import { request, schemaMessage, send, statusLine } from './support.ts';
 
@@ -69,9 +70,9 @@ export const positiveDataAccepted: ScenarioCheck = {
       }
     }
     if (!ctx.allowWrites || ctx.sandbox.writesUnavailable || !ctx.spec.has('createOrganization')) return out;
-    const schema = ctx.spec.bodySchema('createOrganization') as Schema;
+    const schema = ctx.spec.requiredBodySchema('createOrganization');
     const media = ctx.spec.op('createOrganization').requestBody?.content['application/json'];
-    const example = { ...((media?.example as Record<string, unknown>) ?? {}), parentId: ctx.organizationId };
+    const example = { ...(fieldsOf(media?.example) ?? {}), parentId: ctx.organizationId };
     const bodies: Array<[string, Record<string, unknown>]> = [['the example body', example]];
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {
       for (const v of prop.enum ?? []) bodies.push([`${name}=${String(v)}`, { ...example, [name]: v }]);
@@ -79,9 +80,9 @@ export const positiveDataAccepted: ScenarioCheck = {
         bodies.push([`the longest ${name}`, { ...example, [name]: 'a'.repeat(prop.maxLength) }]);
       if (prop.type === 'object' && prop.properties) {
         const longest = Object.fromEntries(
-          Object.entries(prop.properties)
-            .filter(([, s]) => s.maxLength !== undefined)
-            .map(([k, s]) => [k, 'b'.repeat(s.maxLength as number)]),
+          Object.entries(prop.properties).flatMap(([k, s]) =>
+            s.maxLength === undefined ? [] : [[k, 'b'.repeat(s.maxLength)] as const],
+          ),
         );
         bodies.push([`the longest ${name}`, { ...example, [name]: longest }]);
       }
@@ -116,7 +117,7 @@ export const negativeDataRejected: ScenarioCheck = {
       const pointer = schema ? ctx.spec.pointerOf(schema) : ctx.spec.operationPointer(op.operationId);
       if (v.constraint !== 'required') e.expectation = schemaMessage(ctx, schema, v.constraint);
       else {
-        const templates = ctx.spec.doc.raw['x-required-messages'] as Record<string, string> | undefined;
+        const templates = stringsOf(ctx.spec.doc.raw['x-required-messages']);
         const kind = v.location === 'query' ? 'parameter' : 'field';
         const template = templates?.[kind];
         if (template)
@@ -151,10 +152,10 @@ export const negativeDataRejected: ScenarioCheck = {
     }
     if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) return out;
     const create = ctx.spec.op('createOrganization');
-    for (const v of bodyViolations(ctx.spec.bodySchema('createOrganization') as Schema)) {
+    for (const v of bodyViolations(ctx.spec.requiredBodySchema('createOrganization'))) {
       const body = withValue({ name: ctx.sandbox.name('Refused'), parentId: ctx.organizationId }, v.path, v.value);
-      const { exchange } = await ctx.sandbox.create(body as Record<string, unknown>, ctx.organizationId);
-      await attempt(create, v, exchange, schemaAt(ctx.spec.bodySchema('createOrganization') as Schema, v.path));
+      const { exchange } = await ctx.sandbox.create(body, ctx.organizationId);
+      await attempt(create, v, exchange, schemaAt(ctx.spec.requiredBodySchema('createOrganization'), v.path));
     }
     const target = (
       await ctx.sandbox.create(
@@ -164,10 +165,10 @@ export const negativeDataRejected: ScenarioCheck = {
     ).id;
     if (target === undefined) return out;
     const update = ctx.spec.op('updateOrganization');
-    for (const v of bodyViolations(ctx.spec.bodySchema('updateOrganization') as Schema)) {
+    for (const v of bodyViolations(ctx.spec.requiredBodySchema('updateOrganization'))) {
       const e = await ctx.sandbox.update(target, withValue({ name: ctx.sandbox.name('Refused') }, v.path, v.value));
       if (typeof e === 'string') throw new Skip(e);
-      await attempt(update, v, e, schemaAt(ctx.spec.bodySchema('updateOrganization') as Schema, v.path));
+      await attempt(update, v, e, schemaAt(ctx.spec.requiredBodySchema('updateOrganization'), v.path));
     }
     return out;
   },
@@ -248,7 +249,7 @@ export const propertyBased: ScenarioCheck = {
         params.map((p) => {
           const s = p.schema;
           const valid = s.enum
-            ? fc.constantFrom(...(s.enum as string[]))
+            ? fc.constantFrom(...s.enum.map(String))
             : s.type === 'integer'
               ? fc
                   .integer({
@@ -259,9 +260,10 @@ export const propertyBased: ScenarioCheck = {
               : fc.string({ maxLength: (s.maxLength ?? 50) + 3, unit: 'grapheme' });
           const invalid = fc.constantFrom('abc', '-1', '1.5', '', ' ', '%');
           const value = fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: invalid });
-          return [p.name, p.required ? value : fc.option(value, { nil: undefined })];
+          const arbitrary: fc.Arbitrary<string | undefined> = p.required ? value : fc.option(value, { nil: undefined });
+          return [p.name, arbitrary] as const;
         }),
-      ) as Record<string, fc.Arbitrary<string | undefined>>,
+      ),
     );
     const validQuery = (query: Record<string, string | undefined>) =>
       params.every((p) => {
@@ -310,7 +312,7 @@ export const propertyBased: ScenarioCheck = {
     }
 
     if (!ctx.allowWrites || ctx.sandbox.writesUnavailable || !ctx.spec.has('createOrganization')) return [];
-    const schema = ctx.spec.bodySchema('createOrganization') as Schema;
+    const schema = ctx.spec.requiredBodySchema('createOrganization');
     const nameSchema = schema.properties?.name ?? {};
     const description = schema.properties?.description;
     // Names carry the run's prefix, so that whatever a broken server keeps can be found again.

@@ -1,5 +1,6 @@
 /** Checks applied to every exchange of the run, whichever check sent it. */
 import { fillMessage, messageMatches } from '../contract-spec.ts';
+import { fieldsOf } from '../json.ts';
 import type { ExchangeCheck, Finding } from '../model.ts';
 import { mediaTypeOf } from '../validators.ts';
 
@@ -33,7 +34,7 @@ export const statusCodeConformance = exchangeCheck(
   (e, ctx) => {
     if (e.response.status >= 500 || ctx.spec.validators.documented(e.request.operationId, e.response.status)) return [];
     const documented = Object.entries(ctx.spec.op(e.request.operationId).responses)
-      .filter(([, r]) => !(r as { 'x-mock-only'?: boolean })['x-mock-only'])
+      .filter(([, r]) => !r['x-mock-only'])
       .map(([s]) => s)
       .join(', ');
     return [
@@ -154,14 +155,18 @@ export const undeclaredFields = exchangeCheck(
     if (!schema || e.response.body === undefined) return [];
     const extra = ctx.spec.validators.undeclared(schema, e.response.body);
     if (extra.length === 0) return [];
-    // One finding per distinct property name: a search page repeats the same one for every item.
-    const names = [...new Set(extra.map((x) => x.path.replace(/\[\d+\]/g, '[]')))];
-    return names.map((path) =>
+    // One finding per distinct property name, at its first place: a search page repeats it for every item.
+    const pointers = new Map<string, string>();
+    for (const x of extra) {
+      const path = x.path.replace(/\[\d+\]/g, '[]');
+      if (!pointers.has(path)) pointers.set(path, x.pointer);
+    }
+    return [...pointers].map(([path, pointer]) =>
       ctx.finding('undeclared_fields', {
         operation: e.request.operationId,
         expected: 'only declared properties',
         actual: `undeclared property ${path}`,
-        specLocation: (extra.find((x) => x.path.replace(/\[\d+\]/g, '[]') === path) as { pointer: string }).pointer,
+        specLocation: pointer,
         severity: ctx.spec.defaultSource('undeclared-fields'),
         exchange: e,
       }),
@@ -181,12 +186,12 @@ export const errorMessage = exchangeCheck(
       (x.status !== undefined && x.status !== e.response.status)
     )
       return [];
-    const body = e.response.body as { error?: { message?: unknown } | string; error_description?: unknown } | undefined;
+    const body = fieldsOf(e.response.body);
     const actual =
       x.field === 'error_description'
         ? body?.error_description
         : typeof body?.error === 'object'
-          ? body.error?.message
+          ? fieldsOf(body.error)?.message
           : undefined;
     if (messageMatches(x.template, actual, x.values)) return [];
     return [

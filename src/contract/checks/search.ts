@@ -1,5 +1,6 @@
 /** How search behaves: order, paging and matching, as openapi.yaml describes them. */
 import type { Exchange } from '../client.ts';
+import { fieldsOf, stringAt, stringsOf } from '../json.ts';
 import type { CheckContext, Finding, ScenarioCheck } from '../model.ts';
 import { type Org, type Page, pageOf, search } from './support.ts';
 
@@ -39,9 +40,9 @@ const compareText = (a: string, b: string) =>
 
 /** -1/0/1 by the key, or undefined where collations could reasonably disagree (treated as a tie). */
 function keyCompare(key: string, a: Org, b: Org): number | undefined {
-  if (key === 'id') return Math.sign(a.id - b.id);
-  const x = String((a as Record<string, unknown>)[key] ?? '');
-  const y = String((b as Record<string, unknown>)[key] ?? '');
+  if (key === 'id') return Math.sign(Number(a.id) - Number(b.id));
+  const x = String(a[key] ?? '');
+  const y = String(b[key] ?? '');
   const simple = compareText(x, y);
   const locale = Math.sign(x.localeCompare(y, undefined, { sensitivity: 'base' }));
   return simple === locale ? simple : undefined;
@@ -57,13 +58,14 @@ export const searchSorting: ScenarioCheck = {
     const findings: Finding[] = [];
     const sortBy = param(ctx, 'sortBy');
     const sortOrder = param(ctx, 'sortOrder');
-    const keys = (sortBy?.schema['x-sort-keys'] ?? {}) as Record<string, string>;
-    const ties = sortBy?.schema['x-ties'] as { by: string; order: string } | undefined;
+    const keys = stringsOf(sortBy?.schema['x-sort-keys']) ?? {};
+    const tieRule = fieldsOf(sortBy?.schema['x-ties']);
+    const ties = tieRule && { by: String(tieRule.by), order: String(tieRule.order) };
     const base = await smallQuery(ctx, 'search_sorting');
     if ('check' in base) return [base];
     const expectedIds = new Set(base.page.content.map((o) => o.id));
-    for (const by of (sortBy?.schema.enum ?? []) as string[]) {
-      for (const order of (sortOrder?.schema.enum ?? ['ASC', 'DESC']) as string[]) {
+    for (const by of (sortBy?.schema.enum ?? []).map(String)) {
+      for (const order of (sortOrder?.schema.enum ?? ['ASC', 'DESC']).map(String)) {
         const e = await search(ctx, { query: base.query, sortBy: by, sortOrder: order, size: String(SMALL + 1) });
         const page = pageOf(e);
         const where = `${ctx.spec.pointerOf(sortBy)}`;
@@ -87,8 +89,9 @@ export const searchSorting: ScenarioCheck = {
         const key = keys[by];
         if (!key) continue;
         const sign = order === 'DESC' ? -1 : 1;
-        for (let i = 1; i < page.content.length; i++) {
-          const [a, b] = [page.content[i - 1] as Org, page.content[i] as Org];
+        for (const [i, b] of page.content.entries()) {
+          const a = page.content[i - 1];
+          if (!a) continue; // the first has nothing before it
           const c = keyCompare(key, a, b);
           if (c === undefined) continue;
           if (c * sign > 0) {
@@ -96,14 +99,14 @@ export const searchSorting: ScenarioCheck = {
               ctx.finding('search_sorting', {
                 operation: 'searchOrganizations',
                 expected: `sorted by ${by} ${order}`,
-                actual: `position ${i - 1} (id ${a.id}, ${key} ${JSON.stringify((a as Record<string, unknown>)[key])}) comes before position ${i} (id ${b.id}, ${key} ${JSON.stringify((b as Record<string, unknown>)[key])})`,
+                actual: `position ${i - 1} (id ${a.id}, ${key} ${JSON.stringify(a[key])}) comes before position ${i} (id ${b.id}, ${key} ${JSON.stringify(b[key])})`,
                 specLocation: where,
                 exchange: e,
               }),
             );
             break;
           }
-          if (c === 0 && ties && (ties.order === 'DESC' ? a.id < b.id : a.id > b.id)) {
+          if (c === 0 && ties && (ties.order === 'DESC' ? Number(a.id) < Number(b.id) : Number(a.id) > Number(b.id))) {
             findings.push(
               ctx.finding('search_sorting', {
                 operation: 'searchOrganizations',
@@ -148,7 +151,7 @@ export const searchPaging: ScenarioCheck = {
     if (base.page.content.length !== total)
       f(`all ${total} results on one page of ${SMALL + 1}`, `${base.page.content.length} results`, base.exchange);
     const size = Math.max(1, Math.ceil(total / 3));
-    const seen = new Map<number, number>();
+    const seen = new Map<unknown, number>();
     const pages = Math.ceil(total / size) + 1;
     for (let p = 0; p < pages; p++) {
       const e = await search(ctx, { query: base.query, size: String(size), page: String(p) });
@@ -210,9 +213,7 @@ export const searchMatching: ScenarioCheck = {
     const findings: Finding[] = [];
     const queryParam = ctx.spec.op('searchOrganizations').parameters.find((p) => p.name === 'query');
     // The shape of x-match is documented in docs/contract-checks.md; a test reads it from openapi.yaml.
-    const match = queryParam?.['x-match'] as
-      | { field: string; caseInsensitive?: boolean; emptyMatchesAll?: boolean }
-      | undefined;
+    const match = matchRule(queryParam?.['x-match']);
     if (!match)
       throw new (await import('../model.ts')).Skip('openapi.yaml states no x-match rule for the search query');
     const where = `${ctx.spec.pointerOf(queryParam)}/x-match`;
@@ -246,7 +247,7 @@ export const searchMatching: ScenarioCheck = {
       totals.set(q, page.totalElements);
       const contains = (value: string) =>
         match.caseInsensitive ? value.toLowerCase().includes(q.toLowerCase()) : value.includes(q);
-      const wrong = page.content.filter((o) => !contains(String((o as Record<string, unknown>)[match.field] ?? '')));
+      const wrong = page.content.filter((o) => !contains(String(o[match.field] ?? '')));
       if (wrong.length > 0)
         f(
           `every ${match.field} contains "${q}"${match.caseInsensitive ? ' (any case)' : ''}`,
@@ -267,7 +268,7 @@ export const searchMatching: ScenarioCheck = {
       f(
         'the same totalElements whatever the case of the query',
         [...totals].map(([q, n]) => `"${q}": ${n}`).join(', '),
-        ctx.client.exchanges[ctx.client.exchanges.length - 1] as Exchange,
+        ctx.client.lastExchange,
       );
     if (match.emptyMatchesAll) {
       const e = await search(ctx, { query: '', size: '1000' });
@@ -290,3 +291,11 @@ export const searchMatching: ScenarioCheck = {
     return findings;
   },
 };
+
+/** The search query's `x-match` rule of openapi.yaml; its shape is documented in docs/contract-checks.md. */
+function matchRule(value: unknown): { field: string; caseInsensitive: boolean; emptyMatchesAll: boolean } | undefined {
+  const rule = fieldsOf(value);
+  const field = stringAt(rule, 'field');
+  if (field === undefined) return undefined;
+  return { field, caseInsensitive: Boolean(rule?.caseInsensitive), emptyMatchesAll: Boolean(rule?.emptyMatchesAll) };
+}

@@ -1,6 +1,7 @@
 /** Small helpers the checks share: requests in the spec's terms, expectations and findings. */
 import type { Exchange, OutgoingRequest } from '../client.ts';
 import { fillMessage, type Refusal } from '../contract-spec.ts';
+import { fieldsOf, stringAt, stringsOf } from '../json.ts';
 import type { CheckContext, Finding } from '../model.ts';
 
 export const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
@@ -25,21 +26,18 @@ export function request(
 
 export const send = (ctx: CheckContext, req: OutgoingRequest): Promise<Exchange> => ctx.client.send(req);
 
-export type Org = {
-  id: number;
-  name: string;
-  parentOrganizationId?: number;
-  lastModifiedTs?: number;
-  tz?: string;
-  description?: string;
-};
+/** An organization as a target answered it: its fields are of unknown type until a check narrows them. */
+export type Org = Record<string, unknown>;
 export type Page = { content: Org[]; totalElements: number };
 
+/** A 200 answer with a `content` list and a numeric `totalElements`; an item that is no object has no fields. */
 export function pageOf(exchange: Exchange): Page | undefined {
-  const body = exchange.response.body as Partial<Page> | undefined;
-  if (exchange.response.status !== 200 || !Array.isArray(body?.content) || typeof body?.totalElements !== 'number')
+  const body = fieldsOf(exchange.response.body);
+  const content = body?.content;
+  const totalElements = body?.totalElements;
+  if (exchange.response.status !== 200 || !Array.isArray(content) || typeof totalElements !== 'number')
     return undefined;
-  return body as Page;
+  return { content: content.map((item: unknown) => fieldsOf(item) ?? {}), totalElements };
 }
 
 export function search(ctx: CheckContext, query: Record<string, string>, token = ctx.token): Promise<Exchange> {
@@ -117,8 +115,8 @@ export function schemaMessage(
 ): import('../client.ts').MessageExpectation | undefined {
   if (!schema) return undefined;
   const pointer = ctx.spec.pointerOf(schema);
-  const specific = (schema['x-error-messages'] as Record<string, string> | undefined)?.[keyword];
-  const template = specific ?? (schema['x-error-message'] as string | undefined);
+  const specific = stringsOf(schema['x-error-messages'])?.[keyword];
+  const template = specific ?? stringAt(schema, 'x-error-message');
   if (!template) return undefined;
   const at = specific ? `${pointer}/x-error-messages/${keyword}` : `${pointer}/x-error-message`;
   return {
