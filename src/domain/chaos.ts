@@ -2,11 +2,10 @@
  * Global latency and faults, from seeded random sources so that a failing run can be repeated:
  * the same FAULT_SEED and the same request order give the same faults.
  */
-export interface ChaosSettings {
-  latencyMs: { min: number; max: number };
-  faultRate: number;
-  faultSeed: number;
-}
+import type { components } from '../generated/openapi.ts';
+
+/** The spec's MockConfig without the rate limit, which the runtime keeps apart. */
+export type ChaosSettings = Omit<components['schemas']['MockConfig'], 'rateLimitPerMinute'>;
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
 export function seededRandom(seed: number): () => number {

@@ -3,7 +3,7 @@
  * issued by the client-credentials and refresh-token grants. No HTTP here.
  */
 
-import { PERMISSIONS } from '../generated/openapi.ts';
+import { type components, PERMISSIONS } from '../generated/openapi.ts';
 import { messages } from './errors.ts';
 
 export { PERMISSIONS };
@@ -43,19 +43,11 @@ export interface TokenRequest {
   clientSecret?: string;
 }
 
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type';
+/** The `error` codes of the spec's OAuthError. */
+export type OAuthErrorCode = components['schemas']['OAuthError']['error'];
 
-export interface IssuedToken {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  refresh_token: string;
-}
+/** The spec's OAuth2Token, with the refresh token that the mock always issues. */
+export type IssuedToken = components['schemas']['OAuth2Token'] & { refresh_token: string };
 
 export interface OAuthFailure {
   error: OAuthErrorCode;

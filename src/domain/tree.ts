@@ -6,7 +6,7 @@
  * is one lookup), its children and its descendant count; every sort order of the search is an index
  * maintained on each write, so a search walks an existing order instead of sorting on the request path.
  */
-import { type components, SORT_FIELDS } from '../generated/openapi.ts';
+import { type components, type operations, SORT_FIELDS } from '../generated/openapi.ts';
 import { at } from './checked.ts';
 import { invalidInput, messages, notFound } from './errors.ts';
 import type { Address, OrgRecord } from './organization.ts';
@@ -28,13 +28,8 @@ export type CreateInput = { [K in keyof CreateBody]: Exclude<CreateBody[K], null
 export { SORT_FIELDS };
 export type SortField = (typeof SORT_FIELDS)[number];
 
-export interface SearchQuery {
-  query: string;
-  sortBy: SortField;
-  sortOrder: 'ASC' | 'DESC';
-  page: number;
-  size: number;
-}
+/** The search parameters of openapi.yaml, each present: the spec gives every optional one a default. */
+export type SearchQuery = Required<operations['searchOrganizations']['parameters']['query']>;
 
 export interface SearchPage {
   content: OrgRecord[];
@@ -70,8 +65,7 @@ export class OrgTree {
   private count = 0;
   private rootId = 0;
   private nextId: number;
-  /** Set by building(), which every constructor runs: definitely assigned, though not in the constructor's own body. */
-  private indexes!: Record<SortField, SortedIndex>;
+  private indexes: Record<SortField, SortedIndex>;
   /** Bumped by every write; cached search matches of an older version are stale. */
   private version = 0;
   private matchCache = new Map<string, { version: number; selected: Uint8Array | Set<number>; total: number }>();
@@ -86,7 +80,10 @@ export class OrgTree {
     nextId = 1,
   ) {
     this.nextId = nextId;
-    for (const _ of this.building(records, false));
+    const steps = this.building(records, false);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    this.indexes = step.value;
   }
 
   /**
@@ -101,15 +98,21 @@ export class OrgTree {
   ): Promise<OrgTree> {
     // An empty tree, filled in steps; building the empty one costs five empty indexes.
     const tree = new OrgTree([], limits, nextId);
-    for (const _ of tree.building(records, true)) await pause();
-    return tree;
+    const steps = tree.building(records, true);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) {
+        tree.indexes = step.value;
+        return tree;
+      }
+      await pause();
+    }
   }
 
   /**
    * Builds the columns and indexes; yields every few thousand organizations and after each index, and
    * when `stepped`, within the sorts too (a native sort in one go is faster, for a tree built at start).
    */
-  private *building(records: Iterable<OrgRecord>, stepped: boolean): Generator<void> {
+  private *building(records: Iterable<OrgRecord>, stepped: boolean): Generator<void, Record<SortField, SortedIndex>> {
     const raw = new Map<number, OrgRecord>();
     for (const record of records) {
       if (raw.has(record.id)) throw new Error(`Organization id ${record.id} appears twice.`);
@@ -167,7 +170,7 @@ export class OrgTree {
       yield;
       return index;
     };
-    this.indexes = {
+    return {
       'Organization Id': yield* indexOf('Organization Id'),
       Name: yield* indexOf('Name'),
       'Device Count': yield* indexOf('Device Count'),
