@@ -134,11 +134,12 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
     return c.body(stream, 200, { 'Content-Type': 'application/json' });
   });
 
+  const snapshotShape = validators.request('mockImportState');
   const rules: ImportRules = {
     limits: runtime.limits,
     checkShape(org) {
       try {
-        validators.request('mockImportState').body({ format: SNAPSHOT_FORMAT, organizations: [org] });
+        snapshotShape.body({ format: SNAPSHOT_FORMAT, organizations: [org] });
       } catch (error) {
         // The field of this organization, not of the one-element snapshot it was checked in.
         if (error instanceof Refusal)

@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { invalidInput, messages, type Refusal } from '../domain/errors.ts';
 import { isTimeZone } from '../domain/rules.ts';
 import type { Operation, Parameter, ResponseSpec, Schema, SpecDocument } from './document.ts';
-import { isObject as isRecord } from './model.ts';
+import { isObject } from './model.ts';
 import type { CheckedBody, CheckedQuery, OperationId } from './operation-types.ts';
 
 // ajv-formats is CommonJS with `exports.default` set: under Node ESM the default import is module.exports,
@@ -202,7 +202,7 @@ export class SpecValidators {
         return bodySchema ? dropNulls(trimmed, bodySchema) : trimmed;
       },
       unknownFields(value) {
-        if (!isRecord(value) || !bodySchema?.properties) return [];
+        if (!isObject(value) || !bodySchema?.properties) return [];
         const known = bodySchema.properties;
         return Object.keys(value).filter((name) => !Object.hasOwn(known, name));
       },
@@ -246,7 +246,7 @@ function requireMessages(schema: Schema, where: string, inQuery = false): void {
 
 /** Drops top-level optional properties that are `null`: on create and update, null means "not given". */
 function dropNulls(value: unknown, schema: Schema): unknown {
-  if (!isRecord(value) || !schema.properties) return value;
+  if (!isObject(value) || !schema.properties) return value;
   let copy: Record<string, unknown> | undefined;
   for (const name of Object.keys(schema.properties)) {
     if (Object.hasOwn(value, name) && value[name] === null && !schema.required?.includes(name)) {
@@ -259,7 +259,7 @@ function dropNulls(value: unknown, schema: Schema): unknown {
 
 /** Trims the top-level string properties whose schema says `x-trim`. */
 function trimMarked(value: unknown, schema: Schema): unknown {
-  if (!isRecord(value) || !schema.properties) return value;
+  if (!isObject(value) || !schema.properties) return value;
   const record = value;
   let copy: Record<string, unknown> | undefined;
   for (const [name, property] of Object.entries(schema.properties)) {
@@ -279,7 +279,7 @@ function bodyError(error: ErrorObject | undefined): Refusal {
     const missing = String(error.params.missingProperty);
     return invalidInput(messages.fieldRequired(field ? `${field}.${missing}` : missing));
   }
-  if (!isRecord(error.parentSchema)) throw new Error('ajv refused a body without its schema (verbose is on).');
+  if (!isObject(error.parentSchema)) throw new Error('ajv refused a body without its schema (verbose is on).');
   return invalidInput(errorMessage(error.parentSchema, error.keyword));
 }
 
@@ -289,7 +289,7 @@ function bodyError(error: ErrorObject | undefined): Refusal {
  */
 function errorMessage(schema: Record<string, unknown>, keyword?: string): string {
   const byKeyword = schema['x-error-messages'];
-  const message = (keyword && isRecord(byKeyword) ? byKeyword[keyword] : undefined) ?? schema['x-error-message'];
+  const message = (keyword && isObject(byKeyword) ? byKeyword[keyword] : undefined) ?? schema['x-error-message'];
   if (typeof message !== 'string') throw new Error('openapi.yaml: a constraint refused a value but has no message.');
   return message;
 }

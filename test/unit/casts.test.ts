@@ -67,8 +67,8 @@ function castsIn(fileName: string, text: string): Cast[] {
 }
 
 function sourceCasts(): Cast[] {
-  const files = (readdirSync(SRC, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.ts') && !f.startsWith('generated'))
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('generated/'))
     .sort();
   return files.flatMap((f) => castsIn(`src/${f}`, readFileSync(new URL(f, SRC), 'utf8')));
 }
