@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { Refusal } from '../../src/domain/errors.ts';
 import type { OrgRecord } from '../../src/domain/organization.ts';
 import { RateLimiter, secondsUntilNextWindow } from '../../src/domain/rate-limiter.ts';
-import { importTree } from '../../src/domain/snapshot.ts';
 import { TokenStore } from '../../src/domain/tokens.ts';
 import { OrgTree } from '../../src/domain/tree.ts';
 import { closestRoute, probableField } from '../../src/http/hints.ts';
@@ -82,26 +81,6 @@ describe('OrgTree', () => {
         .search(2, { query: '', sortBy: 'Organization Id', sortOrder: 'ASC', page: 1, size: 1 })
         .content.map((o) => o.id),
     ).toEqual([3]);
-  });
-});
-
-describe('importTree', () => {
-  it('builds a tree of 150,000 organizations (a spread over the ids overflows the stack past about 125,000)', async () => {
-    const records = new Map<number, OrgRecord>([[1, org(1)]]);
-    for (let id = 2; id <= 150_000; id++) records.set(id, org(id, id <= 100 ? 1 : 2 + (id % 97)));
-    let pauses = 0;
-    const built = await importTree(
-      { nextOrganizationId: undefined, records },
-      { maxDepth: 4, maxOrganizations: 200_000 },
-      async () => {
-        pauses++;
-      },
-    );
-    expect(built.size).toBe(150_000);
-    expect(built.levelOf(150_000)).toBe(3);
-    // The next id follows the highest imported, and the work was cut into steps for the server to answer between.
-    expect(built.create(1, { name: 'After Import', parentId: 1 }, 0).id).toBe(150_001);
-    expect(pauses).toBeGreaterThan(2);
   });
 });
 
