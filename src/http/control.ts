@@ -106,8 +106,7 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
   const control = new Hono();
   control.use('*', controlGuard(config));
   const query = (operationId: string, url: string) => validators.request(operationId).query(new URL(url).searchParams);
-  const body = async (operationId: string, request: Request) =>
-    validators.request(operationId).body(await readJson(request));
+  const body = async (operationId: string, c: Context) => validators.request(operationId).body(await readJson(c));
   const sessionOf = (c: Context) => sessionIdOf(headerOf(c, SESSION_HEADER));
 
   control.post('/reset', (c) => {
@@ -193,7 +192,7 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
   const settings = () => ({ ...runtime.chaos.settings, rateLimitPerMinute: runtime.rateLimit.perMinute });
   control.get('/config', (c) => c.json(settings()));
   control.patch('/config', async (c) => {
-    const update = (await body('mockUpdateConfig', c.req.raw)) as Partial<ChaosSettings> & {
+    const update = (await body('mockUpdateConfig', c)) as Partial<ChaosSettings> & {
       rateLimitPerMinute?: number;
     };
     const { rateLimitPerMinute, ...chaos } = update;
