@@ -5,14 +5,19 @@ import { defineConfig } from 'vitest/config';
  * - unit: the spec, the docs and the runner's reading of the spec; no app, no process.
  * - http: the whole mock in-process through app.request() (and MSW, and the runner against it).
  * - process: real processes, sockets and browsers: the CLI, the packed package, Dredd, Chromium, signals.
+ *
+ * Speed on 2 cores: unit and http files build their own apps and share no module state, so they run without
+ * a fresh module graph per file (isolate: false: the spec bundle and ajv load once per worker, not 20 times).
+ * Process tests mostly wait on their children, so there are more workers than cores.
  */
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    maxWorkers: 3,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'http', include: ['test/http/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
+      { extends: true, test: { name: 'http', include: ['test/http/**/*.test.ts'], isolate: false } },
       { extends: true, test: { name: 'process', include: ['test/process/**/*.test.ts'] } },
     ],
   },

@@ -123,6 +123,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const STRING_STOP = /["\\]/g;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const notJson = () => invalidInput(messages.bodyNotJson);
 
@@ -156,16 +157,23 @@ export class SnapshotReader {
     this.text += chunk;
     const text = this.text;
     for (let i = this.at; i < text.length; i++) {
-      const c = text.charCodeAt(i);
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) {
+        if (this.escaped) {
+          this.escaped = false;
+          continue;
+        }
+        // Straight to the next quote or backslash: string contents are most of a snapshot's characters.
+        STRING_STOP.lastIndex = i;
+        if (!STRING_STOP.test(text)) break;
+        i = STRING_STOP.lastIndex - 1;
+        if (text.charCodeAt(i) === BACKSLASH) this.escaped = true;
+        else {
           this.inString = false;
           this.closeString(i);
         }
         continue;
       }
+      const c = text.charCodeAt(i);
       if (this.bare) {
         if (!(isSpace(c) || c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY)) continue;
         this.bare = false;

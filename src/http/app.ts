@@ -7,6 +7,7 @@
 
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { messages } from '../domain/errors.ts';
 import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
@@ -127,12 +128,23 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next),
   );
   app.use(requestLog(runtime, config, log));
+  // A path served with another method: 405 with Allow (HEAD wherever GET is), in our Error body. The
+  // methods keep the spec's order, HEAD last, as the messages have always listed them.
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => {
+        const allow = [...methods.filter((m) => m !== 'HEAD'), ...methods.filter((m) => m === 'HEAD')].join(', ');
+        return errorResponse(405, messages.methodNotAllowed(c.req.method, allow), { Allow: allow });
+      },
+    }),
+  );
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
   if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators, config));
   app.route('/', docsRoutes(spec.text, options.docsAssets));
 
-  /** Every path served, with its methods: for 405's Allow and for 404's hint. */
+  /** Every path served, with its methods: for 404's hint. */
   const methodsByPath = new Map<string, string[]>();
   const serve = (method: string, path: string) => methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);
   for (const op of spec.apiOperations) {
@@ -143,14 +155,8 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     if (options.validateResponses) route = conforming(route, op.operationId, validators, logError);
     app.on(method, op.path, route);
   }
-  // The control plane's paths, as the spec lists them, answer a wrong method with 405 like API paths.
   for (const op of spec.operations) {
     if (op.control && (config.controlPlane || op.operationId === 'mockHealth')) serve(op.method.toUpperCase(), op.path);
-  }
-  for (const [path, methods] of methodsByPath) {
-    const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
-    const allow = allowed.join(', ');
-    app.all(path, (c) => errorResponse(405, messages.methodNotAllowed(c.req.method, allow), { Allow: allow }));
   }
   const hintRoutes = new Map(methodsByPath);
   for (const path of ['/docs', '/openapi.yaml']) hintRoutes.set(path, ['GET']);

@@ -109,8 +109,8 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
   control.use('*', controlGuard(config));
   const query = <Op extends OperationId>(operationId: Op, url: string) =>
     validators.checkedQuery(operationId, new URL(url).searchParams);
-  const body = async <Op extends OperationId>(operationId: Op, request: Request) =>
-    validators.checkedBody(operationId, await readJson(request));
+  const body = async <Op extends OperationId>(operationId: Op, c: Context) =>
+    validators.checkedBody(operationId, await readJson(c));
   const sessionOf = (c: Context) => sessionIdOf(headerOf(c, SESSION_HEADER));
 
   control.post('/reset', (c) => {
@@ -195,7 +195,7 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
   const settings = () => ({ ...runtime.chaos.settings, rateLimitPerMinute: runtime.rateLimit.perMinute });
   control.get('/config', (c) => c.json(settings()));
   control.patch('/config', async (c) => {
-    const { rateLimitPerMinute, ...chaos } = await body('mockUpdateConfig', c.req.raw);
+    const { rateLimitPerMinute, ...chaos } = await body('mockUpdateConfig', c);
     if (chaos.latencyMs && chaos.latencyMs.max < chaos.latencyMs.min) {
       chaos.latencyMs = { min: chaos.latencyMs.max, max: chaos.latencyMs.min };
     }

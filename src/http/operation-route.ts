@@ -127,7 +127,7 @@ export function operationRoute(
     }
     const query = validator.query(hasQuery ? new URLSearchParams(queryStringOf(c.req.url)) : noQuery);
     if (!validator.hasJsonBody) return respond(c, principal, query, undefined, state, now);
-    return readJson(c.req.raw).then((json) => {
+    return readJson(c).then((json) => {
       const body = validator.body(json);
       const ignored = validator.unknownFields(json);
       if (ignored.length > 0) ctx.onIgnoredFields?.(c, op, ignored);

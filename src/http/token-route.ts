@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { messages } from '../domain/errors.ts';
 import type { MockState } from '../domain/runtime.ts';
 import type { TokenRequest } from '../domain/tokens.ts';
-import { readText } from './body.ts';
+import { limitBody, readText } from './body.ts';
 import { headerOf } from './header-of.ts';
 import { HttpError } from './http-error.ts';
 import { enforceRateLimit, type RouteContext } from './operation-route.ts';
@@ -40,6 +40,7 @@ async function tokenParameters(c: Context): Promise<URLSearchParams> {
   const params = new URL(c.req.url).searchParams;
   const contentType = headerOf(c, 'content-type') ?? '';
   if (contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    await limitBody(c);
     for (const [name, value] of new URLSearchParams(await readText(c.req.raw))) {
       if (!params.has(name)) params.set(name, value);
     }

@@ -148,6 +148,10 @@ describe('bad input', () => {
     expect(getCreate.status).toBe(405);
     expect(getCreate.headers.get('allow')).toBe('POST');
     expect((await call(app, 'DELETE', '/oauth2/token')).headers.get('allow')).toBe('POST');
+    // The docs page and the spec file are paths like any other (Hono's methodNotAllowed knows every route).
+    const postSpec = await call(app, 'POST', '/openapi.yaml', { token: null });
+    expectError(postSpec, 405, 'Method POST is not allowed here; use GET, HEAD.');
+    expect(postSpec.headers.get('allow')).toBe('GET, HEAD');
   });
 });
 

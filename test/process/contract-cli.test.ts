@@ -111,7 +111,8 @@ describe('orgs-mock contract', () => {
 
   it('exits 1 against a broken server, and its JUnit failures carry the request, response and reason', async () => {
     const out = mkdtempSync(join(tmpdir(), 'contract-'));
-    const result = await contract([
+    // In-process: the process's exit codes are the first test's and the diff's; this one is about the report.
+    const result = await inProcess([
       '--target',
       broken.url,
       '--token',
@@ -237,7 +238,7 @@ describe('orgs-mock contract', () => {
   });
 
   it('diff reports no differences between two copies of the mock, and each difference of a broken one', async () => {
-    const same = await contract([
+    const same = await inProcess([
       'diff',
       '--a',
       server.url,

@@ -1,6 +1,7 @@
 /**
  * Resident memory under the attacks of issue 10, on a real server process with 100,000 organizations:
- * 300 requests with new session ids (half without a valid token, half writing with one) and a 100 MB
+ * 300 requests with new session ids (half without a valid token, half with one, a fifth of these writing:
+ * 30 copies of the tree, past the byte budget of a dozen) and a 100 MB
  * import that is refused at its last organization. Health must answer throughout, and the resident
  * memory stay within the bounds stated in docs/control-plane.md.
  */
@@ -23,12 +24,16 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
 }
 
+let output = () => '';
 function start(env: Record<string, string>): Promise<string> {
   child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--quiet'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return waitForBanner(child, 60_000).then((started) => started.url);
+  return waitForBanner(child, 60_000).then((started) => {
+    output = started.output;
+    return started.url;
+  });
 }
 
 /** About `bytes` of snapshot whose last organization breaks a rule of create: read to the end, then refused. */
@@ -75,29 +80,46 @@ it('stays within its memory bounds and keeps answering health through sessions a
   expect(new Set(statuses)).toEqual(new Set([401]));
   expect(((await (await fetch(`${url}/_mock/health`)).json()) as { sessions: number }).sessions).toBe(0);
 
+  const writers: number[] = [];
   for (let i = 0; i < 150; i++) {
-    const reply = await fetch(`${url}/api/v1/organization/create`, {
-      method: 'POST',
+    const writes = i % 5 === 0;
+    if (writes) writers.push(i);
+    const reply = await fetch(`${url}/api/v1/organization/${writes ? 'create' : 'profile'}`, {
+      method: writes ? 'POST' : 'GET',
       headers: {
         Authorization: 'Bearer root-admin-token',
         'Content-Type': 'application/json',
         'X-Mock-Session': `writer-${i}`,
       },
-      body: JSON.stringify({ name: `Writer ${i}` }),
+      ...(writes ? { body: JSON.stringify({ name: `Writer ${i}` }) } : {}),
     });
-    expect(reply.status).toBe(201);
+    expect(reply.status).toBe(writes ? 201 : 200);
   }
   const afterSessions = rssOf(pid);
   const { sessions } = (await (await fetch(`${url}/_mock/health`)).json()) as { sessions: number };
-  // Each writing session copies 100,000 organizations (about 20 MB estimated): SESSION_MEMORY_MB=256 keeps a dozen.
   expect(sessions).toBeGreaterThan(0);
-  expect(sessions).toBeLessThan(20);
+  expect(sessions).toBeLessThanOrEqual(100); // MAX_SESSIONS
+  // Each writing session copies 100,000 organizations (about 20 MB estimated): SESSION_MEMORY_MB=256 keeps a
+  // dozen copies. A session that still has its copy finds its own organization; an evicted one reads the seed.
+  let kept = 0;
+  for (const i of writers) {
+    const found = (await (
+      await fetch(`${url}/api/v1/organization/search?query=${encodeURIComponent(`Writer ${i}`)}`, {
+        headers: { Authorization: 'Bearer root-admin-token', 'X-Mock-Session': `writer-${i}` },
+      })
+    ).json()) as { content: { name: string }[] };
+    if (found.content.some((org) => org.name === `Writer ${i}`)) kept++;
+  }
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThan(20);
 
   const body = hundredMegabyteImport(100 * MB);
   const imported = await fetch(`${url}/_mock/state`, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/json' },
     body,
+  }).catch((error: Error) => {
+    throw new Error(`the import got no answer (${String(error.cause ?? error)}); the server said:\n${output()}`);
   });
   expect(imported.status).toBe(400);
   expect(((await imported.json()) as { error: { message: string } }).error.message).toBe(

@@ -7,7 +7,7 @@
  * parts run on this Node and on the official Node 22, 24 and 26 binaries (devDependencies node22, node24,
  * node26).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,16 @@ function cleanCopy(): string {
   }
   symlinkSync(join(repo, 'node_modules'), join(copy, 'node_modules'));
   return copy;
+}
+
+/** Like run(), without blocking this worker: the Node lines run side by side. */
+function runAsync(command: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args.join(' ')} failed:\n${stdout}\n${stderr || error.message}`));
+      else resolve(stdout);
+    });
+  });
 }
 
 type Dependencies = Record<string, string>;
@@ -204,11 +214,11 @@ describe('the packed package', () => {
   });
 });
 
-describe.each(Object.entries(NODES))('installed in an app, on Node %s', (_name, node) => {
-  it('imports from plain Node ESM: createApp answers, and the MSW handlers answer through setupServer', () => {
-    writeFileSync(
-      join(app, 'plain.mjs'),
-      `import { createApp } from 'orgs-mock';
+const PLAIN = 'plain.mjs';
+beforeAll(() => {
+  writeFileSync(
+    join(app, PLAIN),
+    `import { createApp } from 'orgs-mock';
 import { createHandlers } from 'orgs-mock/msw';
 import { setupServer } from 'msw/node';
 const app = await createApp({ config: { quiet: true } });
@@ -222,52 +232,61 @@ const missing = await fetch('https://orgs.example/api/v1/organization?orgId=9999
 server.close();
 console.log(JSON.stringify({ node: process.version, status: profile.status, name: (await profile.json()).name, docs: docs.status, missing: missing.status, message: (await missing.json()).error.message }));
 `,
-    );
-    const result = JSON.parse(run(node, ['plain.mjs'], app)) as Record<string, unknown>;
-    expect(result).toEqual({
-      node: expect.stringMatching(/^v\d+/),
-      status: 200,
-      name: 'Acme Corp',
-      docs: 200,
-      missing: 404,
-      message: "Organization is not found or you don't have access to it.",
-    });
-    if (node !== process.execPath)
-      expect(result.node).toBe(`v${/node(\d+)/.exec(node)![1]}${String(result.node).slice(3)}`);
-  }, 60_000);
+  );
+});
 
-  it('serves with `npx orgs-mock serve`, and stops on SIGTERM', async () => {
-    const env = {
-      ...process.env,
-      PATH: `${dirname(node)}:${process.env.PATH}`,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      QUIET: 'true',
-    };
-    const child = spawn('npx', ['--no', 'orgs-mock', 'serve'], { cwd: app, env, stdio: 'pipe', detached: true });
-    children.push(child);
-    const { url } = await waitForBanner(child, 30_000);
-    const response = await fetch(`${url}/api/v1/organization/search?query=acme`, {
-      headers: { Authorization: 'Bearer root-admin-token' },
-    });
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { totalElements: number }).totalElements).toBeGreaterThan(0);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    // As a CI runner ends a job: SIGTERM to the process group (npx and the mock it started).
-    process.kill(-child.pid!, 'SIGTERM');
-    await exited;
-    const groupAlive = () => {
-      try {
-        process.kill(-child.pid!, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    for (let i = 0; i < 100 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(groupAlive(), 'the mock outlived SIGTERM by 10 s').toBe(false);
-    await expect(fetch(`${url}/_mock/health`)).rejects.toThrow();
-  }, 60_000);
+// The Node lines side by side: their tests wait on child processes, not on this worker.
+describe.concurrent('installed in an app', () => {
+  for (const [name, node] of Object.entries(NODES)) {
+    it(`on Node ${name}: imports from plain Node ESM; createApp answers, and the MSW handlers answer through setupServer`, async ({
+      expect,
+    }) => {
+      const result = JSON.parse(await runAsync(node, [PLAIN], app)) as Record<string, unknown>;
+      expect(result).toEqual({
+        node: expect.stringMatching(/^v\d+/),
+        status: 200,
+        name: 'Acme Corp',
+        docs: 200,
+        missing: 404,
+        message: "Organization is not found or you don't have access to it.",
+      });
+      if (node !== process.execPath)
+        expect(result.node).toBe(`v${/node(\d+)/.exec(node)![1]}${String(result.node).slice(3)}`);
+    }, 60_000);
+
+    it(`on Node ${name}: serves with \`npx orgs-mock serve\`, and stops on SIGTERM`, async ({ expect }) => {
+      const env = {
+        ...process.env,
+        PATH: `${dirname(node)}:${process.env.PATH}`,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        QUIET: 'true',
+      };
+      const child = spawn('npx', ['--no', 'orgs-mock', 'serve'], { cwd: app, env, stdio: 'pipe', detached: true });
+      children.push(child);
+      const { url } = await waitForBanner(child, 30_000);
+      const response = await fetch(`${url}/api/v1/organization/search?query=acme`, {
+        headers: { Authorization: 'Bearer root-admin-token' },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { totalElements: number }).totalElements).toBeGreaterThan(0);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // As a CI runner ends a job: SIGTERM to the process group (npx and the mock it started).
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+      const groupAlive = () => {
+        try {
+          process.kill(-child.pid!, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 100 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(groupAlive(), 'the mock outlived SIGTERM by 10 s').toBe(false);
+      await expect(fetch(`${url}/_mock/health`)).rejects.toThrow();
+    }, 60_000);
+  }
 });
 
 describe('installed in an app, for TypeScript and Vitest users', () => {
@@ -295,16 +314,27 @@ console.log(org.name, create, error, handlers.length, app.mock.state.tree.size);
       skipLibCheck: false,
       noEmit: true,
     };
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['use.ts'] }));
-    run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app);
-    // And the same file with a mistake does not pass: the types are really checked.
+    // The same file with a mistake beside it, in one compiler run: the types are really checked, and only there.
     writeFileSync(
-      join(app, 'use.ts'),
-      `${readFileSync(join(app, 'use.ts'), 'utf8')}\nconst wrong: RequestBodyOf<'createOrganization'> = { name: 1 };\n`,
+      join(app, 'wrong.ts'),
+      `import type { RequestBodyOf } from 'orgs-mock';\nexport const wrong: RequestBodyOf<'createOrganization'> = { name: 1 };\n`,
     );
-    expect(() =>
-      run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app),
-    ).toThrow(/TS2322/);
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['use.ts', 'wrong.ts'] }));
+    const errors = (() => {
+      try {
+        run(
+          process.execPath,
+          [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--pretty', 'false'],
+          app,
+        );
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(errors.match(/^\S+\(\d+,\d+\): error TS\d+.*$/gm)).toEqual([
+      expect.stringMatching(/^wrong\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/),
+    ]);
   }, 120_000);
 
   it('runs in Vitest without any configuration', () => {
