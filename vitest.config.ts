@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
  * - http: the whole mock in-process through app.request() (and MSW, and the runner against it).
  * - process: real processes, sockets and browsers: the CLI, the packed package, Dredd, Chromium, signals.
  *
- * Speed on 2 cores: unit and http files build their own apps and share no module state, so they run without
- * a fresh module graph per file (isolate: false: the spec bundle and ajv load once per worker, not 20 times).
+ * Speed on 2 cores: test files build their own apps and share no module state, so they run without a fresh
+ * module graph per file (isolate: false: the spec bundle and ajv load once per worker, not 30 times).
  * Process tests mostly wait on their children, so there are more workers than cores.
  */
 export default defineConfig({
@@ -18,7 +18,16 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
       { extends: true, test: { name: 'http', include: ['test/http/**/*.test.ts'], isolate: false } },
-      { extends: true, test: { name: 'process', include: ['test/process/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'process',
+          include: ['test/process/**/*.test.ts'],
+          isolate: false,
+          // The command as it ships (dist/bin, bundled by esbuild), built once: see test/setup/command.ts.
+          globalSetup: ['test/setup/command.ts'],
+        },
+      },
     ],
   },
 });

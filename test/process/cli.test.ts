@@ -2,9 +2,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig, SETTINGS } from '../../src/config.ts';
+import { COMMAND } from '../setup/command.ts';
 import { waitForBanner } from './banner.ts';
 
-const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = COMMAND;
 let child: ChildProcess | undefined;
 afterEach(() => child?.kill('SIGKILL'));
 

@@ -12,8 +12,9 @@ import { CHECKS } from '../../src/contract/registry.ts';
 import type { MockApp } from '../../src/http/app.ts';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { makeApp } from '../helpers.ts';
+import { COMMAND } from '../setup/command.ts';
 
-const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = COMMAND;
 const exec = promisify(execFile);
 
 async function contract(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

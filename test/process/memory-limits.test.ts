@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { openControlPlaneWarning } from '../../src/cli/serve.ts';
 import { ConfigError, DEFAULT_CONFIG, fitToHeap, resolveConfig } from '../../src/config.ts';
+import { COMMAND } from '../setup/command.ts';
 
 const MB = 1024 * 1024;
-const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = COMMAND;
 const fitted = (env: Record<string, string>, heapMb: number) => {
   const { config, explicit } = resolveConfig([], env);
   return fitToHeap(config, explicit, heapMb * MB);

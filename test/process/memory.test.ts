@@ -9,9 +9,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
+import { COMMAND } from '../setup/command.ts';
 import { waitForBanner } from './banner.ts';
 
-const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = COMMAND;
 let child: ChildProcess | undefined;
 afterEach(() => child?.kill('SIGKILL'));
 

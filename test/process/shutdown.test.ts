@@ -6,10 +6,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { COMMAND } from '../setup/command.ts';
 import { waitForBanner } from './banner.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
-const bin = new URL('../../bin/orgs-mock.mjs', import.meta.url).pathname;
+const bin = COMMAND;
 const started: ChildProcess[] = [];
 const sockets: Socket[] = [];
 afterEach(() => {

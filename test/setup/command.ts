@@ -1,0 +1,17 @@
+/**
+ * The process tests run the `orgs-mock` command as it ships: dist/bin/orgs-mock.js, bundled from the
+ * sources by esbuild once per run (this global set-up, under a second). A start through tsx
+ * (bin/orgs-mock.mjs, `npm start`) costs three times the CPU, and these tests start the command about twenty
+ * times; `npm start` has its own test in shutdown.test.ts.
+ */
+import { fileURLToPath } from 'node:url';
+import { bundleCommand } from '../../scripts/command-bundle.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The built command; run it with process.execPath. */
+export const COMMAND = fileURLToPath(new URL('../../dist/bin/orgs-mock.js', import.meta.url));
+
+export default async function setup(): Promise<void> {
+  await bundleCommand(root);
+}
