@@ -252,7 +252,7 @@ describe('orgs-mock contract', () => {
     ]);
     expect(same.stdout).toContain('No differences');
     expect(same.code).toBe(0);
-    const drift = await contract([
+    const drift = await inProcess([
       'diff',
       '--a',
       server.url,
