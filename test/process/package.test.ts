@@ -69,9 +69,9 @@ function cleanCopy(): string {
 }
 
 /** Like run(), without blocking this worker: the Node lines run side by side. */
-function runAsync(command: string, args: string[], cwd: string): Promise<string> {
+function runAsync(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, env, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${command} ${args.join(' ')} failed:\n${stdout}\n${stderr || error.message}`));
       else resolve(stdout);
     });
@@ -235,7 +235,7 @@ console.log(JSON.stringify({ node: process.version, status: profile.status, name
   );
 });
 
-// The Node lines side by side: their tests wait on child processes, not on this worker.
+// Side by side: these tests wait on child processes (one per Node line, tsc, Vitest), not on this worker.
 describe.concurrent('installed in an app', () => {
   for (const [name, node] of Object.entries(NODES)) {
     it(`on Node ${name}: imports from plain Node ESM; createApp answers, and the MSW handlers answer through setupServer`, async ({
@@ -254,7 +254,11 @@ describe.concurrent('installed in an app', () => {
         expect(result.node).toBe(`v${/node(\d+)/.exec(node)![1]}${String(result.node).slice(3)}`);
     }, 60_000);
 
-    it(`on Node ${name}: serves with \`npx orgs-mock serve\`, and stops on SIGTERM`, async ({ expect }) => {
+    // npx on this Node; on the others, the same bin file (npx would run it with the node first on PATH).
+    const viaNpx = node === process.execPath;
+    it(`on Node ${name}: serves with ${viaNpx ? '`npx orgs-mock serve`' : 'its `orgs-mock` bin'}, and stops on SIGTERM`, async ({
+      expect,
+    }) => {
       const env = {
         ...process.env,
         PATH: `${dirname(node)}:${process.env.PATH}`,
@@ -262,7 +266,9 @@ describe.concurrent('installed in an app', () => {
         HOST: '127.0.0.1',
         QUIET: 'true',
       };
-      const child = spawn('npx', ['--no', 'orgs-mock', 'serve'], { cwd: app, env, stdio: 'pipe', detached: true });
+      const bin = join(app, 'node_modules', 'orgs-mock', 'dist', 'bin', 'orgs-mock.js');
+      const [command, args] = viaNpx ? ['npx', ['--no', 'orgs-mock', 'serve']] : [node, [bin, 'serve']];
+      const child = spawn(command, args, { cwd: app, env, stdio: 'pipe', detached: true });
       children.push(child);
       const { url } = await waitForBanner(child, 30_000);
       const response = await fetch(`${url}/api/v1/organization/search?query=acme`, {
@@ -287,10 +293,8 @@ describe.concurrent('installed in an app', () => {
       await expect(fetch(`${url}/_mock/health`)).rejects.toThrow();
     }, 60_000);
   }
-});
 
-describe('installed in an app, for TypeScript and Vitest users', () => {
-  it('type-checks under NodeNext, strict, exactOptionalPropertyTypes and skipLibCheck: false', () => {
+  it('type-checks under NodeNext, strict, exactOptionalPropertyTypes and skipLibCheck: false', async ({ expect }) => {
     writeFileSync(
       join(app, 'use.ts'),
       `import { createApp, type ErrorBody, type Organization, type RequestBodyOf, type ResponseBodyOf } from 'orgs-mock';
@@ -320,24 +324,17 @@ console.log(org.name, create, error, handlers.length, app.mock.state.tree.size);
       `import type { RequestBodyOf } from 'orgs-mock';\nexport const wrong: RequestBodyOf<'createOrganization'> = { name: 1 };\n`,
     );
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['use.ts', 'wrong.ts'] }));
-    const errors = (() => {
-      try {
-        run(
-          process.execPath,
-          [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--pretty', 'false'],
-          app,
-        );
-        return '';
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
+    const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+    const errors = await runAsync(process.execPath, [tsc, '-p', '.', '--pretty', 'false'], app).then(
+      () => '',
+      (error: Error) => error.message,
+    );
     expect(errors.match(/^\S+\(\d+,\d+\): error TS\d+.*$/gm)).toEqual([
       expect.stringMatching(/^wrong\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/),
     ]);
   }, 120_000);
 
-  it('runs in Vitest without any configuration', () => {
+  it('runs in Vitest without any configuration', async ({ expect }) => {
     // Vitest itself is the repo's; the app has no vitest config and no server.deps.inline.
     symlinkSync(join(repo, 'node_modules', 'vitest'), join(app, 'node_modules', 'vitest'));
     writeFileSync(
@@ -351,7 +348,7 @@ it('answers', async () => {
 });
 `,
     );
-    const output = run(
+    const output = await runAsync(
       process.execPath,
       [join(repo, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', app],
       app,
