@@ -34,9 +34,24 @@ export function mediaTypeOf(headers: Headers): string {
   return (headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
+/**
+ * Compiled once per schema object for the whole process: a schema's validator does not depend on the run,
+ * and compiling is most of what a short run costs (`diff` makes two runs; tests make dozens).
+ */
+let sharedAjv: Ajv | undefined;
+const compiledSchemas = new WeakMap<object, ValidateFunction>();
+
+function compiledFor(schema: Schema): ValidateFunction {
+  let fn = compiledSchemas.get(schema);
+  if (!fn) {
+    sharedAjv ??= runnerAjv();
+    fn = sharedAjv.compile(schema);
+    compiledSchemas.set(schema, fn);
+  }
+  return fn;
+}
+
 export class ResponseValidators {
-  private readonly ajv = runnerAjv();
-  private readonly compiled = new Map<object, ValidateFunction>();
 
   constructor(
     private readonly doc: SpecDocument,
@@ -55,11 +70,7 @@ export class ResponseValidators {
   }
 
   validate(schema: Schema, value: unknown): SchemaProblem[] {
-    let fn = this.compiled.get(schema);
-    if (!fn) {
-      fn = this.ajv.compile(schema);
-      this.compiled.set(schema, fn);
-    }
+    const fn = compiledFor(schema);
     if (fn(value)) return [];
     const base = this.spec.pointerOf(schema);
     return (fn.errors ?? []).map((e: ErrorObject) => ({
