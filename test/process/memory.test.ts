@@ -39,12 +39,18 @@ function start(env: Record<string, string>): Promise<string> {
 }
 
 /**
- * PUT with node:http rather than fetch: the server may refuse before it has read the whole body, and then
- * the answer counts, not the error of the write that the closed connection cuts short.
+ * PUT with node:http rather than fetch, on a new connection: building the 100 MB body takes seconds on a busy
+ * machine, and fetch's pool may then hand out a keep-alive connection that the server closes at that moment
+ * for being idle 5 s (a write EPIPE, seen twice under full load). And should the server refuse before it
+ * has read the whole body, its answer is read, not lost to the write that the closed connection cuts short.
  */
 function put(url: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'PUT', headers: { 'Content-Type': 'application/json' } });
+    const request = httpRequest(url, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      agent: false, // a connection of its own
+    });
     let answered = false;
     request.on('response', (response) => {
       answered = true;
