@@ -52,7 +52,6 @@ function compiledFor(schema: Schema): ValidateFunction {
 }
 
 export class ResponseValidators {
-
   constructor(
     private readonly doc: SpecDocument,
     private readonly spec: ContractSpec,
