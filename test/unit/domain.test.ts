@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Refusal } from '../../src/domain/errors.ts';
 import type { OrgRecord } from '../../src/domain/organization.ts';
 import { RateLimiter, secondsUntilNextWindow } from '../../src/domain/rate-limiter.ts';
+import { SnapshotReader } from '../../src/domain/snapshot.ts';
 import { TokenStore } from '../../src/domain/tokens.ts';
 import { OrgTree } from '../../src/domain/tree.ts';
 import { closestRoute, probableField } from '../../src/http/hints.ts';
@@ -81,6 +82,42 @@ describe('OrgTree', () => {
         .search(2, { query: '', sortBy: 'Organization Id', sortOrder: 'ASC', page: 1, size: 1 })
         .content.map((o) => o.id),
     ).toEqual([3]);
+  });
+});
+
+describe('SnapshotReader', () => {
+  it('reads the same organizations however the text is cut into chunks, escapes included', () => {
+    const rules = {
+      limits: { maxDepth: 4, maxOrganizations: 1_000 },
+      checkShape: (fields: Record<string, unknown>) => ({ name: String(fields.name) }),
+    };
+    const pieces = [
+      '{"format":"orgs-mock/state@1","organizations":[{"id":1,"name":"Root \\"q\\" \\\\","tz":"UTC","lastModifiedTs":0}',
+    ];
+    for (let id = 2; id <= 120; id++)
+      pieces.push(
+        `,{"id":${id},"name":"Org ${id} \\\\\\"","description":"${'d'.repeat(id % 40)}\\\\","parentOrganizationId":1,"tz":"UTC","lastModifiedTs":${id}}`,
+      );
+    pieces.push('],"nextOrganizationId":500}');
+    const text = pieces.join('');
+    const whole = new SnapshotReader(rules);
+    whole.push(text);
+    const expected = whole.end();
+    expect(expected.records.size).toBe(120);
+    expect(expected.records.get(1)?.name).toBe('Root "q" \\');
+    for (let seed = 1; seed <= 60; seed++) {
+      const reader = new SnapshotReader(rules);
+      // Chunks of 1 to 3 characters for the first seeds (a cut inside every escape), up to 200 after.
+      for (let at = 0, s = seed; at < text.length; ) {
+        s = (s * 1103515245 + 12345) % 2 ** 31;
+        const size = 1 + (s % (seed <= 10 ? 3 : 200));
+        reader.push(text.slice(at, at + size));
+        at += size;
+      }
+      const read = reader.end();
+      expect([...read.records.values()], `seed ${seed}`).toEqual([...expected.records.values()]);
+      expect(read.nextOrganizationId).toBe(500);
+    }
   });
 });
 
