@@ -582,7 +582,8 @@ export const VARIANTS: Variant[] = [
       checks: ['rate_limit', 'response_headers_conformance'],
       sleep: async () => {},
     },
-    config: { config: { rateLimitPerMinute: 20 } },
+    // A clock that stands still: the burst must fall in one rate-limit window.
+    config: { config: { rateLimitPerMinute: 20 }, now: () => Date.UTC(2026, 0, 1, 12, 0, 30) },
     handler: async (u, i, next) => {
       const r = await next(u, i);
       return r.status === 429 ? reply(await json(r), 429) : r;

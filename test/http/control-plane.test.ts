@@ -16,7 +16,8 @@ describe('/_mock/ control plane', () => {
   });
 
   it('reset brings back the seeded state and fresh rate-limit windows, keeping issued tokens', async () => {
-    const app = await makeApp({ config: { rateLimitPerMinute: 3 } });
+    // A clock that stands still: three requests must share one rate-limit window.
+    const app = await makeApp({ config: { rateLimitPerMinute: 3 }, now: () => Date.UTC(2026, 0, 1, 12, 0, 30) });
     const issued = await call(
       app,
       'POST',
@@ -123,7 +124,8 @@ describe('/_mock/ control plane', () => {
   });
 
   it('changes latency, faults and the rate limit at run time, and refuses bad settings', async () => {
-    const app = await makeApp();
+    // A clock that stands still: the two requests after the change must share one rate-limit window.
+    const app = await makeApp({ now: () => Date.UTC(2026, 0, 1, 12, 0, 30) });
     const changed = await call(app, 'PATCH', '/_mock/config', {
       body: { latencyMs: { min: 0, max: 0 }, faultRate: 1, faultSeed: 3, rateLimitPerMinute: 1 },
     });

@@ -19,7 +19,8 @@ describe('every documented status of every operation', async () => {
   });
 
   it.each(documented)('%s', async (key) => {
-    const app = await makeApp({ config: { rateLimitPerMinute: 2 } });
+    // A clock that stands still: the 429 scenarios' requests must share one rate-limit window.
+    const app = await makeApp({ config: { rateLimitPerMinute: 2 }, now: () => Date.UTC(2026, 0, 1, 12, 0, 30) });
     const scenario = scenarios[key];
     expect(scenario, `no scenario for ${key}`).toBeDefined();
     const reply = await scenario!(app);

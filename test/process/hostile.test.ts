@@ -360,7 +360,8 @@ describe('sessions under attack', () => {
   });
 
   it('each session has its own rate-limit windows and its own reset; the limit itself is shared', async () => {
-    const s = await serveWith({ config: { rateLimitPerMinute: 3 } });
+    // A clock that stands still: a minute that ends mid-test would open fresh windows (seen on a busy machine).
+    const s = await serveWith({ config: { rateLimitPerMinute: 3 }, now: () => Date.UTC(2026, 0, 1, 12, 0, 30) });
     const get = (session: string) =>
       s.send('GET', '/api/v1/organization/profile', { 'X-Mock-Session': session }).then((r) => r.status);
     try {
