@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { invalidInput, messages } from '../domain/errors.ts';
-import { HttpError } from './http-error.ts';
+import { answerOf, HttpError } from './http-error.ts';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -12,24 +12,33 @@ const tooLarge = (maxBytes: number) =>
     maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)),
   );
 
-const apiBodyLimit = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw tooLarge(MAX_BODY_BYTES);
-  },
-});
+/** Past the limit: 413 where the operation documents it, else a 400 with the same message. */
+const limits = {
+  413: bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw tooLarge(MAX_BODY_BYTES);
+    },
+  }),
+  400: bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw invalidInput(messages.bodyTooLarge);
+    },
+  }),
+};
 
 /**
- * Hono's bodyLimit, with our 413 through its onError hook, called at the point of the pipeline where the
+ * Hono's bodyLimit, with our refusal through its onError hook, called at the point of the pipeline where the
  * body is read (a 2 MB body without a token is a 401, as on the real service, not a 413). It trusts a
  * Content-Length (Node's parser holds the body to it) and counts a chunked body. A client that goes away
  * mid-body is a 400, not an error of ours. The import streams instead: see streamText.
  */
-export async function limitBody(c: Context): Promise<void> {
+export async function limitBody(c: Context, tooLargeStatus: 400 | 413 = 413): Promise<void> {
   try {
-    await apiBodyLimit(c, async () => {});
+    await limits[tooLargeStatus](c, async () => {});
   } catch (error) {
-    if (error instanceof HttpError) throw error;
+    if (answerOf(error)) throw error;
     throw invalidInput(messages.bodyIncomplete);
   }
 }
@@ -97,9 +106,9 @@ export function isJsonType(contentType: string | null): boolean {
  * A JSON body, within the API's limit; the schema check that it is an object belongs to the spec validator.
  * The Content-Type is checked first: a form is refused as such, whatever its size.
  */
-export async function readJson(c: Context): Promise<unknown> {
+export async function readJson(c: Context, tooLargeStatus: 400 | 413 = 413): Promise<unknown> {
   if (!isJsonType(c.req.raw.headers.get('content-type'))) throw invalidInput(messages.contentTypeUnsupported);
-  await limitBody(c);
+  await limitBody(c, tooLargeStatus);
   const text = await readText(c.req.raw);
   if (text.trim() === '') throw invalidInput(messages.bodyMissing);
   try {

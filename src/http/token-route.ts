@@ -9,7 +9,7 @@ import type { MockState } from '../domain/runtime.ts';
 import type { TokenRequest } from '../domain/tokens.ts';
 import { limitBody, readText } from './body.ts';
 import { headerOf } from './header-of.ts';
-import { HttpError } from './http-error.ts';
+import { answerOf, HttpError } from './http-error.ts';
 import { enforceRateLimit, type RouteContext } from './operation-route.ts';
 import { oauthErrorResponse } from './respond.ts';
 
@@ -40,7 +40,7 @@ async function tokenParameters(c: Context): Promise<URLSearchParams> {
   const params = new URL(c.req.url).searchParams;
   const contentType = headerOf(c, 'content-type') ?? '';
   if (contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    await limitBody(c);
+    await limitBody(c, 400);
     for (const [name, value] of new URLSearchParams(await readText(c.req.raw))) {
       if (!params.has(name)) params.set(name, value);
     }
@@ -51,7 +51,15 @@ async function tokenParameters(c: Context): Promise<URLSearchParams> {
 export function tokenRoute(ctx: RouteContext) {
   return async (c: Context): Promise<Response> => {
     const state: MockState = ctx.state(c);
-    const params = await tokenParameters(c);
+    let params: URLSearchParams;
+    try {
+      params = await tokenParameters(c);
+    } catch (error) {
+      // The token endpoint refuses in OAuth's form: a body too large, cut short or not UTF-8 is a malformed request.
+      const answer = answerOf(error);
+      if (!answer) throw error;
+      return oauthErrorResponse('invalid_request', answer.message);
+    }
     const basic = basicCredentials(headerOf(c, 'authorization'));
     if (basic === 'invalid') {
       ctx.clientFailures?.fail('', ctx.now());
