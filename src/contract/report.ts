@@ -5,7 +5,7 @@
  */
 import type { Exchange } from './client.ts';
 import { fieldsOf } from './json.ts';
-import type { Finding, Severity } from './model.ts';
+import type { Finding } from './model.ts';
 
 export const REPORT_FORMAT = 'orgs-mock/contract-report@2';
 
@@ -30,13 +30,8 @@ export interface FailureExample {
 }
 
 /** Findings of one cause: the same check, severity, operation, rule and kind of departure. */
-export interface FailureGroup {
-  check: string;
-  severity: Severity;
-  operation: string;
-  expected: string;
-  actual: string;
-  specLocation: string;
+export interface FailureGroup
+  extends Pick<Finding, 'check' | 'severity' | 'operation' | 'expected' | 'actual' | 'specLocation'> {
   count: number;
   examples: FailureExample[];
 }

@@ -166,21 +166,17 @@ export class Sandbox {
       headers: this.auth,
     };
   }
+  private updateRequest(id: number, body: unknown, headers: Record<string, string>) {
+    const op = this.spec.op('updateOrganization');
+    return { operationId: op.operationId, method: 'PUT', path: op.path, query: { orgId: String(id) }, headers, body };
+  }
 
   /** Sends an update of an organization the run owns; refuses (throws) for any other id. */
   async update(id: number, body: unknown, headers: Record<string, string> = this.auth): Promise<Exchange | string> {
     this.assertOwned(id, 'update');
     if (!this.probed && !this.updatesUnsafe) await this.probeUpdates();
     if (this.updatesUnsafe) return this.updatesUnsafe;
-    const op = this.spec.op('updateOrganization');
-    const exchange = await this.client.send({
-      operationId: op.operationId,
-      method: 'PUT',
-      path: op.path,
-      query: { orgId: String(id) },
-      headers,
-      body,
-    });
+    const exchange = await this.client.send(this.updateRequest(id, body, headers));
     const name = fieldsOf(body)?.name;
     const own = this.owned.get(id);
     if (exchange.response.status === 200 && typeof name === 'string' && own) own.name = name.trim();
@@ -203,15 +199,7 @@ export class Sandbox {
     }
     // The token's organization as it is before the probe: a server that ignores orgId would change it.
     const ownBefore = await this.client.send(this.getRequest(this.ownOrganization.id));
-    const op = this.spec.op('updateOrganization');
-    const exchange = await this.client.send({
-      operationId: op.operationId,
-      method: 'PUT',
-      path: op.path,
-      query: { orgId: String(id) },
-      headers: this.auth,
-      body: { name: this.ownOrganization.name },
-    });
+    const exchange = await this.client.send(this.updateRequest(id, { name: this.ownOrganization.name }, this.auth));
     if (exchange.response.status !== 200) {
       this.updatesUnsafe = `updates are not sent: the harmless probe (renaming organization ${id} of the run to "${this.ownOrganization.name}") answered ${exchange.response.status}`;
       return;
