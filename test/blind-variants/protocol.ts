@@ -1,5 +1,16 @@
 /** Broken servers: status codes, headers, bodies without Content-Type, and implausible values. */
-import { answers, type BlindVariant, blind, type Call, eachOrg, error, isOrgOp, read, respond } from './kit.ts';
+import {
+  answers,
+  type BlindVariant,
+  blind,
+  type Call,
+  eachOrg,
+  error,
+  isOrgOp,
+  orgById,
+  read,
+  respond,
+} from './kit.ts';
 
 export const PROTOCOL: BlindVariant[] = [
   {
@@ -23,15 +34,10 @@ export const PROTOCOL: BlindVariant[] = [
     fact: '§1/§7 get of an organization that does not exist is 404 "Organization is not found…"; here a valid unknown id is 400.',
     wrap: answers(
       (call) => call.op === 'get',
-      (a) => (a.status === 404 ? error(400, 'Organization id is invalid.', a.headers) : undefined),
-    ),
-  },
-  {
-    name: 'put-without-orgid-refused',
-    fact: '§3 Update: orgId absent means the token’s own organization; here a PUT without orgId answers 400.',
-    wrap: blind(
-      () => (call, kit) =>
-        call.op === 'update' && !call.query.has('orgId') ? error(400, 'Parameter orgId is required.') : kit.next(),
+      async (a, call, kit) =>
+        a.status === 404 && call.orgId !== undefined && !(await orgById(kit, call.orgId))
+          ? error(400, 'Organization id is invalid.', a.headers)
+          : undefined,
     ),
   },
   {

@@ -17,12 +17,24 @@ const isCreate = (call: Call) => call.op === 'create';
 const body = (call: Call): Record<string, any> =>
   call.json && typeof call.json === 'object' && !Array.isArray(call.json) ? call.json : {};
 
-/** A create whose body is changed before the mock stores it. */
-const createWith = (change: (b: Record<string, any>) => Record<string, any> | undefined) =>
-  blind(() => (call, kit) => {
-    if (!isCreate(call)) return kit.next();
-    const changed = change({ ...body(call) });
-    return changed ? kit.next({ body: changed }) : kit.next();
+/**
+ * A create stored with a changed body, only where the body sent was valid: the mock first stores it as sent
+ * (so invalid input is still refused as it should be), then the kit replaces it by one made from the changed
+ * body, and answers that. `nth` counts the successful creates.
+ */
+const createWith = (change: (b: Record<string, any>, nth: number) => Record<string, any> | undefined) =>
+  blind(() => {
+    let nth = 0;
+    return async (call, kit) => {
+      if (!isCreate(call)) return kit.next();
+      const response = await kit.next();
+      if (response.status !== 201) return response;
+      const changed = change({ ...body(call) }, ++nth);
+      if (!changed) return response;
+      const first = await read(response);
+      await kit.direct('DELETE', `/api/v1/organization?orgId=${first.body.id}`);
+      return kit.next({ body: changed });
+    };
   });
 
 /** Answers that show the organizations the run created (or changed) with some fields rewritten. */
@@ -64,9 +76,12 @@ export const ROUND_TRIPS: BlindVariant[] = [
     fact: '§2/§3 Create: tz sent is stored; here the create answer echoes it but get and search show the parent’s tz.',
     wrap: blind(() => async (call, kit) => {
       if (!isCreate(call) || typeof body(call).tz !== 'string') return kit.next();
+      const response = await kit.next();
+      if (response.status !== 201) return response;
+      const first = await read(response);
+      await kit.direct('DELETE', `/api/v1/organization?orgId=${first.body.id}`);
       const a = await read(await kit.next({ body: withoutKey(body(call), 'tz') }));
-      if (a.status !== 201) return respond(a.status, a.text, a.headers);
-      return respond(201, { ...a.body, tz: body(call).tz }, a.headers);
+      return respond(a.status, a.status === 201 ? { ...a.body, tz: body(call).tz } : a.body, a.headers);
     }),
   },
   {
@@ -85,7 +100,7 @@ export const ROUND_TRIPS: BlindVariant[] = [
     name: 'create-truncates-zip-to-5',
     fact: '§2 Address: zip up to 12 characters; here a longer zip is stored and answered cut to 5.',
     wrap: createWith((b) =>
-      b.address && typeof b.address.zip === 'string' && b.address.zip.length > 5
+      typeof b.address?.zip === 'string' && b.address.zip.length > 5
         ? { ...b, address: { ...b.address, zip: b.address.zip.slice(0, 5) } }
         : undefined,
     ),
@@ -94,7 +109,7 @@ export const ROUND_TRIPS: BlindVariant[] = [
     name: 'create-drops-address-state',
     fact: '§2 Address: state is one of its fields; here a created organization’s address loses its state.',
     wrap: createWith((b) =>
-      b.address && typeof b.address === 'object' && 'state' in b.address
+      typeof b.address?.state === 'string' && b.address.state !== ''
         ? { ...b, address: withoutKey(b.address, 'state') }
         : undefined,
     ),
@@ -118,7 +133,7 @@ export const ROUND_TRIPS: BlindVariant[] = [
     fact: '§3 Create: description at most 1000 characters; here exactly 1000 is refused with 400.',
     wrap: blind(
       () => (call, kit) =>
-        isCreate(call) && typeof body(call).description === 'string' && body(call).description.length >= 1000
+        isCreate(call) && typeof body(call).description === 'string' && body(call).description.length === 1000
           ? error(400, 'Description should be at most 999 symbols.')
           : kit.next(),
     ),
@@ -140,11 +155,15 @@ export const ROUND_TRIPS: BlindVariant[] = [
   },
   {
     name: 'create-answer-omits-default-parent',
-    fact: '§2/§3 parentOrganizationId is absent only on the root; here a create without parentId answers no parentOrganizationId.',
-    wrap: answers(
-      (call) => isCreate(call) && body(call).parentId == null,
-      (a) => (a.status === 201 ? respond(201, withoutKey(a.body, 'parentOrganizationId'), a.headers) : undefined),
-    ),
+    fact: '§2/§3 parentOrganizationId is absent only on the root; here a create under the token’s own organization answers none.',
+    wrap: blind(() => async (call, kit) => {
+      const response = await kit.next();
+      if (!isCreate(call) || response.status !== 201) return response;
+      const a = await read(response);
+      const own = await kit.direct('GET', '/api/v1/organization/profile', { token: call.token ?? null });
+      const underOwn = own.status === 200 && a.body.parentOrganizationId === own.body.id;
+      return respond(201, underOwn ? withoutKey(a.body, 'parentOrganizationId') : a.body, a.headers);
+    }),
   },
   {
     name: 'create-ignores-parent-id',
@@ -161,11 +180,11 @@ export const ROUND_TRIPS: BlindVariant[] = [
     ),
   },
   {
-    name: 'create-lastmodified-a-day-early',
-    fact: '§2 lastModifiedTs is the time of the last change; here the create answer says a day before the request.',
+    name: 'create-lastmodified-ten-minutes-early',
+    fact: '§2 lastModifiedTs is the time of the last change; here the create answer says ten minutes before the request.',
     wrap: answers(isCreate, (a) =>
       a.status === 201
-        ? respond(201, { ...a.body, lastModifiedTs: a.body.lastModifiedTs - 86_400_000 }, a.headers)
+        ? respond(201, { ...a.body, lastModifiedTs: a.body.lastModifiedTs - 600_000 }, a.headers)
         : undefined,
     ),
   },
@@ -219,12 +238,13 @@ export const ROUND_TRIPS: BlindVariant[] = [
   {
     name: 'update-truncates-name-to-50',
     fact: '§3 Names are 3 to 100 characters; here an update stores and answers only the first 50.',
-    wrap: blind(
-      () => (call, kit) =>
-        call.op === 'update' && typeof body(call).name === 'string' && body(call).name.trim().length > 50
-          ? kit.next({ body: { ...body(call), name: body(call).name.trim().slice(0, 50).trim() } })
-          : kit.next(),
-    ),
+    wrap: blind(() => async (call, kit) => {
+      const response = await kit.next();
+      const name = body(call).name;
+      if (call.op !== 'update' || response.status !== 200 || typeof name !== 'string' || name.trim().length <= 50)
+        return response;
+      return kit.next({ body: { name: name.trim().slice(0, 50).trim() } });
+    }),
   },
   {
     name: 'update-replaces-whole-entity',
@@ -267,17 +287,9 @@ export const ROUND_TRIPS: BlindVariant[] = [
   {
     name: 'third-create-lowercases-name',
     fact: '§3 Create stores the name given; here the third create of a run stores and answers it in lower case.',
-    wrap: blind(() => {
-      let creates = 0;
-      return async (call, kit) => {
-        if (!isCreate(call) || typeof body(call).name !== 'string') return kit.next();
-        const response = await kit.next(
-          ++creates === 3 ? { body: { ...body(call), name: body(call).name.toLowerCase() } } : undefined,
-        );
-        if (creates === 3 && response.status !== 201) creates--;
-        return response;
-      };
-    }),
+    wrap: createWith((b, nth) =>
+      nth === 3 && typeof b.name === 'string' ? { ...b, name: b.name.toLowerCase() } : undefined,
+    ),
   },
   {
     name: 'create-tz-without-slash-refused',

@@ -1,7 +1,27 @@
 /** Broken servers: search semantics across pages, orders, queries, totals and every sortBy. */
-import { answers, type BlindVariant, blind, type Call, error, type Kit, read, respond, searchAll } from './kit.ts';
+import {
+  answers,
+  type BlindVariant,
+  blind,
+  type Call,
+  error,
+  type Kit,
+  type RequestChange,
+  read,
+  respond,
+  searchAll,
+} from './kit.ts';
 
 const isSearch = (call: Call) => call.op === 'search';
+
+/**
+ * The search changed, only where the search sent was valid: invalid parameters are still refused as they
+ * should be, so that the variant departs from one fact only.
+ */
+async function ifValid(kit: Kit, change: RequestChange): Promise<Response> {
+  const original = await kit.next();
+  return original.status === 200 ? kit.next(change) : original;
+}
 
 /** A search answered from the full result list, sliced by `pick` (start index) instead of page * size. */
 async function sliced(call: Call, kit: Kit, start: (page: number, size: number) => number): Promise<Response> {
@@ -20,7 +40,7 @@ export const SEARCH: BlindVariant[] = [
     fact: '§3 Search: sortOrder DESC orders the whole result; here pages ≥ 1 of a DESC search hold the ASC slice.',
     wrap: blind(() => (call, kit) => {
       if (isSearch(call) && call.search.sortOrder === 'DESC' && call.search.page >= 1)
-        return kit.next({ query: { sortOrder: 'ASC' } });
+        return ifValid(kit, { query: { sortOrder: 'ASC' } });
       return kit.next();
     }),
   },
@@ -29,7 +49,7 @@ export const SEARCH: BlindVariant[] = [
     fact: '§3 Search: sortBy Name with sortOrder DESC; here each DESC page is the same ASC page reversed.',
     wrap: blind(() => async (call, kit) => {
       if (!isSearch(call) || call.search.sortBy !== 'Name' || call.search.sortOrder !== 'DESC') return kit.next();
-      const answer = await read(await kit.next({ query: { sortOrder: 'ASC' } }));
+      const answer = await read(await ifValid(kit, { query: { sortOrder: 'ASC' } }));
       if (answer.status !== 200) return respond(answer.status, answer.text, answer.headers);
       return respond(200, { ...answer.body, content: [...answer.body.content].reverse() }, answer.headers);
     }),
@@ -39,7 +59,7 @@ export const SEARCH: BlindVariant[] = [
     fact: '§3 Search: size defaults to 50; here a search without size answers pages of 20.',
     wrap: blind(
       () => (call, kit) =>
-        isSearch(call) && !call.query.has('size') ? kit.next({ query: { size: '20' } }) : kit.next(),
+        isSearch(call) && !call.query.has('size') ? ifValid(kit, { query: { size: '20' } }) : kit.next(),
     ),
   },
   {
@@ -47,7 +67,7 @@ export const SEARCH: BlindVariant[] = [
     fact: '§3 Search: size may be up to 1000; here any size over 100 silently answers 100 items.',
     wrap: blind(
       () => (call, kit) =>
-        isSearch(call) && call.search.size > 100 ? kit.next({ query: { size: '100' } }) : kit.next(),
+        isSearch(call) && call.search.size > 100 ? ifValid(kit, { query: { size: '100' } }) : kit.next(),
     ),
   },
   {
@@ -56,7 +76,7 @@ export const SEARCH: BlindVariant[] = [
     wrap: blind(
       () => (call, kit) =>
         isSearch(call) && call.search.page >= 1
-          ? kit.next({ query: { page: String(call.search.page - 1) } })
+          ? ifValid(kit, { query: { page: String(call.search.page - 1) } })
           : kit.next(),
     ),
   },
@@ -104,7 +124,7 @@ export const SEARCH: BlindVariant[] = [
     wrap: blind(
       () => (call, kit) =>
         isSearch(call) && call.search.sortBy === 'Name'
-          ? kit.next({ query: { sortBy: 'Organization Id' } })
+          ? ifValid(kit, { query: { sortBy: 'Organization Id' } })
           : kit.next(),
     ),
   },
@@ -114,7 +134,7 @@ export const SEARCH: BlindVariant[] = [
     wrap: blind(
       () => (call, kit) =>
         isSearch(call) && call.search.sortBy === 'Sub Organizations'
-          ? kit.next({ query: { sortOrder: call.search.sortOrder === 'DESC' ? 'ASC' : 'DESC' } })
+          ? ifValid(kit, { query: { sortOrder: call.search.sortOrder === 'DESC' ? 'ASC' : 'DESC' } })
           : kit.next(),
     ),
   },
@@ -124,7 +144,7 @@ export const SEARCH: BlindVariant[] = [
     wrap: blind(
       () => (call, kit) =>
         isSearch(call) && call.search.sortBy === 'Device Count'
-          ? kit.next({ query: { sortOrder: 'ASC' } })
+          ? ifValid(kit, { query: { sortOrder: 'ASC' } })
           : kit.next(),
     ),
   },
@@ -137,7 +157,7 @@ export const SEARCH: BlindVariant[] = [
         call.search.sortBy === 'User Count' &&
         call.search.sortOrder === 'DESC' &&
         call.search.page >= 1
-          ? kit.next({ query: { sortOrder: 'ASC' } })
+          ? ifValid(kit, { query: { sortOrder: 'ASC' } })
           : kit.next(),
     ),
   },
@@ -146,7 +166,7 @@ export const SEARCH: BlindVariant[] = [
     fact: '§3 Search: sortOrder defaults to ASC; here a search without sortOrder answers DESC.',
     wrap: blind(
       () => (call, kit) =>
-        isSearch(call) && !call.query.has('sortOrder') ? kit.next({ query: { sortOrder: 'DESC' } }) : kit.next(),
+        isSearch(call) && !call.query.has('sortOrder') ? ifValid(kit, { query: { sortOrder: 'DESC' } }) : kit.next(),
     ),
   },
   {
@@ -173,7 +193,7 @@ export const SEARCH: BlindVariant[] = [
       if (!isSearch(call) || call.search.page < 1 || call.search.query === '') return kit.next();
       const filtered = await read(await kit.next());
       if (filtered.status !== 200) return respond(filtered.status, filtered.text, filtered.headers);
-      const loose = await read(await kit.next({ query: { query: '' } }));
+      const loose = await read(await ifValid(kit, { query: { query: '' } }));
       return respond(200, { content: loose.body.content, totalElements: filtered.body.totalElements }, loose.headers);
     }),
   },
@@ -182,7 +202,7 @@ export const SEARCH: BlindVariant[] = [
     fact: '§3 Search: query applies in both orders; here a DESC search ignores the query (content and total).',
     wrap: blind(
       () => (call, kit) =>
-        isSearch(call) && call.search.sortOrder === 'DESC' ? kit.next({ query: { query: '' } }) : kit.next(),
+        isSearch(call) && call.search.sortOrder === 'DESC' ? ifValid(kit, { query: { query: '' } }) : kit.next(),
     ),
   },
   {
@@ -271,7 +291,7 @@ export const SEARCH: BlindVariant[] = [
     wrap: blind(
       () => (call, kit) =>
         isSearch(call) && call.search.size < 5 && call.query.has('size')
-          ? kit.next({ query: { size: String(call.search.size + 1) } })
+          ? ifValid(kit, { query: { size: String(call.search.size + 1) } })
           : kit.next(),
     ),
   },
