@@ -108,18 +108,6 @@ export const OAUTH: BlindVariant[] = [
     ),
   },
   {
-    name: 'oauth-invalid-client-401',
-    fact: '§1/§5 An unknown client or wrong secret answers 400 invalid_client; here it answers 401.',
-    wrap: oauthError((a) => (a.body?.error === 'invalid_client' ? { status: 401, body: a.body } : a)),
-  },
-  {
-    name: 'oauth-invalid-client-as-invalid-grant',
-    fact: '§5 An unknown client or wrong secret is invalid_client; here the code is invalid_grant.',
-    wrap: oauthError((a) =>
-      a.body?.error === 'invalid_client' ? { status: 400, body: { ...a.body, error: 'invalid_grant' } } : a,
-    ),
-  },
-  {
     name: 'oauth-client-credentials-without-refresh-token',
     fact: '§5 The client-credentials grant returns an access token and a refresh token; here refresh_token is null.',
     wrap: tokenAnswer('client_credentials', (t) => ({ ...t, refresh_token: null })),
@@ -130,11 +118,6 @@ export const OAUTH: BlindVariant[] = [
     wrap: oauthError((a) =>
       a.body?.error === 'invalid_grant' ? { status: 400, body: { ...a.body, error: 'invalid_request' } } : a,
     ),
-  },
-  {
-    name: 'oauth-token-type-lowercase',
-    fact: '§2 OAuth2Token.token_type is "Bearer"; here it is "bearer".',
-    wrap: tokenAnswer(undefined, (t) => ({ ...t, token_type: 'bearer' })),
   },
   {
     name: 'oauth-token-works-only-for-reads',
@@ -155,6 +138,25 @@ export const OAUTH: BlindVariant[] = [
           issued.has(call.token)
         )
           return respond(403, { error: { message: 'Permission ORG_CREATE is required.' } });
+        return kit.next();
+      };
+    }),
+  },
+  {
+    name: 'oauth-token-scope-403-on-search',
+    fact: '§5 A client lacking the Platform API scope gets 403 on every API call, one with it on none; here OAuth tokens get the scope 403 on search only.',
+    wrap: blind(() => {
+      const issued = new Set<string>();
+      return async (call, kit) => {
+        if (isToken(call)) {
+          const response = await kit.next();
+          if (response.status !== 200) return response;
+          const a = await read(response);
+          issued.add(a.body.access_token);
+          return respond(200, a.body, a.headers);
+        }
+        if (call.op === 'search' && call.token && issued.has(call.token))
+          return respond(403, { error: { message: 'Platform API scope is not enabled for this oauth client.' } });
         return kit.next();
       };
     }),

@@ -1,16 +1,5 @@
 /** Broken servers: status codes, headers, bodies without Content-Type, and implausible values. */
-import {
-  answers,
-  type BlindVariant,
-  blind,
-  type Call,
-  eachOrg,
-  error,
-  isOrgOp,
-  orgById,
-  read,
-  respond,
-} from './kit.ts';
+import { answers, type BlindVariant, blind, eachOrg, error, isOrgOp, orgById, read, respond } from './kit.ts';
 
 export const PROTOCOL: BlindVariant[] = [
   {
@@ -19,14 +8,6 @@ export const PROTOCOL: BlindVariant[] = [
     wrap: answers(
       (call) => call.op === 'create',
       (a) => (a.status === 201 ? respond(200, a.body, a.headers) : undefined),
-    ),
-  },
-  {
-    name: 'update-answers-201',
-    fact: '§1 Update answers 200; here it answers 201.',
-    wrap: answers(
-      (call) => call.op === 'update',
-      (a) => (a.status === 200 ? respond(201, a.body, a.headers) : undefined),
     ),
   },
   {
@@ -71,27 +52,11 @@ export const PROTOCOL: BlindVariant[] = [
     ),
   },
   {
-    name: 'token-answer-text-plain',
-    fact: '§2 The token endpoint answers a JSON OAuth2Token; here it is labelled text/plain.',
-    wrap: answers(
-      (call: Call) => call.op === 'token',
-      (a) => (a.status === 200 ? respond(200, a.text, a.headers, { 'content-type': 'text/plain' }) : undefined),
-    ),
-  },
-  {
-    name: 'not-found-flat-message',
-    fact: '§2 Every error body is {"error": {"message": …}}; here 404s answer {"message": …}.',
-    wrap: answers(
-      (call) => call.op === 'get' || call.op === 'update' || call.op === 'delete',
-      (a) => (a.status === 404 ? respond(404, { message: a.body?.error?.message }, a.headers) : undefined),
-    ),
-  },
-  {
-    name: 'search-later-pages-lastmodified-seconds',
-    fact: '§2 lastModifiedTs is epoch milliseconds; here search pages ≥ 1 answer it in seconds.',
+    name: 'search-page-2-lastmodified-seconds',
+    fact: '§2 lastModifiedTs is epoch milliseconds; here page 2 of a search (only) answers it in seconds.',
     wrap: blind(() => async (call, kit) => {
       const response = await kit.next();
-      if (call.op !== 'search' || call.search.page < 1 || response.status !== 200) return response;
+      if (call.op !== 'search' || call.search.page !== 2 || response.status !== 200) return response;
       const a = await read(response);
       return respond(
         200,

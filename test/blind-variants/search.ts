@@ -86,11 +86,6 @@ export const SEARCH: BlindVariant[] = [
     wrap: blind(() => (call, kit) => (isSearch(call) ? sliced(call, kit, (p, s) => p * s - 1) : kit.next())),
   },
   {
-    name: 'search-pages-skip-one',
-    fact: '§3 Search: page n holds items n·size … n·size+size−1; here every page ≥ 1 skips the first item of its slice.',
-    wrap: blind(() => (call, kit) => (isSearch(call) ? sliced(call, kit, (p, s) => p * s + 1) : kit.next())),
-  },
-  {
     name: 'search-total-ignores-query',
     fact: '§2 SearchResult: totalElements counts the matches of the query; here it counts every visible organization.',
     wrap: answers(
@@ -174,15 +169,6 @@ export const SEARCH: BlindVariant[] = [
     fact: "§3 Names may contain apostrophes and search matches names; here a query with ' answers no result.",
     wrap: answers(
       (call) => isSearch(call) && call.search.query.includes("'"),
-      (a) => (a.status === 200 ? respond(200, { content: [], totalElements: 0 }, a.headers) : undefined),
-    ),
-  },
-  {
-    name: 'search-non-ascii-query-finds-nothing',
-    fact: '§3 Names are letters of any script and search matches names; here a query with a non-ASCII letter finds nothing.',
-    wrap: answers(
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range meant
-      (call) => isSearch(call) && /[^\x00-\x7f]/.test(call.search.query),
       (a) => (a.status === 200 ? respond(200, { content: [], totalElements: 0 }, a.headers) : undefined),
     ),
   },
@@ -282,16 +268,6 @@ export const SEARCH: BlindVariant[] = [
       () => (call, kit) =>
         isSearch(call) && call.search.query.length === 255
           ? error(400, 'Query should be at most 254 characters.')
-          : kit.next(),
-    ),
-  },
-  {
-    name: 'search-small-pages-one-too-many',
-    fact: '§3 Search: a page holds at most size items; here sizes under 5 answer size + 1 items.',
-    wrap: blind(
-      () => (call, kit) =>
-        isSearch(call) && call.search.size < 5 && call.query.has('size')
-          ? ifValid(kit, { query: { size: String(call.search.size + 1) } })
           : kit.next(),
     ),
   },

@@ -117,16 +117,6 @@ export const WRITES_AND_ACCESS: BlindVariant[] = [
     }),
   },
   {
-    name: 'get-outside-subtree-403',
-    fact: '§4 Outside the subtree answers exactly as if it did not exist: 404, never 403; here get answers 403 for an existing one.',
-    wrap: blind(() => async (call, kit) => {
-      const response = await kit.next();
-      if (call.op === 'get' && response.status === 404 && call.orgId !== undefined && (await orgById(kit, call.orgId)))
-        return error(403, 'You have no access to this organization.');
-      return response;
-    }),
-  },
-  {
     name: 'get-ancestor-visible',
     fact: '§4 A token sees its organization and descendants only; here get answers 200 for the token’s ancestors.',
     wrap: blind(() => async (call, kit) => {
@@ -173,16 +163,6 @@ export const WRITES_AND_ACCESS: BlindVariant[] = [
         a.body.parentOrganizationId !== undefined ? await orgById(kit, a.body.parentOrganizationId) : undefined;
       const deep = parent && parent.parentOrganizationId !== undefined;
       return respond(200, deep ? parent : a.body, a.headers);
-    }),
-  },
-  {
-    name: 'delete-answers-200-with-body',
-    fact: '§1 Delete answers 204 with no body; here it answers 200 with the deleted organization.',
-    wrap: blind(() => async (call, kit) => {
-      if (call.op !== 'delete' || call.orgId === undefined) return kit.next();
-      const old = await kit.direct('GET', `/api/v1/organization?orgId=${call.orgId}`, { token: call.token ?? null });
-      const response = await kit.next();
-      return response.status === 204 && old.status === 200 ? respond(200, old.body) : response;
     }),
   },
   {
