@@ -32,3 +32,9 @@ export async function fullRun(fetchImpl: Fetch, options: Partial<RunOptions> = {
 
 /** Caught: the run failed, with at least one contract failure (a fidelity finding alone does not count). */
 export const caught = (report: RunReport): boolean => report.verdict === 'failed' && report.totals.contractFailures > 0;
+
+/**
+ * The blind runs are narrower than a default run in one option only, to keep npm test cheap: 5 property-based
+ * examples instead of 50 (about half of a run's CPU). Every check still runs, with writes.
+ */
+export const BLIND_RUN: Partial<RunOptions> = { examples: 5 };
