@@ -10,11 +10,13 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const LONGEST = [
   'test/process/package.test.ts',
   'test/process/memory.test.ts',
+  'test/http/blind-variants.test.ts',
   'test/process/contract-cli.test.ts',
   'test/process/hostile.test.ts',
   'test/process/browser.test.ts',
   'test/process/cli.test.ts',
   'test/process/shutdown.test.ts',
+  'test/process/contract-keepalive-proxy.test.ts',
   'test/http/contract-runner.test.ts',
   'test/http/contract-variants.test.ts',
   'test/http/properties.test.ts',
