@@ -49,12 +49,15 @@ export const messages = {
   oauthGrantTypeUnsupported: 'Grant type should be client_credentials or refresh_token.',
   oauthRefreshTokenMissing: 'Parameter refresh_token is missing.',
   oauthRefreshTokenInvalid: 'Refresh token is invalid, used or expired.',
+  oauthParameterRepeated: (name: string) => `Parameter ${name} should be given once.`,
+  oauthSeveralMethods:
+    'Client credentials should come one way only: in the Authorization header or as parameters, not both.',
   methodNotAllowed: (method: string, allowed: string) => `Method ${method} is not allowed here; use ${allowed}.`,
   internal: 'Internal server error.',
   sessionIdTooLong: (max: number) => `Session id should be at most ${max} characters.`,
   bodyIncomplete: 'Request body ended before it was complete.',
   clientFailuresLimited: (limit: number) =>
-    `Too many failed client authentications: the limit is ${limit} per minute per client id.`,
+    `Too many failed client authentications: the limit is ${limit} per minute per client id and origin.`,
   controlOtherOrigin: 'The control plane does not answer requests from other origins.',
   controlOtherHost: 'The control plane answers only under its own host name; list other names in CONTROL_HOSTS.',
   controlTokenMissing: 'The control plane needs "Authorization: Bearer <CONTROL_TOKEN>".',

@@ -346,8 +346,12 @@ export interface components {
             refresh_token?: string | null;
         };
         OAuthError: {
-            /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type";
+            /**
+             * @description RFC 6749 §5.2's codes; `temporarily_unavailable` (429) and `server_error` (500) are its §4.1.2.1 codes,
+             *     which the mock uses for the refusals that §5.2 has no code for [ours].
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "temporarily_unavailable" | "server_error";
             error_description: string;
         };
         MockHealth: {
@@ -520,8 +524,7 @@ export interface components {
         /** @description Too many requests - Rate limit exceeded */
         TooManyRequests: {
             headers: {
-                /** @description Seconds until the rate-limit window resets. */
-                "Retry-After": number;
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -562,7 +565,14 @@ export interface components {
         RequiredOrgId: components["schemas"]["OrgId"];
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds until the rate-limit window resets. */
+        RetryAfter: number;
+        /** @description RFC 6749 §5.1, on every answer of the token endpoint. */
+        TokenCacheControl: "no-store";
+        /** @description RFC 6749 §5.1, on every answer of the token endpoint. */
+        TokenPragma: "no-cache";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -831,6 +841,8 @@ export interface operations {
             /** @description A new access token and refresh token */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["TokenCacheControl"];
+                    Pragma: components["headers"]["TokenPragma"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -845,9 +857,15 @@ export interface operations {
                     "application/json": components["schemas"]["OAuth2Token"];
                 };
             };
-            /** @description The OAuth2 request was refused */
+            /**
+             * @description The OAuth2 request was refused. RFC 6749: a request that authenticates the client more than one way
+             *     (HTTP Basic and a `client_secret` parameter, or a `client_id` parameter other than Basic's; §2.3), or
+             *     gives a parameter more than once (in the query, the form body or both; §3.2), is `invalid_request`.
+             */
             400: {
                 headers: {
+                    "Cache-Control": components["headers"]["TokenCacheControl"];
+                    Pragma: components["headers"]["TokenPragma"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -860,8 +878,45 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
+            /**
+             * @description Too many requests of the client's organization (the API's rate limit), or [ours] too many failed client
+             *     authentications of one client id from one origin in a minute (the limit is the mock's, `CLIENT_FAILURES_PER_MINUTE`).
+             *     In RFC 6749's body, as every refusal of this endpoint.
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "Cache-Control": components["headers"]["TokenCacheControl"];
+                    Pragma: components["headers"]["TokenPragma"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests: the limit is 10000 requests per minute per organization."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Internal server error, in RFC 6749's body. */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["TokenCacheControl"];
+                    Pragma: components["headers"]["TokenPragma"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "server_error",
+                     *       "error_description": "Internal server error."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
         };
     };
     mockHealth: {
