@@ -241,7 +241,7 @@ export interface components {
              */
             name: string;
             /**
-             * @description Organization description; may be empty (`""`), as on the live service.
+             * @description Organization description; `""` when never set (never left out), as on the live service.
              * @example A test organization
              */
             description?: string;
@@ -262,7 +262,7 @@ export interface components {
              */
             unitSystem?: "IMPERIAL" | "METRIC";
             /**
-             * @description Phone number, associated with the organization; may be empty (`""`), as on the live service.
+             * @description Phone number, associated with the organization; `""` when never set (never left out), as on the live service.
              * @example +11234567890
              */
             phoneNumber?: string;
@@ -274,7 +274,7 @@ export interface components {
              */
             lastModifiedTs: number;
         };
-        /** @description A postal address. Live responses have been seen with `"address": null`, so it is nullable. */
+        /** @description A postal address. Live responses have been seen with `"address": null`, so it is nullable; an Organization without one answers `null` (never leaves it out). */
         Address: {
             fullAddress?: string;
             country?: string;
@@ -297,7 +297,7 @@ export interface components {
             description?: string | null;
             /**
              * Format: iana-time-zone
-             * @description Organization timezone in the IANA Time Zone Database (TZDB) format. Default is the parent's.
+             * @description Organization timezone in the IANA Time Zone Database (TZDB) format, zones and links alike (`Europe/Kyiv`, `CET`, `EST5EDT`). Default (also for `null` and `""`) is the parent's.
              * @example Europe/Kyiv
              */
             tz?: string | null;
@@ -314,7 +314,7 @@ export interface components {
              */
             phoneNumber?: string | null;
             /**
-             * @description Unit system used in the organization. Default is the parent's.
+             * @description Unit system used in the organization. Default (also for `null` and `""`) is the parent's.
              * @enum {string|null}
              */
             unitSystem?: "IMPERIAL" | "METRIC" | null;
