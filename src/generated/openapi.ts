@@ -505,7 +505,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than 2 MB. */
+        /**
+         * @description The request body is larger than the vendor's limit (`x-max-body-bytes`, 2 MB). The vendor gives the
+         *     limit, not a status: 413 is ours, and a real server that refuses otherwise is a fidelity finding.
+         */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -531,7 +534,7 @@ export interface components {
                 /**
                  * @example {
                  *       "error": {
-                 *         "message": "Rate limit of 10000 requests per minute is exceeded."
+                 *         "message": "Too many requests: the limit is 10000 requests per minute per organization."
                  *       }
                  *     }
                  */
@@ -1159,3 +1162,101 @@ export interface QueryDefaults {
     searchOrganizations: "sortBy" | "sortOrder" | "page" | "size";
     mockJournal: "limit";
 }
+/** The largest request body (`x-max-body-bytes` at the root): its one home is openapi.yaml. */
+export const MAX_BODY_BYTES = 2097152;
+/** Every `x-refusals` entry of openapi.yaml: the one table of refusal statuses, codes and texts. */
+export const REFUSALS = {
+  "missingToken": {
+    "status": 401,
+    "message": "Authorization token is missing."
+  },
+  "malformedHeader": {
+    "status": 401,
+    "message": "Authorization header should be \"Bearer <token>\"."
+  },
+  "unknownToken": {
+    "status": 401,
+    "message": "Invalid token."
+  },
+  "noPlatformScope": {
+    "status": 403,
+    "message": "Platform API scope is not enabled for this oauth client."
+  },
+  "permissionMissing": {
+    "status": 403,
+    "message": "Permission {permission} is required for this operation."
+  },
+  "rateLimited": {
+    "status": 429,
+    "message": "Too many requests: the limit is {limit} requests per minute per organization."
+  },
+  "getOrganization.notVisible": {
+    "status": 404,
+    "message": "Organization is not found or you don't have access to it."
+  },
+  "updateOrganization.notVisible": {
+    "status": 404,
+    "message": "Organization is not found or you don't have access to it."
+  },
+  "deleteOrganization.notVisible": {
+    "status": 404,
+    "message": "Organization with identifier {orgId} is not found or you don't have access to it."
+  },
+  "deleteOrganization.hasChildren": {
+    "status": 400,
+    "message": "Organization with sub-organizations cannot be deleted."
+  },
+  "deleteOrganization.hasDevices": {
+    "status": 400,
+    "message": "Organization with devices cannot be deleted."
+  },
+  "deleteOrganization.ownOrganization": {
+    "status": 400,
+    "message": "You cannot delete your own organization."
+  },
+  "createOrganization.parentNotVisible": {
+    "status": 404,
+    "message": "Parent organization is not found or you don't have access to it."
+  },
+  "createOrganization.tooDeep": {
+    "status": 400,
+    "message": "Organization hierarchy cannot be deeper than {maxDepth} levels, counting the root."
+  },
+  "issueToken.unknownClient": {
+    "status": 400,
+    "error": "invalid_client",
+    "message": "Client ID is not found or password is wrong."
+  },
+  "issueToken.usedRefreshToken": {
+    "status": 400,
+    "error": "invalid_grant",
+    "message": "Refresh token is invalid, used or expired."
+  },
+  "issueToken.repeatedParameter": {
+    "status": 400,
+    "error": "invalid_request",
+    "message": "Parameter {name} should be given once."
+  },
+  "issueToken.severalMethods": {
+    "status": 400,
+    "error": "invalid_request",
+    "message": "Client credentials should come one way only: in the Authorization header or as parameters, not both."
+  },
+  "issueToken.rateLimited": {
+    "status": 429,
+    "error": "temporarily_unavailable",
+    "message": "Too many requests: the limit is {limit} requests per minute per organization."
+  },
+  "issueToken.failuresLimited": {
+    "status": 429,
+    "error": "invalid_client",
+    "message": "Too many failed client authentications: the limit is {limit} per minute per client id and origin."
+  }
+} as const;
+/** The messages of the import body (MockSnapshot), by field: what the import reader answers. */
+export const SNAPSHOT_MESSAGES = {
+  "": "Request body should be a JSON object.",
+  "format": "Field format should be orgs-mock/state@1.",
+  "nextOrganizationId": "Field nextOrganizationId should be an integer from 1 to 2147483648.",
+  "organizations": "Field organizations should be a non-empty array."
+} as const;

@@ -2,9 +2,11 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { invalidInput, messages } from '../domain/errors.ts';
+import { MAX_BODY_BYTES } from '../generated/openapi.ts';
 import { answerOf, HttpError } from './http-error.ts';
 
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** openapi.yaml's x-max-body-bytes, its one home. */
+export { MAX_BODY_BYTES };
 
 const tooLarge = (maxBytes: number) =>
   new HttpError(

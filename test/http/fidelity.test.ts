@@ -3,6 +3,8 @@
  * gives (Prefer, challenges, hints), browsers' needs, and a spec that says what the mock does.
  */
 import { describe, expect, it } from 'vitest';
+import { messages } from '../../src/domain/errors.ts';
+import { MAX_BODY_BYTES } from '../../src/generated/openapi.ts';
 import { cachedSpec, type MockApp } from '../../src/http/app.ts';
 import { exampleOf } from '../../src/openapi/document.ts';
 import { basic, call, expectError, makeApp, type Reply, TOKENS } from '../helpers.ts';
@@ -505,6 +507,30 @@ describe('the spec says what the mock does', () => {
     ]!.post!;
     const app = await makeApp();
     expect(rawCreate['x-max-depth']).toBe(app.mock.config.maxDepth);
+  });
+
+  it('marks every [ours] fact with the spec’s own convention, and gives each limit one home', async () => {
+    const spec = await cachedSpec();
+    const raw = spec.raw as Record<string, any>;
+    // The 2 MB limit: the vendor's; the status past it: ours.
+    expect(raw['x-max-body-bytes']).toBe(2 * 1024 * 1024);
+    expect(MAX_BODY_BYTES).toBe(raw['x-max-body-bytes']);
+    expect(messages.bodyTooLarge).toBe('Request body should be at most 2 MB.');
+    expect(raw.components.responses.PayloadTooLarge['x-status-source']).toBe('ours');
+    // The permission names are ours: the vendor names no permission constants.
+    for (const op of spec.apiOperations.filter((o) => o.permission)) {
+      expect(raw.paths[op.path][op.method]['x-permission-source'], op.operationId).toBe('ours');
+    }
+    // The failed-authentication limit is ours; the update's 404 text is ours (the vendor published it for get).
+    const token = raw.paths['/oauth2/token'].post.responses;
+    expect(token['429']['x-refusals'].failuresLimited['x-source']).toBe('ours');
+    expect(raw.paths['/api/v1/organization'].put['x-refusals'].notVisible['x-message-source']).toBe('ours');
+    expect(raw.paths['/api/v1/organization'].get['x-refusals'].notVisible['x-message-source']).toBe('doc');
+    // The spec's examples say what the mock sends.
+    expect(raw.components.responses.TooManyRequests.content['application/json'].example.error.message).toBe(
+      messages.rateLimited(10000),
+    );
+    expect(token['429'].content['application/json'].example.error_description).toBe(messages.rateLimited(10000));
   });
 
   it('has examples that succeed when sent', async () => {
