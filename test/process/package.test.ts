@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LockEntry, lockClosure } from '../../scripts/lock-subset.mjs';
 import { waitForBanner } from './banner.ts';
 
 const repo = new URL('../..', import.meta.url).pathname;
@@ -77,15 +78,6 @@ function runAsync(command: string, args: string[], cwd: string, env: NodeJS.Proc
   });
 }
 
-type Dependencies = Record<string, string>;
-type LockEntry = {
-  dependencies?: Dependencies;
-  optionalDependencies?: Dependencies;
-  peerDependencies?: Dependencies;
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-  [key: string]: unknown;
-};
-
 const registry = run('npm', ['config', 'get', 'registry'], repo).trim().replace(/\/?$/, '/');
 
 /**
@@ -97,36 +89,10 @@ function tarballUrl(name: string, version: string): string {
   return `${registry}${name}/-/${name.replace(/^@[^/]+\//, '')}-${version}.tgz`;
 }
 
-/** The entries of the repo's lockfile that these packages need, found as Node finds them (nearest node_modules). */
-function lockClosure(packages: Record<string, LockEntry>, roots: string[]): Record<string, LockEntry> {
-  const found: Record<string, LockEntry> = {};
-  const locate = (from: string, name: string): string | undefined => {
-    for (let base = from; ; base = base.replace(/\/?node_modules\/(@[^/]+\/)?[^/]+$/, '')) {
-      const path = `${base ? `${base}/` : ''}node_modules/${name}`;
-      if (packages[path]) return path;
-      if (base === '') return undefined;
-    }
-  };
-  const visit = (from: string, name: string) => {
-    const path = locate(from, name);
-    if (!path || found[path]) return;
-    const { dev: _dev, devOptional: _devOptional, ...entry } = packages[path]!;
-    found[path] = {
-      resolved: tarballUrl(
-        (entry.name as string | undefined) ?? path.replace(/^.*node_modules\//, ''),
-        entry.version as string,
-      ),
-      ...entry,
-    };
-    // npm installs peers too, so they belong to the closure, except the optional ones.
-    const peers = Object.keys(entry.peerDependencies ?? {}).filter(
-      (name) => !entry.peerDependenciesMeta?.[name]?.optional,
-    );
-    for (const dependency of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...peers])
-      visit(path, dependency);
-  };
-  for (const name of roots) visit('', name);
-  return found;
+/** The repo's lockfile entry as the app's lockfile holds it: with `resolved`, without the dev flags. */
+function appEntry(path: string, entry: LockEntry): LockEntry {
+  const { dev: _dev, devOptional: _devOptional, ...rest } = entry;
+  return { resolved: tarballUrl(entry.name ?? path.replace(/^.*node_modules\//, ''), entry.version!), ...rest };
 }
 
 /** A new app with orgs-mock from the tarball, plus msw and @types/node at the versions the repo tests. */
@@ -155,7 +121,7 @@ function installApp(tarball: string): void {
   const packages = {
     '': { name: 'consumer', dependencies },
     'node_modules/orgs-mock': self,
-    ...lockClosure(repoLock.packages, [...Object.keys(repoPackage.dependencies), ...Object.keys(extras)]),
+    ...lockClosure(repoLock.packages, [...Object.keys(repoPackage.dependencies), ...Object.keys(extras)], appEntry),
   };
   writeFileSync(
     join(app, 'package-lock.json'),
