@@ -1,5 +1,5 @@
 /** The `orgs-mock` command as a user runs it: real process, real port on loopback. */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -240,5 +240,25 @@ describe('what the command says about itself and its settings', () => {
       expect(resolveConfig([], { CORS_ORIGIN: good }).config.corsOrigin).toBe(good.replace(', ', ','));
     for (const good of ['127.0.0.1', '0.0.0.0', '::', '::1', '[::1]', 'localhost', 'orgs-mock'])
       expect(resolveConfig([], { HOST: good }).config.host).toBe(good);
+  });
+});
+
+describe("the README's commands", () => {
+  it('"Five minutes with the mock" runs as printed against a fresh server, every request succeeding', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /### Five minutes with the mock\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    expect(block).not.toMatch(/<[a-z_]+>/); // no placeholder to fill in by hand
+    const { url } = await startServer(['--port', '0', '--quiet']);
+    // curl -f: an answer of 400 or more fails the line, and set -e the block.
+    const script = `set -e\ncurl() { command curl -f "$@"; }\n${block!.replaceAll('http://127.0.0.1:8080', url)}`;
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', ['-c', script], { timeout: 30_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('"name":"Acme Lisboa"');
+    expect(result.stdout).toMatch(/HTTP\/1\.1 204/);
   });
 });
