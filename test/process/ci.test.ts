@@ -114,7 +114,7 @@ describe('the wait loops of the docs and workflows', () => {
     expect(curlLoops.length).toBeGreaterThan(0);
     for (const { source, line } of curlLoops) {
       expect(
-        await exitCode(line.replace(/^timeout \d+/, 'timeout 10').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`)),
+        await exitCode(line.replace(/^timeout \d+/, 'timeout 30').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`)),
         `${source}: ${line}`,
       ).toBe(0);
     }

@@ -17,7 +17,7 @@ function startServer(args: string[], env: Record<string, string> = {}): Promise<
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return waitForBanner(child, 20_000);
+  return waitForBanner(child, 60_000);
 }
 
 describe('orgs-mock serve', () => {

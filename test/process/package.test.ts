@@ -257,7 +257,7 @@ describe.concurrent('installed in an app', () => {
       });
       if (node !== process.execPath)
         expect(result.node).toBe(`v${/node(\d+)/.exec(node)![1]}${String(result.node).slice(3)}`);
-    }, 60_000);
+    }, 120_000);
 
     it(`on Node ${name}: requires it from CommonJS (dist/cjs), the library and the MSW handlers`, async ({
       expect,
@@ -269,7 +269,7 @@ describe.concurrent('installed in an app', () => {
         spec: 200,
         msw: 'Acme Europe',
       });
-    }, 60_000);
+    }, 120_000);
 
     // npx on this Node; on the others, the same bin file (npx would run it with the node first on PATH).
     const viaNpx = node === process.execPath;
@@ -287,7 +287,7 @@ describe.concurrent('installed in an app', () => {
       const [command, args] = viaNpx ? ['npx', ['--no', 'orgs-mock', 'serve']] : [node, [bin, 'serve']];
       const child = spawn(command, args, { cwd: app, env, stdio: 'pipe', detached: true });
       children.push(child);
-      const { url } = await waitForBanner(child, 30_000);
+      const { url } = await waitForBanner(child, 60_000);
       const response = await fetch(`${url}/api/v1/organization/search?query=acme`, {
         headers: { Authorization: 'Bearer root-admin-token' },
       });
@@ -305,10 +305,10 @@ describe.concurrent('installed in an app', () => {
           return false;
         }
       };
-      for (let i = 0; i < 100 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(groupAlive(), 'the mock outlived SIGTERM by 10 s').toBe(false);
+      for (let i = 0; i < 300 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(groupAlive(), 'the mock outlived SIGTERM by 30 s').toBe(false);
       await expect(fetch(`${url}/_mock/health`)).rejects.toThrow();
-    }, 60_000);
+    }, 120_000);
   }
 
   it('type-checks under NodeNext, strict, exactOptionalPropertyTypes and skipLibCheck: false', async ({ expect }) => {
@@ -398,7 +398,7 @@ test('answers in-process', async () => {
 
   it('tells its version: npx orgs-mock --version', async ({ expect }) => {
     expect((await runAsync('npx', ['--no', '--', 'orgs-mock', '--version'], app)).trim()).toBe(repoPackage.version);
-  }, 60_000);
+  }, 120_000);
 
   it('runs in Vitest without any configuration', async ({ expect }) => {
     // Vitest itself is the repo's; the app has no vitest config and no server.deps.inline.
