@@ -1,15 +1,9 @@
 /** Who may see what: authentication, visibility across tokens, unknown ids, time and OAuth. */
 import type { Exchange } from '../client.ts';
+import { type CheckContext, scenario } from '../context.ts';
 import { fieldsOf } from '../json.ts';
-import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
+import { type Finding, Skip } from '../model.ts';
 import { bearer, refused, request, send, statusLine, UNLIKELY_ID } from './support.ts';
-
-const scenario = (
-  name: string,
-  description: string,
-  requires: ScenarioCheck['requires'],
-  run: ScenarioCheck['run'],
-): ScenarioCheck => ({ kind: 'scenario', name, description, requires, run });
 
 const AUTH_VARIANTS: Array<{ key: string; header?: string; label: string }> = [
   { key: 'missingToken', label: 'no Authorization header' },
@@ -62,7 +56,6 @@ export const authRequired = scenario(
         out.push(
           ...refused(
             ctx,
-            'auth_required',
             e,
             ctx.spec.refusal(op.operationId, variant.key) ?? {
               key: variant.key,
@@ -89,7 +82,7 @@ export const unknownIdNotFound = scenario(
   async (ctx) => {
     const out: Finding[] = [];
     const e = await send(ctx, request(ctx, 'getOrganization', { orgId: String(UNLIKELY_ID) }));
-    out.push(...refused(ctx, 'unknown_id_not_found', e, ctx.spec.refusal('getOrganization', 'notVisible')));
+    out.push(...refused(ctx, e, ctx.spec.refusal('getOrganization', 'notVisible')));
     if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) return out;
     const { id } = await ctx.sandbox.create(
       { name: ctx.sandbox.name('Deleted'), parentId: ctx.organizationId },
@@ -102,11 +95,10 @@ export const unknownIdNotFound = scenario(
     ctx.sandbox.owned.set(id, { id, name: '(deleted)', parentId: ctx.organizationId });
     try {
       const put = await ctx.sandbox.update(id, { name: ctx.sandbox.name('Ghost') });
-      if (typeof put !== 'string')
-        out.push(...refused(ctx, 'unknown_id_not_found', put, ctx.spec.refusal('updateOrganization', 'notVisible')));
+      if (typeof put !== 'string') out.push(...refused(ctx, put, ctx.spec.refusal('updateOrganization', 'notVisible')));
       const del = await ctx.sandbox.delete(id);
       out.push(
-        ...refused(ctx, 'unknown_id_not_found', del, ctx.spec.refusal('deleteOrganization', 'notVisible'), {
+        ...refused(ctx, del, ctx.spec.refusal('deleteOrganization', 'notVisible'), {
           orgId: id,
         }),
       );
@@ -133,14 +125,7 @@ export const visibility = scenario(
     if (otherOrg === ctx.organizationId) throw new Skip('the other token belongs to the same organization');
     const probe = async (e: Exchange, operationId: string, values: Record<string, number> = {}) =>
       out.push(
-        ...refused(
-          ctx,
-          'visibility',
-          e,
-          ctx.spec.refusal(operationId, 'notVisible'),
-          values,
-          "outside the other token's subtree",
-        ),
+        ...refused(ctx, e, ctx.spec.refusal(operationId, 'notVisible'), values, "outside the other token's subtree"),
       );
     const first = await send(
       ctx,
@@ -189,7 +174,7 @@ export const timeInMilliseconds = scenario(
       const DAY = 86_400_000;
       if (ts < 1e11)
         out.push(
-          ctx.finding('time_in_milliseconds', {
+          ctx.finding({
             operation: e.request.operationId,
             expected: 'lastModifiedTs in milliseconds',
             actual: `${ts} (seconds?)`,
@@ -199,7 +184,7 @@ export const timeInMilliseconds = scenario(
         );
       else if (ts > now + DAY || (fresh && Math.abs(now - ts) > DAY))
         out.push(
-          ctx.finding('time_in_milliseconds', {
+          ctx.finding({
             operation: e.request.operationId,
             expected: `within a day of the Date header (${new Date(now).toISOString()})`,
             actual: `${ts} = ${new Date(ts).toISOString()}`,
@@ -236,15 +221,8 @@ function tokenRequest(ctx: CheckContext, params: Record<string, string>, credent
   });
 }
 
-const f = (
-  ctx: CheckContext,
-  check: string,
-  e: Exchange,
-  expected: string,
-  actual = statusLine(e),
-  severity?: Finding['severity'],
-) =>
-  ctx.finding(check, {
+const f = (ctx: CheckContext, e: Exchange, expected: string, actual = statusLine(e), severity?: Finding['severity']) =>
+  ctx.finding({
     operation: e.request.operationId,
     expected,
     actual,
@@ -261,12 +239,12 @@ export const oauthTokenWorks = scenario(
     const e = await tokenRequest(ctx, { grant_type: 'client_credentials' });
     const grant = fieldsOf(e.response.body);
     if (e.response.status !== 200 || typeof grant?.access_token !== 'string')
-      return [f(ctx, 'oauth_token_works', e, '200 with an access_token')];
+      return [f(ctx, e, '200 with an access_token')];
     const out: Finding[] = [];
     if (typeof grant.expires_in !== 'number' || !Number.isInteger(grant.expires_in) || grant.expires_in <= 0)
-      out.push(f(ctx, 'oauth_token_works', e, 'expires_in a positive integer', String(grant.expires_in)));
+      out.push(f(ctx, e, 'expires_in a positive integer', String(grant.expires_in)));
     const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, grant.access_token));
-    if (use.response.status !== 200) out.push(f(ctx, 'oauth_token_works', use, 'the issued token works (200)'));
+    if (use.response.status !== 200) out.push(f(ctx, use, 'the issued token works (200)'));
     return out;
   },
 );
@@ -283,18 +261,16 @@ export const oauthRefreshOnce = scenario(
     const second = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });
     const access = fieldsOf(second.response.body)?.access_token;
     if (second.response.status !== 200 || typeof access !== 'string')
-      return [f(ctx, 'oauth_refresh_once', second, '200 with a new pair for a fresh refresh token')];
+      return [f(ctx, second, '200 with a new pair for a fresh refresh token')];
     const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
-    if (use.response.status !== 200) out.push(f(ctx, 'oauth_refresh_once', use, 'the refreshed token works (200)'));
+    if (use.response.status !== 200) out.push(f(ctx, use, 'the refreshed token works (200)'));
     const again = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });
     const refusal = ctx.spec.refusal('issueToken', 'usedRefreshToken');
-    if (again.response.status !== 400)
-      out.push(f(ctx, 'oauth_refresh_once', again, '400 for a refresh token used twice'));
+    if (again.response.status !== 400) out.push(f(ctx, again, '400 for a refresh token used twice'));
     else if (refusal?.error && fieldsOf(again.response.body)?.error !== refusal.error)
       out.push(
         f(
           ctx,
-          'oauth_refresh_once',
           again,
           `error "${refusal.error}"`,
           String(fieldsOf(again.response.body)?.error),
@@ -318,9 +294,7 @@ export const oauthRefreshBoundToClient = scenario(
       { grant_type: 'refresh_token', refresh_token: refresh },
       ctx.otherCredentials,
     );
-    return stolen.response.status === 400
-      ? []
-      : [f(ctx, 'oauth_refresh_bound_to_client', stolen, "400 for another client's refresh token")];
+    return stolen.response.status === 400 ? [] : [f(ctx, stolen, "400 for another client's refresh token")];
   },
 );
 
@@ -338,9 +312,9 @@ export const oauthClientRejected = scenario(
       creds.push({ clientId: ctx.credentials.clientId, clientSecret: `${ctx.credentials.clientSecret}-wrong` });
     for (const c of creds) {
       const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, c);
-      out.push(...refused(ctx, 'oauth_client_rejected', e, refusal));
+      out.push(...refused(ctx, e, refusal));
       if (e.response.status === 400 && refusal?.error && fieldsOf(e.response.body)?.error !== refusal.error)
-        out.push(f(ctx, 'oauth_client_rejected', e, `error "${refusal.error}"`));
+        out.push(f(ctx, e, `error "${refusal.error}"`));
     }
     return out;
   },
@@ -356,17 +330,16 @@ export const rateLimit = scenario(
     for (let i = 0; i < ctx.rateLimitBurst && !limited; i++) {
       const e = await send(ctx, req);
       if (e.response.status === 429) limited = e;
-      else if (e.response.status !== 200) return [f(ctx, 'rate_limit', e, '200 until the limit')];
+      else if (e.response.status !== 200) return [f(ctx, e, '200 until the limit')];
     }
-    if (!limited)
-      return [f(ctx, 'rate_limit', ctx.client.lastExchange, `429 within ${ctx.rateLimitBurst} requests`, 'no 429')];
-    const out = refused(ctx, 'rate_limit', limited, ctx.spec.refusal('getCurrentOrganization', 'rateLimited'));
+    if (!limited) return [f(ctx, ctx.client.lastExchange, `429 within ${ctx.rateLimitBurst} requests`, 'no 429')];
+    const out = refused(ctx, limited, ctx.spec.refusal('getCurrentOrganization', 'rateLimited'));
     const wait = Number(limited.response.headers.get('retry-after') ?? '1');
     const seconds = Number.isFinite(wait) ? Math.min(Math.max(wait, 0), 120) : 1;
     ctx.say(`waiting ${seconds} s as Retry-After says, then trying again`);
     await ctx.client.pause(seconds * 1000);
     const after = await send(ctx, req);
-    if (after.response.status !== 200) out.push(f(ctx, 'rate_limit', after, `200 after waiting ${seconds} s`));
+    if (after.response.status !== 200) out.push(f(ctx, after, `200 after waiting ${seconds} s`));
     return out;
   },
 );
