@@ -1,6 +1,7 @@
 /** Every check of the runner, in one list, in the order they run. Chosen by name with --checks / --exclude-checks. */
 import { ACCESS_CHECKS } from './checks/access.ts';
 import { EXPLORATION_CHECKS } from './checks/explore.ts';
+import { readsMatchModel, searchAcrossPages } from './checks/model-traffic.ts';
 import { answersMatchModel, ORACLE_CHECK, TRANSPORT_CHECK, transportSound } from './checks/oracle.ts';
 import { EXCHANGE_CHECKS } from './checks/response.ts';
 import { searchMatching, searchPaging, searchSorting } from './checks/search.ts';
@@ -26,6 +27,8 @@ export const CHECKS: Check[] = [
   searchSorting,
   searchPaging,
   searchMatching,
+  searchAcrossPages,
+  readsMatchModel,
   ...ACCESS_CHECKS,
   ...WRITE_CHECKS,
 ];

@@ -95,6 +95,9 @@ export const DEFAULT_SEED = DEFAULTS.seed;
 /** The runner itself cannot work: exit code 2. */
 export class RunnerError extends Error {}
 
+/** The scenarios that send traffic for the exchange checks when only those are named. */
+const TRAFFIC = ['positive_data_accepted', 'negative_data_rejected', 'search_across_pages', 'reads_match_model'];
+
 export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks'>): Check[] {
   const names = new Set(CHECKS.map((c) => c.name));
   const unknown = [...(options.checks ?? []), ...(options.excludeChecks ?? [])].filter((n) => !names.has(n));
@@ -102,12 +105,13 @@ export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks
     throw new RunnerError(`Unknown check ${unknown.join(', ')}; the checks are: ${[...names].join(', ')}.`);
   const only = options.checks?.length ? new Set(options.checks) : undefined;
   const excluded = new Set(options.excludeChecks ?? []);
+  for (const name of TRAFFIC) if (!names.has(name)) throw new Error(`No check ${name} sends traffic: a misspelling.`);
   let chosen = CHECKS.filter((c) => (!only || only.has(c.name)) && !excluded.has(c.name));
   // Exchange checks need traffic: when only they are named, the exploration sends it (its verdicts stay out).
   if (only && !chosen.some((c) => c.kind === 'scenario'))
     chosen = [
       ...chosen,
-      ...CHECKS.filter((c) => c.name === 'positive_data_accepted' || c.name === 'negative_data_rejected').map((c) => ({
+      ...CHECKS.filter((c) => TRAFFIC.includes(c.name)).map((c) => ({
         ...c,
         trafficOnly: true,
       })),
