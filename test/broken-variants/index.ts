@@ -749,6 +749,66 @@ export const MODEL_VARIANTS: Variant[] = [
       );
     },
   },
+  {
+    name: 'expires_in in milliseconds',
+    check: 'oauth_token_works',
+    handler: answer(
+      (u, _i, r) => is(u, TOKEN) && r.status === 200,
+      (b) => ({ ...b, expires_in: b.expires_in * 1000 }),
+    ),
+  },
+  {
+    name: 'a refresh that returns no new refresh token',
+    check: 'oauth_refresh_once',
+    handler: answer(
+      (u, i, r) => is(u, TOKEN) && r.status === 200 && String(u.searchParams.get('grant_type')) === 'refresh_token',
+      (b) => ({ ...b, refresh_token: null }),
+    ),
+  },
+  {
+    name: 'client credentials in the query refused',
+    check: 'oauth_token_works',
+    handler: async (u, i, next) =>
+      is(u, TOKEN) && u.searchParams.has('client_secret')
+        ? reply({ error: 'invalid_client', error_description: 'Client ID is not found or password is wrong.' }, 400)
+        : next(u, i),
+  },
+  {
+    name: 'client credentials in a form body refused',
+    check: 'oauth_token_works',
+    handler: async (u, i, next) =>
+      is(u, TOKEN) && typeof i.body === 'string' && i.body.includes('client_secret')
+        ? reply({ error: 'invalid_client', error_description: 'Client ID is not found or password is wrong.' }, 400)
+        : next(u, i),
+  },
+  {
+    name: "the other token's profile answers the token's organization",
+    check: 'visibility',
+    options: { otherToken: 'americas-admin-token' },
+    handler: async (u, i, next) =>
+      is(u, '/api/v1/organization/profile') &&
+      new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token'
+        ? next(u, { ...i, headers: ROOT_AUTH })
+        : next(u, i),
+  },
+  {
+    name: "another branch's search shows the token's organizations",
+    check: MODEL,
+    options: { otherToken: 'americas-admin-token', checks: [MODEL, 'visibility'] },
+    handler: async (u, i, next) =>
+      is(u, SEARCH) && new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token'
+        ? next(u, { ...i, headers: ROOT_AUTH })
+        : next(u, i),
+  },
+  {
+    name: "another branch's create under the token's organization accepted",
+    check: 'visibility',
+    options: { allowWrites: true, otherToken: 'americas-admin-token' },
+    handler: async (u, i, next) =>
+      is(u, CREATE) && new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token'
+        ? next(u, { ...i, headers: { ...ROOT_AUTH, 'content-type': 'application/json' } })
+        : next(u, i),
+  },
 ];
 
 /** Hostile variants: the run must change no organization that existed before it and say what it left. */

@@ -120,9 +120,20 @@ export const visibility = scenario(
     const out: Finding[] = [];
     const profile = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, other));
     const otherOrg = fieldsOf(profile.response.body)?.id;
-    if (profile.response.status !== 200 || typeof otherOrg !== 'number')
-      throw new Skip(`the other token does not work: ${statusLine(profile)}`);
-    if (otherOrg === ctx.organizationId) throw new Skip('the other token belongs to the same organization');
+    // A profile that does not answer the other token's organization is a finding, not a reason to skip.
+    if (profile.response.status !== 200 || typeof otherOrg !== 'number' || otherOrg === ctx.organizationId)
+      return [
+        ctx.finding({
+          operation: 'getCurrentOrganization',
+          expected: "200 with the other token's own organization (not the --token's)",
+          actual:
+            otherOrg === ctx.organizationId
+              ? `organization ${otherOrg}, the --token's own (if both tokens belong to one organization, give --other-token of another)`
+              : statusLine(profile),
+          specLocation: ctx.spec.operationPointer('getCurrentOrganization'),
+          exchange: profile,
+        }),
+      ];
     const probe = async (e: Exchange, operationId: string, values: Record<string, number> = {}) =>
       out.push(
         ...refused(ctx, e, ctx.spec.refusal(operationId, 'notVisible'), values, "outside the other token's subtree"),
@@ -139,7 +150,33 @@ export const visibility = scenario(
       if (last && seen.response.status !== 200)
         last.actual += ` (organization ${otherOrg} of --other-token is not visible to --token, so it may be an ancestor: give a token of a sibling or a descendant)`;
     }
+    // Search with the other token: the model predicts it shows none of the token's organizations.
+    await send(ctx, request(ctx, 'searchOrganizations', { query: '', size: '1000' }, undefined, other));
+    await send(
+      ctx,
+      request(ctx, 'searchOrganizations', { query: String(ctx.ownOrganization.name ?? '') }, undefined, other),
+    );
     if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) return out;
+    // A create by the other token under the token's organization: 404, and nothing is created.
+    const foreign = await send(
+      ctx,
+      request(
+        ctx,
+        'createOrganization',
+        {},
+        { name: ctx.sandbox.name('Foreign'), parentId: ctx.organizationId },
+        other,
+      ),
+    );
+    out.push(
+      ...refused(
+        ctx,
+        foreign,
+        ctx.spec.refusal('createOrganization', 'parentNotVisible'),
+        {},
+        "a parent outside the other token's subtree",
+      ),
+    );
     const { id } = await ctx.sandbox.create(
       { name: ctx.sandbox.name('Hidden'), parentId: ctx.organizationId },
       ctx.organizationId,
@@ -205,20 +242,31 @@ export const timeInMilliseconds = scenario(
   },
 );
 
-function tokenRequest(ctx: CheckContext, params: Record<string, string>, credentials = ctx.credentials) {
+/** The documented ways a client authenticates at the token endpoint: HTTP Basic, or its id and secret as parameters. */
+type ClientAuth = 'basic' | 'query' | 'form';
+
+function tokenRequest(
+  ctx: CheckContext,
+  params: Record<string, string>,
+  credentials = ctx.credentials,
+  how: ClientAuth = 'basic',
+) {
   // The checks that send it require a client: the runner skips them before, without one.
   if (!credentials) throw new Skip('needs --client-id and --client-secret');
   const op = ctx.spec.operations.find((o) => !o.bearer) ?? ctx.spec.op('issueToken');
+  const base = { operationId: op.operationId, method: 'POST', path: op.path };
+  const client = { client_id: credentials.clientId, client_secret: credentials.clientSecret };
+  if (how === 'query') return send(ctx, { ...base, query: { ...params, ...client } });
+  if (how === 'form')
+    return send(ctx, {
+      ...base,
+      body: new URLSearchParams({ ...params, ...client }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
   const basic = Buffer.from(
     `${encodeURIComponent(credentials.clientId)}:${encodeURIComponent(credentials.clientSecret)}`,
   ).toString('base64');
-  return send(ctx, {
-    operationId: op.operationId,
-    method: 'POST',
-    path: op.path,
-    query: params,
-    headers: { Authorization: `Basic ${basic}` },
-  });
+  return send(ctx, { ...base, query: params, headers: { Authorization: `Basic ${basic}` } });
 }
 
 const f = (ctx: CheckContext, e: Exchange, expected: string, actual = statusLine(e), severity?: Finding['severity']) =>
@@ -231,37 +279,81 @@ const f = (ctx: CheckContext, e: Exchange, expected: string, actual = statusLine
     severity,
   });
 
+/** The longest plausible token life: a year, in seconds (86,400,000 is a day in milliseconds). */
+const LONGEST_LIFE_SECONDS = 365 * 86_400;
+
+/** A grant's answer: 200 with an access token, a refresh token and a life in seconds; the findings otherwise. */
+function grantProblems(ctx: CheckContext, e: Exchange, what: string, lives: number[]): Finding[] {
+  // A 5xx is not_a_server_error's finding, counted there once.
+  if (e.response.status >= 500) return [];
+  const grant = fieldsOf(e.response.body);
+  if (e.response.status !== 200 || typeof grant?.access_token !== 'string')
+    return [f(ctx, e, `200 with an access_token for ${what}`)];
+  const out: Finding[] = [];
+  const life = grant.expires_in;
+  if (typeof life !== 'number' || !Number.isInteger(life) || life <= 0 || life > LONGEST_LIFE_SECONDS)
+    out.push(f(ctx, e, `expires_in a positive whole number of seconds, at most a year, for ${what}`, String(life)));
+  else if (lives.length > 0 && !lives.includes(life))
+    out.push(f(ctx, e, `expires_in ${lives[0]}, as the run's other grants (the token's life)`, String(life)));
+  if (typeof life === 'number') lives.push(life);
+  if (typeof grant.refresh_token !== 'string' || grant.refresh_token === '')
+    out.push(f(ctx, e, `a new refresh_token with the access token for ${what}`, JSON.stringify(grant.refresh_token)));
+  return out;
+}
+
 export const oauthTokenWorks = scenario(
   'oauth_token_works',
-  'A client-credentials grant answers 200 with a token that works on the API; expires_in is a positive integer.',
+  'A client-credentials grant answers 200 with an access token that works on the API and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant.',
   ['client'],
   async (ctx) => {
-    const e = await tokenRequest(ctx, { grant_type: 'client_credentials' });
-    const grant = fieldsOf(e.response.body);
-    if (e.response.status !== 200 || typeof grant?.access_token !== 'string')
-      return [f(ctx, e, '200 with an access_token')];
     const out: Finding[] = [];
-    if (typeof grant.expires_in !== 'number' || !Number.isInteger(grant.expires_in) || grant.expires_in <= 0)
-      out.push(f(ctx, e, 'expires_in a positive integer', String(grant.expires_in)));
-    const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, grant.access_token));
-    if (use.response.status !== 200) out.push(f(ctx, use, 'the issued token works (200)'));
+    const lives: number[] = [];
+    for (const [how, what] of [
+      ['basic', 'HTTP Basic client credentials'],
+      ['query', 'client_id and client_secret in the query'],
+      ['form', 'client_id and client_secret in a form body'],
+    ] as const) {
+      const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, ctx.credentials, how);
+      const problems = grantProblems(ctx, e, what, lives);
+      out.push(...problems);
+      const access = fieldsOf(e.response.body)?.access_token;
+      if (e.response.status !== 200 || typeof access !== 'string') continue;
+      const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
+      if (use.response.status !== 200 && use.response.status < 500)
+        out.push(f(ctx, use, `the token issued for ${what} works (200)`));
+    }
     return out;
   },
 );
 
 export const oauthRefreshOnce = scenario(
   'oauth_refresh_once',
-  'A refresh token gives a new working pair, once: used again it is refused with 400 invalid_grant.',
+  'A refresh token gives a new working pair (a new access token and a new refresh token), once: used again it is refused with 400 invalid_grant.',
   ['client'],
   async (ctx) => {
     const first = await tokenRequest(ctx, { grant_type: 'client_credentials' });
+    if (first.response.status >= 500) return []; // not_a_server_error's finding
     const refresh = fieldsOf(first.response.body)?.refresh_token;
-    if (typeof refresh !== 'string') throw new Skip('the server issues no refresh token');
+    const oldAccess = fieldsOf(first.response.body)?.access_token;
+    if (typeof refresh !== 'string')
+      return [f(ctx, first, 'a refresh_token with the client-credentials grant', JSON.stringify(refresh))];
     const out: Finding[] = [];
     const second = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });
+    if (second.response.status >= 500) return [];
     const access = fieldsOf(second.response.body)?.access_token;
+    const renewed = fieldsOf(second.response.body)?.refresh_token;
     if (second.response.status !== 200 || typeof access !== 'string')
       return [f(ctx, second, '200 with a new pair for a fresh refresh token')];
+    if (access === oldAccess) out.push(f(ctx, second, 'a new access token', 'the same access token again'));
+    if (typeof renewed !== 'string' || renewed === refresh)
+      out.push(
+        f(
+          ctx,
+          second,
+          'a new refresh token with the new access token',
+          renewed === refresh ? 'the used one again' : JSON.stringify(renewed),
+        ),
+      );
     const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
     if (use.response.status !== 200) out.push(f(ctx, use, 'the refreshed token works (200)'));
     const again = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });

@@ -47,7 +47,10 @@ const DATE_TOLERANCE_MS = 2_000;
 type Role = 'main' | 'other';
 const UNMODELLED = new Set([403, 429]);
 
-interface Problem extends FindingInput {}
+interface Problem extends FindingInput {
+  /** A wrong status alone: left to the check that provoked the refusal and named its message, if one did. */
+  statusOnly?: boolean;
+}
 
 export class Oracle {
   private readonly problems = new WeakMap<Exchange, Problem[]>();
@@ -74,8 +77,10 @@ export class Oracle {
   }
 
   /** The findings of one exchange (compared when it was observed). */
-  findingsFor(exchange: Exchange): Problem[] {
-    return this.problems.get(exchange) ?? [];
+  findingsFor(exchange: Exchange): FindingInput[] {
+    return (this.problems.get(exchange) ?? [])
+      .filter((p) => !(p.statusOnly && exchange.expectation))
+      .map(({ statusOnly: _s, ...p }) => p);
   }
 
   private role(e: Exchange): Role | undefined {
@@ -96,6 +101,15 @@ export class Oracle {
     if (root === undefined) return undefined;
     if (role === 'other' && !this.model.orgs.has(root)) return new Set();
     return this.model.subtree(root);
+  }
+
+  /**
+   * Whether the model knows that the role does not see this id: for the token, when the model is whole;
+   * for another token, for the model's organizations (what lies outside the model it cannot tell).
+   */
+  private absent(role: Role, id: number): boolean {
+    if (this.model.deleted.has(id)) return true;
+    return role === 'main' ? this.model.whole : this.model.orgs.has(id) && this.model.uncertain === undefined;
   }
 
   private add(e: Exchange, p: Omit<Problem, 'operation' | 'exchange'>): void {
@@ -220,7 +234,7 @@ export class Oracle {
     if (!view) return;
     const org = view.has(id) ? this.model.orgs.get(id) : undefined;
     if (org) this.expectOrg(e, org, 200, `organization ${id}`);
-    else if (this.model.whole || this.model.deleted.has(id) || (role === 'other' && this.model.orgs.has(id)))
+    else if (this.absent(role, id))
       this.expectStatus(e, 404, `organization ${id} is not visible to the token`, 'notVisible');
     this.owedRead(e, id);
   }
@@ -238,6 +252,7 @@ export class Oracle {
     if (e.response.status === status) return;
     const documented = refusal ? this.spec.refusal(e.request.operationId, refusal) : undefined;
     this.add(e, {
+      statusOnly: true,
       expected: `${status} (${why})`,
       actual: statusLine(e),
       specLocation: documented?.pointer ?? this.spec.operationPointer(e.request.operationId),
@@ -283,7 +298,7 @@ export class Oracle {
       const id = typeof item.id === 'number' ? item.id : Number.NaN;
       const org = view.has(id) ? this.model.orgs.get(id) : undefined;
       if (!org) {
-        if (this.model.whole || this.model.deleted.has(id) || (role === 'other' && this.model.orgs.has(id)))
+        if (this.absent(role, id))
           this.add(e, {
             expected: `only organizations the token sees (${view.size} in its subtree)`,
             actual: `id ${String(item.id)} ${this.model.deleted.has(id) ? '(deleted by the run)' : ''}`.trim(),
@@ -473,7 +488,7 @@ export class Oracle {
     const org = view.has(id) ? this.model.orgs.get(id) : undefined;
     const valid = this.sentOdd(e) ? undefined : this.validity('updateOrganization', body);
     if (!org) {
-      if (this.model.whole || this.model.deleted.has(id) || (role === 'other' && this.model.orgs.has(id)))
+      if (this.absent(role, id))
         this.expectStatus(e, 404, `organization ${id} is not visible to the token`, 'notVisible');
     } else if (valid === false) this.expectStatus(e, 400, 'the body breaks the rule of the update schema');
     else if (valid === true) this.expectStatus(e, 200, `a valid rename of ${id}`);
@@ -502,7 +517,7 @@ export class Oracle {
     const org = view.has(id) ? this.model.orgs.get(id) : undefined;
     const ownRun = this.ownedByRun(id);
     if (!org) {
-      if (this.model.whole || this.model.deleted.has(id) || (role === 'other' && this.model.orgs.has(id)))
+      if (this.absent(role, id))
         this.expectStatus(e, 404, `organization ${id} is not visible to the token`, 'notVisible');
     } else if (id === rootId) this.expectStatus(e, 400, "the token's own organization", 'ownOrganization');
     else if (this.model.children(id).length > 0) this.expectStatus(e, 400, 'it has sub-organizations', 'hasChildren');
