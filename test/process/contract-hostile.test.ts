@@ -1,0 +1,297 @@
+/**
+ * `orgs-mock contract` pointed, as a user would, at hostile servers (test/hostile-servers/): redirected
+ * writes, echoed credentials, endless, cut and huge bodies, a server that dies mid-run. Whatever the server
+ * does, the run touches nothing outside its own organizations, prints no secret, always writes its JSON
+ * and JUnit reports, names the bad request in a finding, and stays under 200 MB of resident memory.
+ */
+import { XMLValidator } from 'fast-xml-parser';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OrgRecord } from '../../src/domain/organization.ts';
+import type { MockApp } from '../../src/http/app.ts';
+import { makeApp, TOKENS } from '../helpers.ts';
+import { cutBody, endlessBody, hugeBody } from '../hostile-servers/bodies.ts';
+import { type Hostile, hostileServer, type Misbehave, recorder, type Seen } from '../hostile-servers/proxy.ts';
+import { leakForms, leaks, type Run, runContract } from '../hostile-servers/run.ts';
+import { diesWhen, echoCredentials, FOREIGN_ORG, onFirst, redirectWrites } from '../hostile-servers/scenarios.ts';
+
+const CLIENT = { id: 'root-client', secret: 'root-secret' };
+const MAX_PEAK_MB = 200;
+/** Runs are bounded by the runner's budget; the deadline only catches one that hangs regardless. */
+const BUDGET = ['--max-rps', '1000', '--budget', '20'];
+const DEADLINE_MS = 45_000;
+const TEST_TIMEOUT = 60_000;
+
+const closing: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closing.splice(0).map((close) => close()));
+});
+
+interface Setting {
+  app: MockApp;
+  hostile: Hostile;
+  /** The organizations that existed before the run, as JSON, by id. */
+  before: Map<number, string>;
+}
+
+async function serve(misbehave?: Misbehave, late?: (hostile: Hostile) => Misbehave): Promise<Setting> {
+  const app = await makeApp({ config: { rateLimitPerMinute: 1_000_000 } });
+  let bound: Misbehave | undefined = misbehave;
+  const hostile = await hostileServer(app, (seen, res, forward) => bound?.(seen, res, forward) ?? false);
+  if (late) bound = late(hostile);
+  closing.push(() => hostile.close());
+  return { app, hostile, before: snapshot(app) };
+}
+
+function snapshot(app: MockApp): Map<number, string> {
+  return new Map(app.mock.state.tree.all().map((org: OrgRecord) => [org.id, JSON.stringify(org)]));
+}
+
+/** Path and query of a URL as the report gives it (absolute or not). */
+const pathAndQuery = (url: string) => {
+  const u = new URL(url, 'http://x');
+  return u.pathname + u.search;
+};
+
+/** The report's failure examples whose request is this one (same method, path and query). */
+function findingsFor(run: Run, request: Seen): unknown[] {
+  const groups: any[] = run.report?.failures ?? [];
+  return groups.filter((group) =>
+    (group.examples ?? []).some(
+      (e: any) => e.request?.method === request.method && pathAndQuery(String(e.request?.url)) === request.url,
+    ),
+  );
+}
+
+/** What must hold of every run, whatever the server did. */
+function expectSafe({ app, hostile, before }: Setting, run: Run, secrets: string[] = [TOKENS.root]): void {
+  const context = `exit ${run.code}${run.timedOut ? ' (killed at the deadline)' : ''}\n${run.stderr.slice(-2000)}`;
+  // Writes go only to what the run created, in this run.
+  const foreign = hostile.writes.filter((w) => !hostile.created.has(w.orgId as number));
+  expect(foreign.map((w) => `${w.method} ${w.url}`), context).toEqual([]);
+  // Nothing that existed before the run changed or went away.
+  const after = snapshot(app);
+  const changed = [...before].filter(([id, json]) => after.get(id) !== json).map(([id]) => id);
+  expect(changed, context).toEqual([]);
+  // No secret, raw or base64, in any output.
+  const forms = leakForms([...secrets, ...hostile.issued], secrets.includes(CLIENT.secret) ? [[CLIENT.id, CLIENT.secret]] : []);
+  expect(leaks(run, forms), context).toEqual([]);
+  // The run ends by itself, and writes both reports.
+  expect(run.timedOut, context).toBe(false);
+  expect(run.json, `contract-report.json, ${context}`).toBeDefined();
+  expect(run.report, `contract-report.json parses, ${context}`).toBeDefined();
+  expect(run.junit, `junit.xml, ${context}`).toBeDefined();
+  expect(XMLValidator.validate(run.junit ?? ''), 'junit.xml is XML').toBe(true);
+  expect(run.peakRssMb, 'peak resident memory (MB) of the runner').toBeLessThan(MAX_PEAK_MB);
+}
+
+/** The report names this request in a finding, in JSON and in JUnit. */
+function expectFindingFor(run: Run, request: Seen | undefined): void {
+  expect(request, 'the bad request was sent').toBeDefined();
+  const bad = request as Seen;
+  expect(findingsFor(run, bad), `a finding on ${bad.method} ${bad.url}`).not.toEqual([]);
+  expect(run.junit ?? '').toContain(bad.url.replaceAll('&', '&amp;'));
+}
+
+describe('orgs-mock contract against hostile servers', () => {
+  it('control: through the recording proxy the mock passes, and only the run’s organizations are written', async () => {
+    const setting = await serve();
+    const run = await runContract([
+      '--target',
+      setting.hostile.url,
+      '--token',
+      TOKENS.root,
+      '--allow-writes',
+      '--checks',
+      'read_your_writes,unknown_id_not_found',
+      ...BUDGET,
+    ]);
+    expectSafe(setting, run);
+    expect(run.code).toBe(0);
+    expect(setting.hostile.writes.length).toBeGreaterThan(0);
+    expect(setting.app.mock.state.tree.size).toBe(setting.before.size);
+  });
+
+  for (const [name, crossOrigin] of [
+    ['same-origin', false],
+    ['cross-origin', true],
+  ] as const)
+    it(
+      `a ${name} 307/308 redirect of a write to orgId=${FOREIGN_ORG} is a finding, never followed`,
+      async () => {
+        const elsewhere = await recorder();
+        closing.push(() => elsewhere.close());
+        const redirected: Seen[] = [];
+        const setting = await serve(redirectWrites(crossOrigin ? elsewhere.url : '', redirected));
+        const run = await runContract([
+          '--target',
+          setting.hostile.url,
+          '--token',
+          TOKENS.root,
+          '--allow-writes',
+          '--checks',
+          'read_your_writes',
+          ...BUDGET,
+        ]);
+        expectSafe(setting, run);
+        expect(setting.hostile.writes.filter((w) => w.orgId === FOREIGN_ORG).map((w) => w.url)).toEqual([]);
+        expect(elsewhere.seen.map((s) => `${s.method} ${s.url}`)).toEqual([]);
+        expect(redirected.map((r) => r.method).sort()).toEqual(['DELETE', 'PUT']);
+        for (const r of redirected) expectFindingFor(run, r);
+        expect(run.code).toBe(1);
+      },
+      TEST_TIMEOUT,
+    );
+
+  describe('credentials echoed by every set-up call appear in no output', () => {
+    const secrets = [TOKENS.root, TOKENS.branch, CLIENT.secret];
+
+    it('the token endpoint answers 500 with the Basic header, the form and a working token', async () => {
+      const setting = await serve(echoCredentials());
+      const run = await runContract(
+        [
+          '--target',
+          setting.hostile.url,
+          '--client-id',
+          CLIENT.id,
+          '--client-secret',
+          CLIENT.secret,
+          '--other-token',
+          TOKENS.branch,
+          '--checks',
+          'oauth_token_works,search_paging',
+          ...BUDGET,
+        ],
+        DEADLINE_MS,
+      );
+      expect(setting.hostile.issued.size, 'the echo carried a token the mock issued').toBeGreaterThan(0);
+      expectSafe(setting, run, secrets);
+      expect(run.code).not.toBe(0);
+    }, TEST_TIMEOUT);
+
+    it('the profile answers 500 with the Authorization header of the token the run obtained', async () => {
+      const setting = await serve(
+        (seen, res, forward) => seen.pathname === '/api/v1/organization/profile' && echoCredentials()(seen, res, forward),
+      );
+      const run = await runContract(
+        [
+          '--target',
+          setting.hostile.url,
+          '--client-id',
+          CLIENT.id,
+          '--client-secret',
+          CLIENT.secret,
+          '--other-token',
+          TOKENS.branch,
+          '--checks',
+          'oauth_token_works,search_paging',
+          ...BUDGET,
+        ],
+        DEADLINE_MS,
+      );
+      expect(setting.hostile.issued.size).toBeGreaterThan(0);
+      expectSafe(setting, run, secrets);
+      expect(run.code).not.toBe(0);
+    }, TEST_TIMEOUT);
+
+    it('with a static token and --other-token, the profile echoes each of them', async () => {
+      const setting = await serve(echoCredentials());
+      const run = await runContract(
+        ['--target', setting.hostile.url, '--token', TOKENS.root, '--other-token', TOKENS.branch, ...BUDGET],
+        DEADLINE_MS,
+      );
+      expectSafe(setting, run, secrets);
+      expect(run.code).not.toBe(0);
+    }, TEST_TIMEOUT);
+
+    it('once each, then the server recovers: the run goes on, and the echoed 500s are reported masked', async () => {
+      let profiles = 0;
+      let tokens = 0;
+      const once = echoCredentials();
+      const setting = await serve((seen, res, forward) => {
+        // The first token request and the first profile call of each token misbehave; the rest is the mock.
+        if (seen.pathname === '/oauth2/token' && tokens++ > 0) return false;
+        if (seen.pathname === '/api/v1/organization/profile' && profiles++ > 1) return false;
+        return once(seen, res, forward);
+      });
+      const run = await runContract(
+        [
+          '--target',
+          setting.hostile.url,
+          '--client-id',
+          CLIENT.id,
+          '--client-secret',
+          CLIENT.secret,
+          '--other-token',
+          TOKENS.branch,
+          '--checks',
+          'oauth_token_works,visibility,search_paging',
+          ...BUDGET,
+        ],
+        DEADLINE_MS,
+      );
+      expectSafe(setting, run, secrets);
+      // The run went past its set-up: it searched.
+      expect(setting.hostile.seen.some((s) => s.pathname === '/api/v1/organization/search')).toBe(true);
+    }, TEST_TIMEOUT);
+  });
+
+  describe('a bad body on one request is a finding on that request, and the run goes on', () => {
+    const firstSearch = (s: Seen) => s.pathname === '/api/v1/organization/search';
+    for (const [name, answer] of [
+      ['a body that never ends', endlessBody],
+      ['a connection cut mid-body', cutBody],
+      ['a 200 MB answer', hugeBody],
+    ] as const)
+      it(name, async () => {
+        const bad: Seen[] = [];
+        const setting = await serve(onFirst(firstSearch, answer, bad));
+        const run = await runContract(
+          [
+            '--target',
+            setting.hostile.url,
+            '--token',
+            TOKENS.root,
+            '--checks',
+            'search_paging,unknown_id_not_found',
+            ...BUDGET,
+          ],
+          DEADLINE_MS,
+        );
+        expectSafe(setting, run);
+        expectFindingFor(run, bad[0]);
+        // Requests after the bad one were sent: the run did not stop there.
+        expect(setting.hostile.seen.length).toBeGreaterThan((bad[0]?.index ?? Number.POSITIVE_INFINITY) + 1);
+        expect(run.code).toBe(1);
+      }, TEST_TIMEOUT);
+  });
+
+  it('a server that dies mid-run: the run ends, writes its reports, and lists what it left behind', async () => {
+    const setting = await serve(undefined, (hostile) =>
+      // Dies on the first request after the run's third organization exists.
+      diesWhen(() => hostile.created.size >= 3, () => hostile.die()),
+    );
+    const run = await runContract(
+      [
+        '--target',
+        setting.hostile.url,
+        '--token',
+        TOKENS.root,
+        '--allow-writes',
+        '--checks',
+        'read_your_writes,depth_limit,delete_with_children_refused',
+        ...BUDGET,
+      ],
+      DEADLINE_MS,
+    );
+    expectSafe(setting, run);
+    expect(run.code).not.toBe(0);
+    // Every organization of the run still in the mock is listed as left behind.
+    const left = setting.app.mock.state.tree
+      .all()
+      .map((org: OrgRecord) => org.id)
+      .filter((id: number) => !setting.before.has(id));
+    expect(left.length).toBeGreaterThan(0);
+    const listed = (run.report?.cleanup?.leftover ?? []).map((l: { id: number }) => l.id);
+    expect(listed.sort()).toEqual(expect.arrayContaining(left));
+  }, TEST_TIMEOUT);
+});
