@@ -31,7 +31,11 @@ export interface Seen {
  * Takes over a request when it returns true, answering `res` itself; `forward()` gives the mock's answer
  * for the same request, for scenarios that echo or alter it.
  */
-export type Misbehave = (seen: Seen, res: ServerResponse, forward: () => Promise<Response>) => Promise<boolean> | boolean;
+export type Misbehave = (
+  seen: Seen,
+  res: ServerResponse,
+  forward: () => Promise<Response>,
+) => Promise<boolean> | boolean;
 
 export interface Hostile {
   url: string;
@@ -105,7 +109,10 @@ export async function hostileServer(app: MockApp, misbehave: Misbehave = () => f
   async function record(response: Response, request: Seen): Promise<void> {
     request.status = response.status;
     if (response.status >= 300 || !response.headers.get('content-type')?.includes('json')) return;
-    const body = await response.clone().json().catch(() => undefined);
+    const body = await response
+      .clone()
+      .json()
+      .catch(() => undefined);
     if (request.method === 'POST' && request.pathname === '/api/v1/organization/create' && Number.isInteger(body?.id))
       created.add(body.id);
     if (request.pathname === '/oauth2/token')
@@ -167,7 +174,11 @@ export async function hostileServer(app: MockApp, misbehave: Misbehave = () => f
 }
 
 /** A second origin that records whatever reaches it, and answers 404 with the Error body. */
-export async function recorder(): Promise<{ url: string; seen: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }>; close(): Promise<void> }> {
+export async function recorder(): Promise<{
+  url: string;
+  seen: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }>;
+  close(): Promise<void>;
+}> {
   const seen: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }> = [];
   const server = createServer(async (req, res) => {
     const body = await readBody(req);

@@ -67,13 +67,19 @@ function expectSafe({ app, hostile, before }: Setting, run: Run, secrets: string
   const context = `exit ${run.code}${run.timedOut ? ' (killed at the deadline)' : ''}\n${run.stderr.slice(-2000)}`;
   // Writes go only to what the run created, in this run.
   const foreign = hostile.writes.filter((w) => !hostile.created.has(w.orgId as number));
-  expect(foreign.map((w) => `${w.method} ${w.url}`), context).toEqual([]);
+  expect(
+    foreign.map((w) => `${w.method} ${w.url}`),
+    context,
+  ).toEqual([]);
   // Nothing that existed before the run changed or went away.
   const after = snapshot(app);
   const changed = [...before].filter(([id, json]) => after.get(id) !== json).map(([id]) => id);
   expect(changed, context).toEqual([]);
   // No secret, raw or base64, in any output.
-  const forms = leakForms([...secrets, ...hostile.issued], secrets.includes(CLIENT.secret) ? [[CLIENT.id, CLIENT.secret]] : []);
+  const forms = leakForms(
+    [...secrets, ...hostile.issued],
+    secrets.includes(CLIENT.secret) ? [[CLIENT.id, CLIENT.secret]] : [],
+  );
   expect(leaks(run, forms), context).toEqual([]);
   // The run ends by itself, and writes both reports.
   expect(run.timedOut, context).toBe(false);
@@ -111,6 +117,32 @@ describe('orgs-mock contract against hostile servers', () => {
     expect(setting.app.mock.state.tree.size).toBe(setting.before.size);
   });
 
+  it('control: a 500 on one search is a finding that names it (the harness finds findings)', async () => {
+    const bad: Seen[] = [];
+    const setting = await serve(
+      onFirst(
+        (s) => s.pathname === '/api/v1/organization/search',
+        (res) => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: 'Boom.' } }));
+        },
+        bad,
+      ),
+    );
+    const run = await runContract([
+      '--target',
+      setting.hostile.url,
+      '--token',
+      TOKENS.root,
+      '--checks',
+      'search_paging,unknown_id_not_found',
+      ...BUDGET,
+    ]);
+    expectSafe(setting, run);
+    expectFindingFor(run, bad[0]);
+    expect(run.code).toBe(1);
+  });
+
   for (const [name, crossOrigin] of [
     ['same-origin', false],
     ['cross-origin', true],
@@ -134,7 +166,10 @@ describe('orgs-mock contract against hostile servers', () => {
         ]);
         expectSafe(setting, run);
         expect(setting.hostile.writes.filter((w) => w.orgId === FOREIGN_ORG).map((w) => w.url)).toEqual([]);
-        expect(elsewhere.seen.map((s) => `${s.method} ${s.url}`)).toEqual([]);
+        expect(
+          elsewhere.seen.map((s) => `${s.method} ${s.url}${s.headers.authorization ? ' with its Authorization' : ''}`),
+          'requests that reached the other origin',
+        ).toEqual([]);
         expect(redirected.map((r) => r.method).sort()).toEqual(['DELETE', 'PUT']);
         for (const r of redirected) expectFindingFor(run, r);
         expect(run.code).toBe(1);
@@ -145,94 +180,111 @@ describe('orgs-mock contract against hostile servers', () => {
   describe('credentials echoed by every set-up call appear in no output', () => {
     const secrets = [TOKENS.root, TOKENS.branch, CLIENT.secret];
 
-    it('the token endpoint answers 500 with the Basic header, the form and a working token', async () => {
-      const setting = await serve(echoCredentials());
-      const run = await runContract(
-        [
-          '--target',
-          setting.hostile.url,
-          '--client-id',
-          CLIENT.id,
-          '--client-secret',
-          CLIENT.secret,
-          '--other-token',
-          TOKENS.branch,
-          '--checks',
-          'oauth_token_works,search_paging',
-          ...BUDGET,
-        ],
-        DEADLINE_MS,
-      );
-      expect(setting.hostile.issued.size, 'the echo carried a token the mock issued').toBeGreaterThan(0);
-      expectSafe(setting, run, secrets);
-      expect(run.code).not.toBe(0);
-    }, TEST_TIMEOUT);
+    it(
+      'the token endpoint answers 500 with the Basic header, the form and a working token',
+      async () => {
+        const setting = await serve(echoCredentials());
+        const run = await runContract(
+          [
+            '--target',
+            setting.hostile.url,
+            '--client-id',
+            CLIENT.id,
+            '--client-secret',
+            CLIENT.secret,
+            '--other-token',
+            TOKENS.branch,
+            '--checks',
+            'oauth_token_works,search_paging',
+            ...BUDGET,
+          ],
+          DEADLINE_MS,
+        );
+        expect(setting.hostile.issued.size, 'the echo carried a token the mock issued').toBeGreaterThan(0);
+        expectSafe(setting, run, secrets);
+        expect(run.code).not.toBe(0);
+      },
+      TEST_TIMEOUT,
+    );
 
-    it('the profile answers 500 with the Authorization header of the token the run obtained', async () => {
-      const setting = await serve(
-        (seen, res, forward) => seen.pathname === '/api/v1/organization/profile' && echoCredentials()(seen, res, forward),
-      );
-      const run = await runContract(
-        [
-          '--target',
-          setting.hostile.url,
-          '--client-id',
-          CLIENT.id,
-          '--client-secret',
-          CLIENT.secret,
-          '--other-token',
-          TOKENS.branch,
-          '--checks',
-          'oauth_token_works,search_paging',
-          ...BUDGET,
-        ],
-        DEADLINE_MS,
-      );
-      expect(setting.hostile.issued.size).toBeGreaterThan(0);
-      expectSafe(setting, run, secrets);
-      expect(run.code).not.toBe(0);
-    }, TEST_TIMEOUT);
+    it(
+      'the profile answers 500 with the Authorization header of the token the run obtained',
+      async () => {
+        const setting = await serve(
+          (seen, res, forward) =>
+            seen.pathname === '/api/v1/organization/profile' && echoCredentials()(seen, res, forward),
+        );
+        const run = await runContract(
+          [
+            '--target',
+            setting.hostile.url,
+            '--client-id',
+            CLIENT.id,
+            '--client-secret',
+            CLIENT.secret,
+            '--other-token',
+            TOKENS.branch,
+            '--checks',
+            'oauth_token_works,search_paging',
+            ...BUDGET,
+          ],
+          DEADLINE_MS,
+        );
+        expect(setting.hostile.issued.size).toBeGreaterThan(0);
+        expectSafe(setting, run, secrets);
+        expect(run.code).not.toBe(0);
+      },
+      TEST_TIMEOUT,
+    );
 
-    it('with a static token and --other-token, the profile echoes each of them', async () => {
-      const setting = await serve(echoCredentials());
-      const run = await runContract(
-        ['--target', setting.hostile.url, '--token', TOKENS.root, '--other-token', TOKENS.branch, ...BUDGET],
-        DEADLINE_MS,
-      );
-      expectSafe(setting, run, secrets);
-      expect(run.code).not.toBe(0);
-    }, TEST_TIMEOUT);
+    it(
+      'with a static token and --other-token, the profile echoes each of them',
+      async () => {
+        const setting = await serve(echoCredentials());
+        const run = await runContract(
+          ['--target', setting.hostile.url, '--token', TOKENS.root, '--other-token', TOKENS.branch, ...BUDGET],
+          DEADLINE_MS,
+        );
+        expectSafe(setting, run, secrets);
+        expect(run.code).not.toBe(0);
+      },
+      TEST_TIMEOUT,
+    );
 
-    it('once each, then the server recovers: the run goes on, and the echoed 500s are reported masked', async () => {
-      let profiles = 0;
-      let tokens = 0;
-      const once = echoCredentials();
-      const setting = await serve((seen, res, forward) => {
-        // The first token request and the first profile call of each token misbehave; the rest is the mock.
-        if (seen.pathname === '/oauth2/token' && tokens++ > 0) return false;
-        if (seen.pathname === '/api/v1/organization/profile' && profiles++ > 1) return false;
-        return once(seen, res, forward);
-      });
-      const run = await runContract(
-        [
-          '--target',
-          setting.hostile.url,
-          '--client-id',
-          CLIENT.id,
-          '--client-secret',
-          CLIENT.secret,
-          '--other-token',
-          TOKENS.branch,
-          '--checks',
-          'oauth_token_works,visibility,search_paging',
-          ...BUDGET,
-        ],
-        DEADLINE_MS,
-      );
-      expectSafe(setting, run, secrets);
-      // The run went past its set-up: it searched.
-      expect(setting.hostile.seen.some((s) => s.pathname === '/api/v1/organization/search')).toBe(true);
-    }, TEST_TIMEOUT);
+    it(
+      'once each, then the server recovers: the run goes on, and the echoed 500s are reported masked',
+      async () => {
+        let profiles = 0;
+        let tokens = 0;
+        const once = echoCredentials();
+        const setting = await serve((seen, res, forward) => {
+          // The first token request and the first profile call of each token misbehave; the rest is the mock.
+          if (seen.pathname === '/oauth2/token' && tokens++ > 0) return false;
+          if (seen.pathname === '/api/v1/organization/profile' && profiles++ > 1) return false;
+          return once(seen, res, forward);
+        });
+        const run = await runContract(
+          [
+            '--target',
+            setting.hostile.url,
+            '--client-id',
+            CLIENT.id,
+            '--client-secret',
+            CLIENT.secret,
+            '--other-token',
+            TOKENS.branch,
+            '--checks',
+            'oauth_token_works,visibility,search_paging',
+            ...BUDGET,
+          ],
+          DEADLINE_MS,
+        );
+        expectSafe(setting, run, secrets);
+        // The run went past its set-up: it searched.
+        expect(setting.hostile.seen.some((s) => s.pathname === '/api/v1/organization/search')).toBe(true);
+      },
+      TEST_TIMEOUT,
+    );
   });
 
   describe('a bad body on one request is a finding on that request, and the run goes on', () => {
@@ -242,56 +294,70 @@ describe('orgs-mock contract against hostile servers', () => {
       ['a connection cut mid-body', cutBody],
       ['a 200 MB answer', hugeBody],
     ] as const)
-      it(name, async () => {
-        const bad: Seen[] = [];
-        const setting = await serve(onFirst(firstSearch, answer, bad));
-        const run = await runContract(
-          [
-            '--target',
-            setting.hostile.url,
-            '--token',
-            TOKENS.root,
-            '--checks',
-            'search_paging,unknown_id_not_found',
-            ...BUDGET,
-          ],
-          DEADLINE_MS,
-        );
-        expectSafe(setting, run);
-        expectFindingFor(run, bad[0]);
-        // Requests after the bad one were sent: the run did not stop there.
-        expect(setting.hostile.seen.length).toBeGreaterThan((bad[0]?.index ?? Number.POSITIVE_INFINITY) + 1);
-        expect(run.code).toBe(1);
-      }, TEST_TIMEOUT);
+      it(
+        name,
+        async () => {
+          const bad: Seen[] = [];
+          const setting = await serve(onFirst(firstSearch, answer, bad));
+          const run = await runContract(
+            [
+              '--target',
+              setting.hostile.url,
+              '--token',
+              TOKENS.root,
+              '--checks',
+              'search_paging,unknown_id_not_found',
+              ...BUDGET,
+            ],
+            DEADLINE_MS,
+          );
+          expectSafe(setting, run);
+          expectFindingFor(run, bad[0]);
+          // Requests after the bad one were sent: the run did not stop there.
+          expect(setting.hostile.seen.length).toBeGreaterThan((bad[0]?.index ?? Number.POSITIVE_INFINITY) + 1);
+          expect(run.code).toBe(1);
+        },
+        TEST_TIMEOUT,
+      );
   });
 
-  it('a server that dies mid-run: the run ends, writes its reports, and lists what it left behind', async () => {
-    const setting = await serve(undefined, (hostile) =>
-      // Dies on the first request after the run's third organization exists.
-      diesWhen(() => hostile.created.size >= 3, () => hostile.die()),
-    );
-    const run = await runContract(
-      [
-        '--target',
-        setting.hostile.url,
-        '--token',
-        TOKENS.root,
-        '--allow-writes',
-        '--checks',
-        'read_your_writes,depth_limit,delete_with_children_refused',
-        ...BUDGET,
-      ],
-      DEADLINE_MS,
-    );
-    expectSafe(setting, run);
-    expect(run.code).not.toBe(0);
-    // Every organization of the run still in the mock is listed as left behind.
-    const left = setting.app.mock.state.tree
-      .all()
-      .map((org: OrgRecord) => org.id)
-      .filter((id: number) => !setting.before.has(id));
-    expect(left.length).toBeGreaterThan(0);
-    const listed = (run.report?.cleanup?.leftover ?? []).map((l: { id: number }) => l.id);
-    expect(listed.sort()).toEqual(expect.arrayContaining(left));
-  }, TEST_TIMEOUT);
+  it(
+    'a server that dies mid-run: the run ends, writes its reports, and lists what it left behind',
+    async () => {
+      const diedOn: Seen[] = [];
+      const setting = await serve(undefined, (hostile) =>
+        // Dies on the first request after the run's third organization exists.
+        diesWhen(
+          (seen) => hostile.created.size >= 3 && diedOn.push(seen) > 0,
+          () => hostile.die(),
+        ),
+      );
+      const run = await runContract(
+        [
+          '--target',
+          setting.hostile.url,
+          '--token',
+          TOKENS.root,
+          '--allow-writes',
+          '--checks',
+          'read_your_writes,depth_limit,delete_with_children_refused',
+          ...BUDGET,
+        ],
+        DEADLINE_MS,
+      );
+      expectSafe(setting, run);
+      expect(run.code).not.toBe(0);
+      // Every organization of the run still in the mock is listed as left behind.
+      const left = setting.app.mock.state.tree
+        .all()
+        .map((org: OrgRecord) => org.id)
+        .filter((id: number) => !setting.before.has(id));
+      expect(left.length).toBeGreaterThan(0);
+      const listed = (run.report?.cleanup?.leftover ?? []).map((l: { id: number }) => l.id);
+      expect(listed.sort()).toEqual(expect.arrayContaining(left));
+      // The request the server died on is named in a finding.
+      expectFindingFor(run, diedOn[0]);
+    },
+    TEST_TIMEOUT,
+  );
 });
