@@ -109,14 +109,17 @@ export async function hostileServer(app: MockApp, misbehave: Misbehave = () => f
   async function record(response: Response, request: Seen): Promise<void> {
     request.status = response.status;
     if (response.status >= 300 || !response.headers.get('content-type')?.includes('json')) return;
-    const body = await response
+    const body = (await response
       .clone()
       .json()
-      .catch(() => undefined);
+      .catch(() => undefined)) as Record<string, unknown> | undefined;
     if (request.method === 'POST' && request.pathname === '/api/v1/organization/create' && Number.isInteger(body?.id))
-      created.add(body.id);
+      created.add(body?.id as number);
     if (request.pathname === '/oauth2/token')
-      for (const key of ['access_token', 'refresh_token']) if (typeof body?.[key] === 'string') issued.add(body[key]);
+      for (const key of ['access_token', 'refresh_token']) {
+        const token = body?.[key];
+        if (typeof token === 'string') issued.add(token);
+      }
   }
 
   const server = createServer(async (req, res) => {

@@ -22,17 +22,20 @@ export interface Run {
   junit?: string;
   /** Peak resident set of the runner process, in MB. */
   peakRssMb: number;
+  /** CPU time of the runner process (user and system), in ms; NaN when it was killed. */
+  cpuMs: number;
   /** Everything the run printed or wrote. */
   outputs: Record<string, string>;
 }
 
 /**
- * Writes the process's peak resident set (kB) to $HOSTILE_PEAK_FILE as it exits, whatever the exit path.
- * A data: URL, so that it needs no file of its own and no TypeScript loader.
+ * Writes the process's peak resident set (kB) and CPU time (ms) to $HOSTILE_PEAK_FILE as it exits, whatever
+ * the exit path. A data: URL, so that it needs no file of its own and no TypeScript loader.
  */
 const PEAK_HOOK = `data:text/javascript,${encodeURIComponent(
   "import { writeFileSync } from 'node:fs';" +
-    "process.on('exit', () => writeFileSync(process.env.HOSTILE_PEAK_FILE, String(process.resourceUsage().maxRSS)));",
+    "process.on('exit', () => { const u = process.resourceUsage();" +
+    " writeFileSync(process.env.HOSTILE_PEAK_FILE, u.maxRSS + ' ' + Math.round((u.userCPUTime + u.systemCPUTime) / 1000)); });",
 )}`;
 
 function peakOf(pid: number | undefined): number {
@@ -87,7 +90,7 @@ export function runContract(args: string[], deadlineMs = 40_000): Promise<Run> {
       const read = (name: string) => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8') : undefined);
       const json = read('contract-report.json');
       const junit = read('junit.xml');
-      const peakKb = Number(read('peak-rss') ?? killedPeakKb);
+      const [peakKb, cpuMs] = (read('peak-rss') ?? `${killedPeakKb} NaN`).split(' ').map(Number);
       let report: unknown;
       try {
         report = json === undefined ? undefined : JSON.parse(json);
@@ -97,7 +100,18 @@ export function runContract(args: string[], deadlineMs = 40_000): Promise<Run> {
       const outputs: Record<string, string> = { stdout, stderr };
       if (json !== undefined) outputs['contract-report.json'] = json;
       if (junit !== undefined) outputs['junit.xml'] = junit;
-      resolve({ code, timedOut, stdout, stderr, json, report, junit, peakRssMb: peakKb / 1024, outputs });
+      resolve({
+        code,
+        timedOut,
+        stdout,
+        stderr,
+        json,
+        report,
+        junit,
+        peakRssMb: (peakKb ?? 0) / 1024,
+        cpuMs: cpuMs ?? Number.NaN,
+        outputs,
+      });
     });
   });
 }

@@ -12,17 +12,18 @@ const isWrite = (s: Seen) => s.method === 'PUT' || s.method === 'DELETE';
 
 /**
  * The first PUT and the first DELETE are answered with a redirect of the same method to orgId=3: 307 for
- * the PUT, 308 for the DELETE. `origin` '' keeps the redirect on this server (a relative Location);
- * another origin sends it there. `redirected` collects what was redirected.
+ * the PUT, 308 for the DELETE, to the origin given for the method ('' keeps it on this server, with a
+ * relative Location). `redirected` collects what was redirected.
  */
-export function redirectWrites(origin: string, redirected: Seen[]): Misbehave {
+export function redirectWrites(origins: { PUT: string; DELETE: string }, redirected: Seen[]): Misbehave {
   const done = new Set<string>();
   return (seen, res) => {
     if (!isWrite(seen) || seen.orgId === FOREIGN_ORG || done.has(seen.method)) return false;
     done.add(seen.method);
     redirected.push(seen);
-    res.writeHead(seen.method === 'PUT' ? 307 : 308, {
-      location: `${origin}${seen.pathname}?orgId=${FOREIGN_ORG}`,
+    const method = seen.method as 'PUT' | 'DELETE';
+    res.writeHead(method === 'PUT' ? 307 : 308, {
+      location: `${origins[method]}${seen.pathname}?orgId=${FOREIGN_ORG}`,
       'content-length': '0',
     });
     res.end();
