@@ -3,7 +3,7 @@
  * reports in a fresh directory, its output captured, its peak resident memory measured, and a deadline
  * after which it is killed (a hung run is a result too).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,8 +46,16 @@ function peakOf(pid: number | undefined): number {
   }
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills the runs still going (a test that failed or timed out before its run ended). */
+export function stopRuns(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 /** Runs `orgs-mock contract <args> --reporter console,json,junit --out <fresh dir>`, killed after `deadlineMs`. */
-export function runContract(args: string[], deadlineMs = 40_000): Promise<Run> {
+export function runContract(args: string[], deadlineMs = 45_000): Promise<Run> {
   const out = mkdtempSync(join(tmpdir(), 'contract-hostile-'));
   const peakFile = join(out, 'peak-rss');
   // The heap cap only guards this machine against a runner that reads a huge body whole; the measure is
@@ -68,6 +76,7 @@ export function runContract(args: string[], deadlineMs = 40_000): Promise<Run> {
     ],
     { env: { ...process.env, HOSTILE_PEAK_FILE: peakFile, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  running.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => {
@@ -87,6 +96,7 @@ export function runContract(args: string[], deadlineMs = 40_000): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(deadline);
+      running.delete(child);
       const read = (name: string) => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8') : undefined);
       const json = read('contract-report.json');
       const junit = read('junit.xml');

@@ -12,18 +12,18 @@ import type { MockApp } from '../../src/http/app.ts';
 import { makeApp, TOKENS } from '../helpers.ts';
 import { cutBody, endlessBody, hugeBody } from '../hostile-servers/bodies.ts';
 import { type Hostile, hostileServer, type Misbehave, recorder, type Seen } from '../hostile-servers/proxy.ts';
-import { leakForms, leaks, type Run, runContract } from '../hostile-servers/run.ts';
+import { leakForms, leaks, type Run, runContract, stopRuns } from '../hostile-servers/run.ts';
 import { diesWhen, echoCredentials, FOREIGN_ORG, onFirst, redirectWrites } from '../hostile-servers/scenarios.ts';
 
 const CLIENT = { id: 'root-client', secret: 'root-secret' };
 const MAX_PEAK_MB = 200;
-/** Runs are bounded by the runner's budget; the deadline only catches one that hangs regardless. */
+/** Runs are bounded by the runner's budget; runContract's deadline (45 s) only catches one that hangs anyway. */
 const BUDGET = ['--max-rps', '1000', '--budget', '20'];
-const DEADLINE_MS = 45_000;
 const TEST_TIMEOUT = 60_000;
 
 const closing: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  stopRuns();
   await Promise.all(closing.splice(0).map((close) => close()));
 });
 
@@ -101,23 +101,27 @@ function expectFindingFor(run: Run, request: Seen | undefined): void {
 }
 
 describe('orgs-mock contract against hostile servers', () => {
-  it('control: through the recording proxy the mock passes, and only the run’s organizations are written', async () => {
-    const setting = await serve();
-    const run = await runContract([
-      '--target',
-      setting.hostile.url,
-      '--token',
-      TOKENS.root,
-      '--allow-writes',
-      '--checks',
-      'read_your_writes,unknown_id_not_found',
-      ...BUDGET,
-    ]);
-    expectSafe(setting, run);
-    expect(run.code).toBe(0);
-    expect(setting.hostile.writes.length).toBeGreaterThan(0);
-    expect(setting.app.mock.state.tree.size).toBe(setting.before.size);
-  });
+  it(
+    'control: through the recording proxy the mock passes, and only the run’s organizations are written',
+    async () => {
+      const setting = await serve();
+      const run = await runContract([
+        '--target',
+        setting.hostile.url,
+        '--token',
+        TOKENS.root,
+        '--allow-writes',
+        '--checks',
+        'read_your_writes,unknown_id_not_found',
+        ...BUDGET,
+      ]);
+      expectSafe(setting, run);
+      expect(run.code).toBe(0);
+      expect(setting.hostile.writes.length).toBeGreaterThan(0);
+      expect(setting.app.mock.state.tree.size).toBe(setting.before.size);
+    },
+    TEST_TIMEOUT,
+  );
 
   it(
     `a write redirected to orgId=${FOREIGN_ORG} (PUT: same-origin 307; DELETE: cross-origin 308) is a finding, never followed`,
@@ -159,22 +163,19 @@ describe('orgs-mock contract against hostile servers', () => {
       'the token endpoint answers 500 with the Basic header, the form and a working token',
       async () => {
         const setting = await serve(echoCredentials());
-        const run = await runContract(
-          [
-            '--target',
-            setting.hostile.url,
-            '--client-id',
-            CLIENT.id,
-            '--client-secret',
-            CLIENT.secret,
-            '--other-token',
-            TOKENS.branch,
-            '--checks',
-            'oauth_token_works,search_paging',
-            ...BUDGET,
-          ],
-          DEADLINE_MS,
-        );
+        const run = await runContract([
+          '--target',
+          setting.hostile.url,
+          '--client-id',
+          CLIENT.id,
+          '--client-secret',
+          CLIENT.secret,
+          '--other-token',
+          TOKENS.branch,
+          '--checks',
+          'oauth_token_works,search_paging',
+          ...BUDGET,
+        ]);
         expect(setting.hostile.issued.size, 'the echo carried a token the mock issued').toBeGreaterThan(0);
         expectSafe(setting, run, secrets);
         expect(run.code).not.toBe(0);
@@ -186,20 +187,17 @@ describe('orgs-mock contract against hostile servers', () => {
       'with a static token and --other-token, the profile echoes each of them',
       async () => {
         const setting = await serve(echoCredentials());
-        const run = await runContract(
-          [
-            '--target',
-            setting.hostile.url,
-            '--token',
-            TOKENS.root,
-            '--other-token',
-            TOKENS.branch,
-            '--checks',
-            'visibility,search_paging',
-            ...BUDGET,
-          ],
-          DEADLINE_MS,
-        );
+        const run = await runContract([
+          '--target',
+          setting.hostile.url,
+          '--token',
+          TOKENS.root,
+          '--other-token',
+          TOKENS.branch,
+          '--checks',
+          'visibility,search_paging',
+          ...BUDGET,
+        ]);
         expectSafe(setting, run, secrets);
         expect(run.code).not.toBe(0);
       },
@@ -219,22 +217,19 @@ describe('orgs-mock contract against hostile servers', () => {
           first.add(key);
           return echo(seen, res, forward);
         });
-        const run = await runContract(
-          [
-            '--target',
-            setting.hostile.url,
-            '--client-id',
-            CLIENT.id,
-            '--client-secret',
-            CLIENT.secret,
-            '--other-token',
-            TOKENS.branch,
-            '--checks',
-            'oauth_token_works,visibility,search_paging',
-            ...BUDGET,
-          ],
-          DEADLINE_MS,
-        );
+        const run = await runContract([
+          '--target',
+          setting.hostile.url,
+          '--client-id',
+          CLIENT.id,
+          '--client-secret',
+          CLIENT.secret,
+          '--other-token',
+          TOKENS.branch,
+          '--checks',
+          'oauth_token_works,visibility,search_paging',
+          ...BUDGET,
+        ]);
         expectSafe(setting, run, secrets);
         // The run went past its set-up: it searched.
         expect(setting.hostile.seen.some((s) => s.pathname === '/api/v1/organization/search')).toBe(true);
@@ -256,18 +251,15 @@ describe('orgs-mock contract against hostile servers', () => {
         async () => {
           const bad: Seen[] = [];
           const setting = await serve(onFirst(firstGet, answer, bad));
-          const run = await runContract(
-            [
-              '--target',
-              setting.hostile.url,
-              '--token',
-              TOKENS.root,
-              '--checks',
-              'search_paging,unknown_id_not_found,time_in_milliseconds',
-              ...BUDGET,
-            ],
-            DEADLINE_MS,
-          );
+          const run = await runContract([
+            '--target',
+            setting.hostile.url,
+            '--token',
+            TOKENS.root,
+            '--checks',
+            'search_paging,unknown_id_not_found,time_in_milliseconds',
+            ...BUDGET,
+          ]);
           expectSafe(setting, run);
           expectFindingFor(run, bad[0]);
           // Requests after the bad one were sent: the run did not stop there.
@@ -289,19 +281,16 @@ describe('orgs-mock contract against hostile servers', () => {
           () => hostile.die(),
         ),
       );
-      const run = await runContract(
-        [
-          '--target',
-          setting.hostile.url,
-          '--token',
-          TOKENS.root,
-          '--allow-writes',
-          '--checks',
-          'read_your_writes,depth_limit,delete_with_children_refused',
-          ...BUDGET,
-        ],
-        DEADLINE_MS,
-      );
+      const run = await runContract([
+        '--target',
+        setting.hostile.url,
+        '--token',
+        TOKENS.root,
+        '--allow-writes',
+        '--checks',
+        'read_your_writes,depth_limit,delete_with_children_refused',
+        ...BUDGET,
+      ]);
       expectSafe(setting, run);
       expect(run.code).not.toBe(0);
       // Every organization of the run still in the mock is listed as left behind.
