@@ -21,10 +21,8 @@ export interface Seen {
   body: string;
   /** The orgId query parameter of a PUT or DELETE, as a number (NaN when absent or not a number). */
   orgId?: number;
-  /** The status this server answered, once answered by the mock (a scenario's own answer leaves it unset). */
+  /** The mock's status, when the mock answered (a scenario's own answer leaves it unset). */
   status?: number;
-  /** Whether a scenario answered it rather than the mock. */
-  taken: boolean;
 }
 
 /**
@@ -134,7 +132,6 @@ export async function hostileServer(app: MockApp, misbehave: Misbehave = () => f
       query: parsed.searchParams,
       headers: req.headers,
       body: body.toString('utf8'),
-      taken: false,
     };
     seen.push(request);
     if (request.method === 'PUT' || request.method === 'DELETE') {
@@ -147,10 +144,7 @@ export async function hostileServer(app: MockApp, misbehave: Misbehave = () => f
       return response;
     };
     try {
-      if (await misbehave(request, res, forward)) {
-        request.taken = true;
-        return;
-      }
+      if (await misbehave(request, res, forward)) return;
       await send(res, await forward());
     } catch {
       res.destroy();
