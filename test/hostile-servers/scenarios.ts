@@ -10,22 +10,24 @@ export const FOREIGN_ORG = 3;
 
 const isWrite = (s: Seen) => s.method === 'PUT' || s.method === 'DELETE';
 
+/** Where a redirect points: its status (307 or 308, both keep the method) and origin ('' for this server). */
+export interface Redirect {
+  status: number;
+  origin: string;
+}
+
 /**
- * The first PUT and the first DELETE are answered with a redirect of the same method to orgId=3: 307 for
- * the PUT, 308 for the DELETE, to the origin given for the method ('' keeps it on this server, with a
- * relative Location). `redirected` collects what was redirected.
+ * The first PUT and the first DELETE are answered with a redirect to orgId=3, as given for the method (a
+ * relative Location when the origin is ''). `redirected` collects what was redirected.
  */
-export function redirectWrites(origins: { PUT: string; DELETE: string }, redirected: Seen[]): Misbehave {
+export function redirectWrites(to: { PUT: Redirect; DELETE: Redirect }, redirected: Seen[]): Misbehave {
   const done = new Set<string>();
   return (seen, res) => {
     if (!isWrite(seen) || seen.orgId === FOREIGN_ORG || done.has(seen.method)) return false;
     done.add(seen.method);
     redirected.push(seen);
-    const method = seen.method as 'PUT' | 'DELETE';
-    res.writeHead(method === 'PUT' ? 307 : 308, {
-      location: `${origins[method]}${seen.pathname}?orgId=${FOREIGN_ORG}`,
-      'content-length': '0',
-    });
+    const { status, origin } = to[seen.method as 'PUT' | 'DELETE'];
+    res.writeHead(status, { location: `${origin}${seen.pathname}?orgId=${FOREIGN_ORG}`, 'content-length': '0' });
     res.end();
     return true;
   };

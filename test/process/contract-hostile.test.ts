@@ -27,6 +27,11 @@ afterEach(async () => {
   await Promise.all(closing.splice(0).map((close) => close()));
 });
 
+interface RedirectCase {
+  status: 307 | 308;
+  crossOrigin: boolean;
+}
+
 interface Setting {
   app: MockApp;
   hostile: Hostile;
@@ -125,42 +130,60 @@ describe('orgs-mock contract against hostile servers', () => {
     TEST_TIMEOUT,
   );
 
-  it(
-    `a write redirected to orgId=${FOREIGN_ORG} (PUT: same-origin 307; DELETE: cross-origin 308) is a finding, never followed`,
-    async () => {
-      const elsewhere = await recorder();
-      closing.push(() => elsewhere.close());
-      const redirected: Seen[] = [];
-      const setting = await serve(redirectWrites({ PUT: '', DELETE: elsewhere.url }, redirected));
-      const run = await runContract([
-        '--target',
-        setting.hostile.url,
-        '--token',
-        TOKENS.root,
-        '--allow-writes',
-        '--checks',
-        'read_your_writes',
-        ...BUDGET,
-      ]);
-      expect
-        .soft(
-          setting.hostile.writes.filter((w) => w.orgId === FOREIGN_ORG).map((w) => `${w.method} ${w.url}`),
-          'writes that followed the same-origin redirect',
-        )
-        .toEqual([]);
-      expect
-        .soft(
-          elsewhere.seen.map((s) => `${s.method} ${s.url}${s.headers.authorization ? ' with its Authorization' : ''}`),
-          'requests that reached the other origin',
-        )
-        .toEqual([]);
-      expectSafe(setting, run);
-      expect(redirected.map((r) => r.method)).toContain('PUT');
-      for (const r of redirected) expectFindingFor(run, r);
-      expect.soft(run.code).toBe(1);
-    },
-    TEST_TIMEOUT,
-  );
+  // Each method is redirected once to each origin, with 307 once and 308 once.
+  const redirects: Array<[RedirectCase, RedirectCase]> = [
+    [
+      { status: 307, crossOrigin: false },
+      { status: 308, crossOrigin: true },
+    ],
+    [
+      { status: 308, crossOrigin: true },
+      { status: 307, crossOrigin: false },
+    ],
+  ];
+  for (const [put, del] of redirects)
+    it(
+      `a write redirected to orgId=${FOREIGN_ORG} (PUT: ${put.status} ${put.crossOrigin ? 'cross' : 'same'}-origin, DELETE: ${del.status} ${del.crossOrigin ? 'cross' : 'same'}-origin) is a finding, never followed`,
+      async () => {
+        const elsewhere = await recorder();
+        closing.push(() => elsewhere.close());
+        const redirected: Seen[] = [];
+        const to = (r: RedirectCase) => ({
+          status: r.status,
+          origin: r.crossOrigin ? elsewhere.url : '',
+        });
+        const setting = await serve(redirectWrites({ PUT: to(put), DELETE: to(del) }, redirected));
+        const run = await runContract([
+          '--target',
+          setting.hostile.url,
+          '--token',
+          TOKENS.root,
+          '--allow-writes',
+          '--checks',
+          'read_your_writes',
+          ...BUDGET,
+        ]);
+        expect
+          .soft(
+            setting.hostile.writes.filter((w) => w.orgId === FOREIGN_ORG).map((w) => `${w.method} ${w.url}`),
+            'writes that followed a same-origin redirect',
+          )
+          .toEqual([]);
+        expect
+          .soft(
+            elsewhere.seen.map(
+              (s) => `${s.method} ${s.url}${s.headers.authorization ? ' with its Authorization' : ''}`,
+            ),
+            'requests that reached the other origin',
+          )
+          .toEqual([]);
+        expectSafe(setting, run);
+        expect(redirected.map((r) => r.method)).toContain('PUT');
+        for (const r of redirected) expectFindingFor(run, r);
+        expect.soft(run.code).toBe(1);
+      },
+      TEST_TIMEOUT,
+    );
 
   describe('credentials echoed by every set-up call appear in no output', () => {
     const secrets = [TOKENS.root, TOKENS.branch, CLIENT.secret];
