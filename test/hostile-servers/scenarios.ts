@@ -44,13 +44,11 @@ export function isSetUp(seen: Seen): boolean {
 /**
  * Set-up calls answer 500 with everything secret they can find: the Authorization header (in the body and
  * in a header), the request's query and form, and for the token request the mock's real answer, whose
- * access and refresh tokens work. `times` bounds how many of them misbehave (then the mock answers).
+ * access and refresh tokens work.
  */
-export function echoCredentials(times = Number.POSITIVE_INFINITY): Misbehave {
-  let echoed = 0;
+export function echoCredentials(): Misbehave {
   return async (seen, res, forward) => {
-    if (!isSetUp(seen) || echoed >= times) return false;
-    echoed++;
+    if (!isSetUp(seen)) return false;
     const issued = seen.pathname === '/oauth2/token' ? await (await forward()).json() : undefined;
     const authorization = String(seen.headers.authorization ?? '');
     const body = JSON.stringify({
