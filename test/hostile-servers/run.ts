@@ -4,7 +4,7 @@
  * after which it is killed (a hung run is a result too).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND } from '../setup/command.ts';
@@ -101,6 +101,7 @@ export function runContract(args: string[], deadlineMs = 45_000): Promise<Run> {
       const json = read('contract-report.json');
       const junit = read('junit.xml');
       const [peakKb, cpuMs] = (read('peak-rss') ?? `${killedPeakKb} NaN`).split(' ').map(Number);
+      rmSync(out, { recursive: true, force: true });
       let report: unknown;
       try {
         report = json === undefined ? undefined : JSON.parse(json);
