@@ -90,8 +90,8 @@ export const OAUTH: BlindVariant[] = [
   },
   {
     name: 'oauth-expires-in-minutes',
-    fact: '§2/§5 expires_in is seconds (default 86400); here it is minutes (1440).',
-    wrap: tokenAnswer(undefined, (t) => ({ ...t, expires_in: Math.round(t.expires_in / 60) })),
+    fact: '§2/§5 expires_in is seconds (86400 by default) for every token; here the client-credentials grant answers minutes (1440), a refresh seconds.',
+    wrap: tokenAnswer('client_credentials', (t) => ({ ...t, expires_in: Math.round(t.expires_in / 60) })),
   },
   {
     name: 'oauth-refresh-expires-in-zero',
