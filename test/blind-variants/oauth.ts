@@ -113,15 +113,17 @@ export const OAUTH: BlindVariant[] = [
     wrap: tokenAnswer('client_credentials', (t) => ({ ...t, refresh_token: null })),
   },
   {
-    name: 'oauth-used-refresh-invalid-request',
-    fact: '§5 An unknown, used or expired refresh token is invalid_grant; here it answers invalid_request.',
-    wrap: oauthError((a) =>
-      a.body?.error === 'invalid_grant' ? { status: 400, body: { ...a.body, error: 'invalid_request' } } : a,
+    name: 'oauth-refused-refresh-not-rfc6749',
+    fact: '§2 OAuth errors use the RFC 6749 body {error, error_description}; here a refused refresh answers {"error": {"message": …}}.',
+    wrap: oauthError((a, call) =>
+      grant(call) === 'refresh_token' && typeof a.body?.error === 'string'
+        ? { status: a.status, body: { error: { message: a.body.error_description ?? 'Invalid refresh token.' } } }
+        : a,
     ),
   },
   {
     name: 'oauth-token-works-only-for-reads',
-    fact: '§5 Organization-level tokens (client credentials) hold all four permissions; here they get 403 on writes.',
+    fact: '§5 The client-credentials grant returns an access token for the Platform API; here that token is refused (403) on every write.',
     wrap: blind(() => {
       const issued = new Set<string>();
       return async (call, kit) => {

@@ -48,6 +48,11 @@ const PROBES: Record<string, Probe> = {
     create({ name: 'Rename probe' }),
     (a) => ({ method: 'PUT', path: `/api/v1/organization?orgId=${a.body.id}`, json: { name: 'N'.repeat(80) } }),
   ],
+  'update-replaces-whole-entity': [
+    create({ name: 'Full probe', description: 'Kept', phoneNumber: '+380441234567' }),
+    (a) => ({ method: 'PUT', path: `/api/v1/organization?orgId=${a.body.id}`, json: { name: 'Full probe renamed' } }),
+    getCreated,
+  ],
   'create-empty-phone-refused': [create({ name: 'Empty phone', phoneNumber: '' })],
   'create-outside-subtree-allowed': [create({ name: 'Outside probe', parentId: 5 }, 'branch-admin-token')],
   'oauth-query-credentials-refused': [
