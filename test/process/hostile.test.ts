@@ -9,6 +9,7 @@ import type { OrgRecord } from '../../src/domain/organization.ts';
 import { MAX_ISSUED_TOKENS } from '../../src/domain/runtime.ts';
 import { importTree } from '../../src/domain/snapshot.ts';
 import { TokenStore } from '../../src/domain/tokens.ts';
+import type { OrgTree } from '../../src/domain/tree.ts';
 import type { MockApp } from '../../src/http/app.ts';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { basic, makeApp, TOKENS } from '../helpers.ts';
@@ -648,7 +649,7 @@ describe('imports under attack', () => {
       const branch = await createIn(s, undefined, 'After Huge');
       expect(JSON.parse(branch.body).id).toBe(2_147_483_001);
       // A copy (what a session makes of a sparse fixture tree) walks 4 organizations, not 2^31 slots (minutes).
-      const copy = s.app.mock.runtime.treeFor().clone();
+      const copy = (s.app.mock.runtime.treeFor() as OrgTree).clone();
       expect(copy.all().map((org) => org.id)).toEqual([1, 2, 2_147_483_000, 2_147_483_001]);
       expect((await s.send('PUT', '/_mock/state', { ...json, 'X-Mock-Session': 'sparse' }, body)).status).toBe(200);
       expect((await createIn(s, 'sparse', 'In Sparse Session')).status).toBe(201);
