@@ -279,7 +279,7 @@ export class MockRuntime {
     const needed = BYTES.sessionBase + organizations * BYTES.perOwnedOrganization;
     const free = this.sessions.limitBytes - this.sessions.changedBytes(session);
     if (needed <= free) return;
-    const mb = (bytes: number) => Math.max(0, Math.ceil(bytes / (1024 * 1024)));
+    const mb = (bytes: number) => (Math.max(0, bytes) / (1024 * 1024)).toFixed(1);
     throw conflict(messages.sessionImportNoRoom(mb(needed), mb(free), this.config.sessionMemoryMb));
   }
 
