@@ -66,8 +66,8 @@ export const messages = {
   sessionEvictedMemory: (mb: number) => `the sessions' memory passed SESSION_MEMORY_MB=${mb}`,
   sessionEvictedCount: (max: number) => `more than MAX_SESSIONS=${max} sessions were open`,
   sessionEvictedIdle: (seconds: number) => `it was idle for more than SESSION_IDLE_SECONDS=${seconds}`,
-  sessionImportNoRoom: (neededMb: string, freeMb: string, limitMb: number) =>
-    `This import needs about ${neededMb} MB of session memory and ${freeMb} MB of SESSION_MEMORY_MB=${limitMb} is free (other sessions' changes are never evicted for an import). Reset sessions, raise SESSION_MEMORY_MB, or import without X-Mock-Session.`,
+  sessionImportNoRoom: (neededKb: number, freeKb: number, limitMb: number) =>
+    `This import needs about ${neededKb} KB of session memory and ${freeKb} KB of SESSION_MEMORY_MB=${limitMb} is free (other sessions' changes are never evicted for an import). Reset sessions, raise SESSION_MEMORY_MB, or import without X-Mock-Session.`,
 } as const;
 
 /**

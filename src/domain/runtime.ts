@@ -277,10 +277,10 @@ export class MockRuntime {
   checkImportRoom(organizations: number, session?: string): void {
     if (!this.sessionsOn(session)) return;
     const needed = BYTES.sessionBase + organizations * BYTES.perOwnedOrganization;
-    const free = this.sessions.limitBytes - this.sessions.changedBytes(session);
-    if (needed <= free) return;
-    const mb = (bytes: number) => (Math.max(0, bytes) / (1024 * 1024)).toFixed(1);
-    throw conflict(messages.sessionImportNoRoom(mb(needed), mb(free), this.config.sessionMemoryMb));
+    const room = this.sessions.limitBytes - this.sessions.changedBytes(session);
+    if (needed <= room) return;
+    const free = Math.max(0, Math.floor(room / 1024));
+    throw conflict(messages.sessionImportNoRoom(Math.ceil(needed / 1024), free, this.config.sessionMemoryMb));
   }
 
   /** Puts an imported tree in place of the session's (an evicted one starts again with it), or of the default one. */
