@@ -54,9 +54,14 @@ export class OverlayTree implements Tree {
     this.count = base.size;
     this.nextId = base.nextOrganizationId;
     const compare = this.comparators();
-    this.orders = Object.fromEntries(
-      SORT_FIELDS.map((field) => [field, SortedIndex.build([], compare[field])]),
-    ) as Record<SortField, SortedIndex>;
+    const empty = (field: SortField) => SortedIndex.build([], compare[field]);
+    this.orders = {
+      'Organization Id': empty('Organization Id'),
+      Name: empty('Name'),
+      'Device Count': empty('Device Count'),
+      'User Count': empty('User Count'),
+      'Sub Organizations': empty('Sub Organizations'),
+    };
   }
 
   get size(): number {
@@ -141,8 +146,7 @@ export class OverlayTree implements Tree {
   }
 
   remove(viewerOrgId: number, id: number): void {
-    const org = checkRemove(this, viewerOrgId, id);
-    const parentId = org.parentOrganizationId;
+    const { org, parentId } = checkRemove(this, viewerOrgId, id);
     this.touch(parentId, () => {
       const added = this.addedChildren.get(parentId);
       if (added?.delete(org.id)) return;

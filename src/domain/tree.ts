@@ -107,15 +107,16 @@ export function renamedRecord(org: OrgRecord, name: string, now: number): OrgRec
   return { ...org, name, lastModifiedTs: Math.max(now, org.lastModifiedTs + 1) };
 }
 
-/** The refusals of a delete, in the service's order; the organization to delete. */
-export function checkRemove(tree: Tree, viewerOrgId: number, id: number): OrgRecord & { parentOrganizationId: number } {
+/** The refusals of a delete, in the service's order; the organization to delete and its parent. */
+export function checkRemove(tree: Tree, viewerOrgId: number, id: number): { org: OrgRecord; parentId: number } {
   const org = tree.visible(id, viewerOrgId);
   if (!org) throw notFound(messages.orgNotFoundForDelete(id));
   if (org.id === viewerOrgId) throw invalidInput(messages.deleteOwn);
-  if (org.parentOrganizationId === undefined) throw invalidInput(messages.deleteRoot);
+  const parentId = org.parentOrganizationId;
+  if (parentId === undefined) throw invalidInput(messages.deleteRoot);
   if (tree.childCount(org.id) > 0) throw invalidInput(messages.deleteHasChildren);
   if (org.deviceCount > 0) throw invalidInput(messages.deleteHasDevices);
-  return org as OrgRecord & { parentOrganizationId: number };
+  return { org, parentId };
 }
 
 /**
@@ -416,10 +417,8 @@ export class OrgTree implements Tree {
   }
 
   remove(viewerOrgId: number, id: number): void {
-    const org = checkRemove(this, viewerOrgId, id);
-
+    const { org, parentId } = checkRemove(this, viewerOrgId, id);
     for (const index of Object.values(this.indexes)) index.remove(org.id);
-    const parentId = org.parentOrganizationId;
     const subOrgs = this.indexes['Sub Organizations'];
     subOrgs.remove(parentId);
     this.c.children[parentId]?.delete(org.id);
