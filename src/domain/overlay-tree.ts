@@ -48,6 +48,8 @@ export class OverlayTree implements Tree {
   private count: number;
   private nextId: number;
   private version = 0;
+  /** See layoutOf: at most one per sort field and direction. */
+  private readonly layouts = new Map<string, { version: number; own: number[]; places: number[]; holes: number[] }>();
 
   constructor(readonly base: OrgTree) {
     this.limits = base.limits;
@@ -179,9 +181,9 @@ export class OverlayTree implements Tree {
     const descending = q.sortOrder === 'DESC';
     const from = q.page * q.size;
     const to = from + q.size;
-    const page = (include: (id: number) => boolean): OrgRecord[] => {
+    const page = (include: (id: number) => boolean, total: number): OrgRecord[] => {
       const content: OrgRecord[] = [];
-      if (from >= this.count) return content;
+      if (from >= total) return content;
       let position = 0;
       this.walk(q.sortBy, descending, (id) => {
         if (!include(id)) return undefined;
@@ -191,8 +193,20 @@ export class OverlayTree implements Tree {
       return content;
     };
 
+    // The whole tree with no filter: the page starts `from` ids in, which the walk skips without visiting.
     if (needle === '' && viewerOrgId === this.base.rootOrganizationId) {
-      return { content: page(() => true), totalElements: this.count };
+      const content: OrgRecord[] = [];
+      if (from < this.count)
+        this.walk(
+          q.sortBy,
+          descending,
+          (id) => {
+            content.push(this.record(id));
+            return content.length < q.size;
+          },
+          from,
+        );
+      return { content, totalElements: this.count };
     }
 
     // A small subtree: collect it and sort it.
@@ -221,7 +235,7 @@ export class OverlayTree implements Tree {
         total++;
       }
     }
-    const content = page((id) => own.has(id) || (!this.touched.has(id) && has(base.selected, id)));
+    const content = page((id) => own.has(id) || (!this.touched.has(id) && has(base.selected, id)), total);
     return { content, totalElements: total };
   }
 
@@ -268,21 +282,51 @@ export class OverlayTree implements Tree {
     return org;
   }
 
-  /** Visits the ids of the tree in a sort order until `visit` returns false: the base's, merged with the overlay's. */
-  private walk(field: SortField, descending: boolean, visit: (id: number) => boolean | undefined): void {
-    const order = this.orders[field];
-    const compare = descending ? order.compareDescending : order.compare;
-    const own = order.slice(descending, 0, Number.POSITIVE_INFINITY);
-    let next = 0;
+  /**
+   * Visits the ids of the tree in a sort order, after the first `skip`, until `visit` returns false: the
+   * base's order without the touched ids (holes), with the overlay's own ids placed where they belong.
+   * Places are found by binary search, so the walk compares no keys, and the skip jumps over runs of
+   * the base order without visiting them.
+   */
+  private walk(field: SortField, descending: boolean, visit: (id: number) => boolean | undefined, skip = 0): void {
+    const baseOrder = this.base.orderOf(field);
+    if (this.touched.size === 0) {
+      baseOrder.forEachFrom(descending, skip, visit);
+      return;
+    }
+    const { own, places, holes } = this.layoutOf(field, descending);
+
+    const n = this.base.size;
+    let position = 0; // in the base order
+    let k = 0; // in own
+    let h = 0; // in holes
+    for (let skipped = 0; skipped < skip; ) {
+      const nextOwn = k < own.length ? at(places, k) : Number.POSITIVE_INFINITY;
+      const nextHole = h < holes.length ? at(holes, h) : Number.POSITIVE_INFINITY;
+      const event = Math.min(nextOwn, nextHole, n);
+      if (skipped + event - position >= skip) {
+        position += skip - skipped;
+        break;
+      }
+      skipped += event - position;
+      position = event;
+      if (nextOwn === event) {
+        k++; // an own id, placed before the base id at `event`
+        skipped++;
+      } else if (nextHole === event) {
+        h++;
+        position++;
+      } else break; // the base order and own ids are both done
+    }
     let stopped = false;
-    this.base.orderOf(field).forEach(descending, (id) => {
-      if (this.touched.has(id)) return undefined;
-      while (next < own.length && compare(at(own, next), id) < 0) {
-        if (visit(at(own, next++)) === false) {
+    baseOrder.forEachFrom(descending, position, (id, place) => {
+      while (k < own.length && (places[k] ?? 0) <= place) {
+        if (visit(own[k++] ?? 0) === false) {
           stopped = true;
           return false;
         }
       }
+      if (this.touched.has(id)) return undefined;
       if (visit(id) === false) {
         stopped = true;
         return false;
@@ -290,7 +334,67 @@ export class OverlayTree implements Tree {
       return undefined;
     });
     if (stopped) return;
-    while (next < own.length) if (visit(at(own, next++)) === false) return;
+    while (k < own.length) if (visit(at(own, k++)) === false) return;
+  }
+
+  /**
+   * The overlay's ids in a sort order, the place of each in the base order (it goes before the base id
+   * at that position), and the positions of the touched ids in the base order; kept until the next write.
+   */
+  private layoutOf(field: SortField, descending: boolean): { own: number[]; places: number[]; holes: number[] } {
+    const key = `${field}\u0000${descending}`;
+    const kept = this.layouts.get(key);
+    if (kept && kept.version === this.version) return kept;
+    const baseOrder = this.base.orderOf(field);
+    const own = this.orders[field].slice(descending, 0, Number.POSITIVE_INFINITY);
+    const places = own.map((id) => baseOrder.countBefore(descending, this.baseBefore(field, descending, id)));
+    const holes: number[] = [];
+    for (const id of this.touched) if (this.base.get(id)) holes.push(baseOrder.positionOf(descending, id));
+    holes.sort((a, b) => a - b);
+    const layout = { version: this.version, own, places, holes };
+    this.layouts.set(key, layout);
+    return layout;
+  }
+
+  /**
+   * Whether a base id (with the key the base gave it) comes before the overlay's id `x` (with the key this
+   * overlay gives it) in the order: true for a prefix of the base order, as a binary search needs.
+   */
+  private baseBefore(field: SortField, descending: boolean, x: number): (a: number) => boolean {
+    const base = this.base;
+    let difference: (a: number) => number;
+    switch (field) {
+      case 'Organization Id':
+        difference = (a) => a - x; // the id is the key
+        break;
+      case 'Name': {
+        const name = this.lowerName(x);
+        difference = (a) => {
+          const other = base.lowerNameOf(a);
+          return other < name ? -1 : other > name ? 1 : 0;
+        };
+        break;
+      }
+      case 'Device Count': {
+        const count = this.record(x).deviceCount;
+        difference = (a) => (base.get(a)?.deviceCount ?? 0) - count;
+        break;
+      }
+      case 'User Count': {
+        const count = this.record(x).userCount;
+        difference = (a) => (base.get(a)?.userCount ?? 0) - count;
+        break;
+      }
+      case 'Sub Organizations': {
+        const count = this.childCount(x);
+        difference = (a) => base.childCount(a) - count;
+        break;
+      }
+    }
+    return (a) => {
+      const d = descending ? -difference(a) : difference(a);
+      return d < 0 || (d === 0 && a < x);
+    };
   }
 
   /** The key order of each sort field as this overlay sees the keys (ties by id are added by SortedIndex). */

@@ -156,6 +156,8 @@ describe('OverlayTree', () => {
           for (const [query, sortOrder, page, size] of [
             ['', 'ASC', 0, 1000],
             ['', 'DESC', 1, 7],
+            ['', 'ASC', 9, 13],
+            ['', 'DESC', 20, 11],
             ['a', 'ASC', 2, 9],
             ['alpha', 'DESC', 0, 25],
             ['made', 'ASC', 0, 1000],
