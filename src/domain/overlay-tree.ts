@@ -4,8 +4,10 @@
  * deltas, descendant-count deltas, its next id) and reads merge the two. So a session's first write costs
  * what any write costs, a refused request copies nothing, and a session's memory is its changes.
  *
- * Search: the base's kept orders are walked skipping the ids the overlay touched, merged with the
- * overlay's own small orders of those ids (their keys as the session sees them).
+ * Search: the base's kept orders are walked skipping the ids the overlay touched (holes), merged with
+ * the overlay's own small orders of those ids (their keys as the session sees them), each placed in the
+ * base order by binary search; a match set of the base (cached there, shared by every session) is
+ * corrected for the touched ids.
  */
 import { at } from './checked.ts';
 import { messages, notFound } from './errors.ts';
