@@ -163,4 +163,29 @@ export const OAUTH: BlindVariant[] = [
       };
     }),
   },
+  {
+    name: 'oauth-refresh-by-any-client',
+    fact: '§5 A refresh token is used with the same client authentication; here another client’s refresh with it succeeds.',
+    wrap: blind(() => {
+      const issuedTo = new Map<string, string>();
+      return async (call, kit) => {
+        if (!isToken(call)) return kit.next();
+        const response = await kit.next();
+        const auth = call.header('authorization') ?? '';
+        if (response.status === 200) {
+          const a = await read(response);
+          if (typeof a.body.refresh_token === 'string') issuedTo.set(a.body.refresh_token, auth);
+          return respond(200, a.body, a.headers);
+        }
+        const refresh = grant(call) === 'refresh_token' ? params(call).get('refresh_token') : null;
+        const owner = refresh ? issuedTo.get(refresh) : undefined;
+        if (!owner || owner === auth) return response;
+        const again = await kit.next({ headers: { authorization: owner } });
+        if (again.status !== 200) return again;
+        const a = await read(again);
+        if (typeof a.body.refresh_token === 'string') issuedTo.set(a.body.refresh_token, owner);
+        return respond(200, a.body, a.headers);
+      };
+    }),
+  },
 ];

@@ -13,7 +13,7 @@ export const makeMock = (config: Partial<Config> = {}, now?: () => number): Prom
 export const fetchOf = (app: MockApp): Fetch =>
   ((input: string | URL | Request, init?: RequestInit) => app.fetch(new Request(input, init))) as Fetch;
 
-/** A full run: all checks, writes allowed, a static token, another branch's token and an OAuth client. */
+/** A full run: all checks, writes allowed, a static token, another branch's token and two OAuth clients. */
 export async function fullRun(fetchImpl: Fetch, options: Partial<RunOptions> = {}) {
   return runContract({
     target: 'http://mock.test',
@@ -22,6 +22,9 @@ export async function fullRun(fetchImpl: Fetch, options: Partial<RunOptions> = {
     otherToken: 'branch-admin-token',
     clientId: 'root-client',
     clientSecret: 'root-secret',
+    // Another client, for the refresh token's binding to its client (its own tokens lack the API scope).
+    otherClientId: 'noscope-client',
+    otherClientSecret: 'noscope-secret',
     allowWrites: true,
     strict: false,
     maxRps: 100_000,
