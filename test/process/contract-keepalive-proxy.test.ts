@@ -73,6 +73,6 @@ it('passes behind a keep-alive proxy, with connections reused on both sides', { 
   expect(report.cleanup.leftover).toEqual([]);
   expect(proxied).toBeGreaterThan(100);
   // Keep-alive at work: far fewer connections than requests, to the proxy and from it.
-  expect(upstreamSockets.size).toBeLessThanOrEqual(4);
+  expect(upstreamSockets.size).toBeLessThan(proxied / 10);
   expect(clientSockets.size).toBeLessThan(proxied / 10);
 });
