@@ -1,5 +1,5 @@
 /** Serves a mock app on HOST:PORT with the Node adapter, and stops it within a deadline. */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { MockApp } from './http/app.ts';
@@ -16,9 +16,37 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+interface NodeBindings {
+  incoming: IncomingMessage;
+}
+
+const sentBody = (incoming: IncomingMessage) => {
+  const length = incoming.headers['content-length'];
+  return (length !== undefined && length !== '0') || incoming.headers['transfer-encoding'] !== undefined;
+};
+
+/**
+ * An answer sent before the request's body was read (a 413 by Content-Length, a 401 to a large create)
+ * leaves unread bytes on the connection, and the adapter then cuts it: the answer says
+ * `Connection: close`, so that a keep-alive client opens a new connection instead of failing on this one.
+ */
+function closingIfUnread(response: Response, incoming: IncomingMessage): Response {
+  if (!incoming.readableEnded && sentBody(incoming)) response.headers.set('Connection', 'close');
+  return response;
+}
+
+export function fetchOf(app: MockApp) {
+  return (request: Request, env: NodeBindings): Response | Promise<Response> => {
+    const answer = app.fetch(request, env);
+    return answer instanceof Promise
+      ? answer.then((response) => closingIfUnread(response, env.incoming))
+      : closingIfUnread(answer, env.incoming);
+  };
+}
+
 export function listen(app: MockApp, host: string, port: number): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    const server = serve({ fetch: fetchOf(app), hostname: host, port }, (info: AddressInfo) => {
       const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${shownHost}:${info.port}`,
