@@ -62,8 +62,11 @@ function stop(server: Server, graceMs: number): Promise<void> {
   return new Promise((done) => {
     const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
     deadline.unref();
+    // A keep-alive connection whose request in flight has been answered is idle from then on: close it then.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
       clearTimeout(deadline);
+      clearInterval(sweep);
       done();
     });
     server.closeIdleConnections();

@@ -58,15 +58,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ].join('\n'),
   );
   stopWhenOrphanedUnderNpm();
+  // SIGHUP (the terminal closed) stops like SIGTERM, draining requests in flight, as a dev server does.
+  const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   await new Promise<void>((resolve) => {
     const stop = () => {
       // A second signal while draining stops at once.
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
+      for (const [signal, code] of Object.entries(signals)) process.once(signal, () => process.exit(code));
       resolve();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    for (const signal of Object.keys(signals)) process.once(signal, stop);
   });
   await server.close();
   return 0;
