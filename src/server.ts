@@ -1,5 +1,5 @@
 /** Serves a mock app on HOST:PORT with the Node adapter, and stops it within a deadline. */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { MockApp } from './http/app.ts';
@@ -16,11 +16,16 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** What the adapter passes as `env` (HTTP/1 and HTTP/2 alike), as far as it is read here. */
+interface Incoming {
+  readonly readableEnded: boolean;
+  readonly headers: IncomingHttpHeaders;
+}
 interface NodeBindings {
-  incoming: IncomingMessage;
+  incoming: Incoming;
 }
 
-const sentBody = (incoming: IncomingMessage) => {
+const sentBody = (incoming: Incoming) => {
   const length = incoming.headers['content-length'];
   return (length !== undefined && length !== '0') || incoming.headers['transfer-encoding'] !== undefined;
 };
@@ -30,7 +35,7 @@ const sentBody = (incoming: IncomingMessage) => {
  * leaves unread bytes on the connection, and the adapter then cuts it: the answer says
  * `Connection: close`, so that a keep-alive client opens a new connection instead of failing on this one.
  */
-function closingIfUnread(response: Response, incoming: IncomingMessage): Response {
+function closingIfUnread(response: Response, incoming: Incoming): Response {
   if (!incoming.readableEnded && sentBody(incoming)) response.headers.set('Connection', 'close');
   return response;
 }

@@ -40,6 +40,7 @@ export const messages = {
     `Field ${field} is ignored by ${operationId}; did you mean ${meant}?`,
   ignoredFieldInQuery: (field: string, operationId: string) =>
     `Field ${field} is ignored by ${operationId}; ${field} travels in the query string.`,
+  ignoredFieldsMore: (count: number, operationId: string) => `${count} more fields are ignored by ${operationId}.`,
   preferInvalid: (possible: string) =>
     `Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=${possible}.`,
   // OAuth2 error descriptions (RFC 6749 bodies); the invalid_client text is the vendor's [doc].

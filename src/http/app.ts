@@ -7,11 +7,11 @@
 
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { methodNotAllowed } from 'hono/method-not-allowed';
+import { TrieRouter } from 'hono/router/trie-router';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { messages } from '../domain/errors.ts';
 import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
-import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
+import { escapeControl, type JournalEntry, MAX_JOURNAL_PATH, redactSecrets, toJson } from '../domain/journal.ts';
 import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/runtime.ts';
 import { bundledSpec } from '../openapi/bundled.ts';
 import type { Operation, SpecDocument } from '../openapi/model.ts';
@@ -44,7 +44,10 @@ export interface AppOptions {
   docsAssets?: DocsAssets;
   /** Check every response against openapi.yaml; a non-conforming one is logged and answered as 500. */
   validateResponses?: boolean;
-  /** Where request and error lines go; default stdout, nothing when `config.quiet`. */
+  /**
+   * Where request and error lines go, one call per line as it happens. Without it, request lines go to
+   * stdout in batches written off the request path (nothing when `config.quiet`), error lines at once.
+   */
   log?: (line: string) => void;
   /** A full garbage collection, run as sessions are evicted for SESSION_MEMORY_MB (in Node, src/node/gc.ts). */
   collectGarbage?: () => void;
@@ -73,7 +76,7 @@ const warningsOf = new WeakMap<Request, string[]>();
 export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const now = options.now ?? Date.now;
-  const log = options.log ?? (config.quiet ? () => {} : (line: string) => console.log(line));
+  const log = options.log ?? (config.quiet ? undefined : batched((text) => console.log(text)));
   // A bug is worth a line even in quiet mode.
   const logError = options.log ?? ((line: string) => console.error(line));
   const spec = options.spec ?? bundledSpec();
@@ -128,17 +131,6 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next),
   );
   app.use(requestLog(runtime, config, log));
-  // A path served with another method: 405 with Allow (HEAD wherever GET is), in our Error body. The
-  // methods keep the spec's order, HEAD last, as the messages have always listed them.
-  app.use(
-    methodNotAllowed({
-      app,
-      onMethodNotAllowed: (c, methods) => {
-        const allow = [...methods.filter((m) => m !== 'HEAD'), ...methods.filter((m) => m === 'HEAD')].join(', ');
-        return errorResponse(405, messages.methodNotAllowed(c.req.method, allow), { Allow: allow });
-      },
-    }),
-  );
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
   if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators, config));
@@ -161,7 +153,14 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const hintRoutes = new Map(methodsByPath);
   for (const path of ['/docs', '/openapi.yaml']) hintRoutes.set(path, ['GET']);
 
+  const allowedMethods = methodsOfPaths(app);
   app.notFound((c) => {
+    // A path served with another method: 405 with Allow (HEAD wherever GET is), in our Error body. Only
+    // requests that no route took get here, so this costs the others nothing (Hono's methodNotAllowed
+    // middleware was one more async layer around every request).
+    const allow = allowedMethods(c.req.path);
+    if (allow !== undefined)
+      return errorResponse(405, messages.methodNotAllowed(c.req.method, allow), { Allow: allow });
     const hint = closestRoute(c.req.method, c.req.path, hintRoutes);
     return errorResponse(404, hint ? messages.resourceNotFoundHint(hint) : messages.resourceNotFound);
   });
@@ -181,15 +180,68 @@ function apiRoute(op: Operation, validators: SpecValidators, ctx: RouteContext) 
   return operationRoute(op, validators.request(op.operationId), handler, ctx);
 }
 
-/** One line per request (text or JSON), and the journal of API requests. Cheap: it runs on every request. */
-function requestLog(runtime: MockRuntime, config: Config, log: (line: string) => void) {
-  const quiet = config.quiet;
+/**
+ * The methods served on a path, in the spec's order with HEAD last (as the messages have always listed
+ * them), or undefined for a path no route serves. Built on first use, from the routes as registered.
+ */
+function methodsOfPaths(app: Hono): (path: string) => string | undefined {
+  let router: TrieRouter<string[]> | undefined;
+  return (path) => {
+    if (!router) {
+      const byPath = new Map<string, string[]>();
+      for (const route of app.routes) {
+        if (route.method === 'ALL' || route.method === 'HEAD') continue;
+        const methods = byPath.get(route.path) ?? [];
+        if (!methods.includes(route.method)) methods.push(route.method);
+        byPath.set(route.path, methods);
+      }
+      router = new TrieRouter();
+      for (const [routePath, methods] of byPath)
+        router.add('ALL', routePath, methods.includes('GET') ? [...methods, 'HEAD'] : methods);
+    }
+    const methods = new Set(router.match('ALL', path)[0].flatMap(([found]) => found));
+    if (methods.size === 0) return undefined;
+    return [...[...methods].filter((m) => m !== 'HEAD'), ...(methods.has('HEAD') ? ['HEAD'] : [])].join(', ');
+  };
+}
+
+/**
+ * Lines gathered and written together once the requests of this turn have been answered (one write per
+ * batch, not per request), or at once past MAX_BATCH lines.
+ */
+function batched(write: (text: string) => void): (line: string) => void {
+  const MAX_BATCH = 512;
+  let lines: string[] = [];
+  const flush = () => {
+    const text = lines.join('\n');
+    lines = [];
+    write(text);
+  };
+  return (line) => {
+    if (lines.push(line) === 1) setTimeout(flush, 0);
+    else if (lines.length >= MAX_BATCH) flush();
+  };
+}
+
+/** Control characters (CR, LF, ESC, …): a line with none needs no escaping. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * One line per request (text or JSON), and the journal of API requests. Cheap: it runs on every request.
+ * The path is cut as the journal cuts it, secrets are masked only where a value is given (`=`), and
+ * control characters escaped only where there are some.
+ */
+function requestLog(runtime: MockRuntime, config: Config, log: ((line: string) => void) | undefined) {
+  const json = config.logFormat === 'json';
   return async (c: Context, next: () => Promise<void>) => {
     const started = performance.now();
     await next();
     // Secrets in the query are masked, and the text log escapes control characters: a decoded %0d%0a
     // or %1b in a path must not write fake lines or terminal escapes.
-    const path = redactSecrets(`${c.req.path}${queryStringOf(c.req.url)}`);
+    let path = `${c.req.path}${queryStringOf(c.req.url)}`;
+    if (path.length > MAX_JOURNAL_PATH) path = `${path.slice(0, MAX_JOURNAL_PATH)}…`;
+    if (path.includes('=')) path = redactSecrets(path);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const session = headerOf(c, SESSION_HEADER);
     const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };
@@ -197,9 +249,13 @@ function requestLog(runtime: MockRuntime, config: Config, log: (line: string) =>
     const warnings = warningsOf.get(c.req.raw);
     if (warnings) entry.warnings = warnings;
     if (!c.req.path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
-    if (quiet) return;
+    if (log === undefined) return;
+    if (json) {
+      log(JSON.stringify(toJson(entry)));
+      return;
+    }
     const text = `${entry.method} ${path} ${entry.status} ${ms}ms${warnings ? ` (${warnings.join(' ')})` : ''}`;
-    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : escapeControl(text));
+    log(CONTROL.test(text) ? escapeControl(text) : text);
   };
 }
 
