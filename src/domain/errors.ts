@@ -54,6 +54,7 @@ export const messages = {
   internal: 'Internal server error.',
   sessionIdTooLong: (max: number) => `Session id should be at most ${max} characters.`,
   bodyIncomplete: 'Request body ended before it was complete.',
+  bodyStalled: (seconds: number) => `Request body stalled: nothing arrived for ${seconds} s.`,
   clientFailuresLimited: (limit: number) =>
     `Too many failed client authentications: the limit is ${limit} per minute per client id.`,
   controlOtherOrigin: 'The control plane does not answer requests from other origins.',

@@ -43,14 +43,25 @@ export async function limitBody(c: Context, tooLargeStatus: 400 | 413 = 413): Pr
   }
 }
 
+/** A read that waits at most `idleMs` for the next piece; past it, a 400 naming the stall. */
+function readWithin<T>(read: Promise<T>, idleMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(invalidInput(messages.bodyStalled(Math.round(idleMs / 1000)))), idleMs);
+  });
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
+}
+
 /**
  * The body as it arrives, decoded as UTF-8 piece by piece, refused with 413 past the limit whether or not
- * Content-Length tells the truth. A client that goes away mid-body is a 400, not an error of ours.
+ * Content-Length tells the truth. A client that goes away mid-body is a 400, not an error of ours; so is
+ * one that sends nothing for `idleMs`, when given.
  */
 export async function streamText(
   request: Request,
   onText: (text: string) => void | Promise<void>,
   maxBytes = MAX_BODY_BYTES,
+  idleMs?: number,
 ): Promise<void> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
@@ -69,9 +80,9 @@ export async function streamText(
     for (;;) {
       let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
-        chunk = await reader.read();
-      } catch {
-        throw invalidInput(messages.bodyIncomplete);
+        chunk = await (idleMs === undefined ? reader.read() : readWithin(reader.read(), idleMs));
+      } catch (error) {
+        throw answerOf(error) ? error : invalidInput(messages.bodyIncomplete);
       }
       if (chunk.done) break;
       size += chunk.value.byteLength;
