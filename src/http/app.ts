@@ -229,7 +229,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * One line per request (text or JSON), and the journal of API requests. Cheap: it runs on every request.
- * The path is cut as the journal cuts it, secrets are masked only where a value is given (`=`), and
+ * The path is cut as the journal cuts it, secrets masked (only where a secret's name appears), and
  * control characters escaped only where there are some.
  */
 function requestLog(runtime: MockRuntime, config: Config, log: ((line: string) => void) | undefined) {
@@ -241,7 +241,7 @@ function requestLog(runtime: MockRuntime, config: Config, log: ((line: string) =
     // or %1b in a path must not write fake lines or terminal escapes.
     let path = `${c.req.path}${queryStringOf(c.req.url)}`;
     if (path.length > MAX_JOURNAL_PATH) path = `${path.slice(0, MAX_JOURNAL_PATH)}…`;
-    if (path.includes('=')) path = redactSecrets(path);
+    path = redactSecrets(path);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const session = headerOf(c, SESSION_HEADER);
     const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };
