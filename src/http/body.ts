@@ -114,6 +114,8 @@ export function isJsonType(contentType: string | null): boolean {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const tooLargeFor = (status: 400 | 413) =>
+  status === 413 ? tooLargeError(MAX_BODY_BYTES) : invalidInput(messages.bodyTooLarge);
 
 /**
  * The body as text within the limit. With a Content-Length (which Node's parser holds the body to), the
@@ -127,8 +129,7 @@ async function bodyText(c: Context, tooLargeStatus: 400 | 413): Promise<string> 
     await limitBody(c, tooLargeStatus);
     return readText(c.req.raw);
   }
-  const tooLarge = () => (tooLargeStatus === 413 ? tooLargeError(MAX_BODY_BYTES) : invalidInput(messages.bodyTooLarge));
-  if (Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (Number(declared) > MAX_BODY_BYTES) throw tooLargeFor(tooLargeStatus);
   let bytes: ArrayBuffer;
   try {
     bytes = await request.arrayBuffer();
@@ -136,7 +137,7 @@ async function bodyText(c: Context, tooLargeStatus: 400 | 413): Promise<string> 
     throw invalidInput(messages.bodyIncomplete);
   }
   // Where nothing holds a body to its Content-Length (a Request made in-process), the size is checked again.
-  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLargeFor(tooLargeStatus);
   try {
     return utf8.decode(bytes);
   } catch {
