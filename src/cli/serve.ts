@@ -2,6 +2,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { type Config, ConfigError, fitToHeap, resolveConfig, SETTINGS } from '../config.ts';
 import { createApp } from '../node/app.ts';
+import { drainStdout } from '../node/stdout.ts';
 import { listen } from '../server.ts';
 
 export function serveHelp(): string {
@@ -69,6 +70,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     for (const signal of Object.keys(signals)) process.once(signal, stop);
   });
   await server.close();
+  // The request log's last batch is written a turn after its requests, and without blocking: let it out.
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  await drainStdout();
   return 0;
 }
 

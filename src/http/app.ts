@@ -8,6 +8,7 @@
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { TrieRouter } from 'hono/router/trie-router';
+import { getPath } from 'hono/utils/url';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { messages } from '../domain/errors.ts';
 import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
@@ -19,7 +20,7 @@ import { SpecValidators } from '../openapi/validators.ts';
 import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
 import { type DocsAssets, docsRoutes } from './docs.ts';
 import { handlerFor } from './handlers.ts';
-import { headerOf } from './header-of.ts';
+import { headerOf, requestHeader } from './header-of.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
 import { answerOf } from './http-error.ts';
 import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
@@ -49,6 +50,8 @@ export interface AppOptions {
    * stdout in batches written off the request path (nothing when `config.quiet`), error lines at once.
    */
   log?: (line: string) => void;
+  /** Where batched request lines go when `log` is not given: default console.log (in Node, src/node/stdout.ts). */
+  logBatch?: (lines: string) => void;
   /** A full garbage collection, run as sessions are evicted for SESSION_MEMORY_MB (in Node, src/node/gc.ts). */
   collectGarbage?: () => void;
 }
@@ -76,7 +79,7 @@ const warningsOf = new WeakMap<Request, string[]>();
 export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const now = options.now ?? Date.now;
-  const log = options.log ?? (config.quiet ? undefined : batched((text) => console.log(text)));
+  const log = options.log ?? (config.quiet ? undefined : batched(options.logBatch ?? ((text) => console.log(text))));
   // A bug is worth a line even in quiet mode.
   const logError = options.log ?? ((line: string) => console.error(line));
   const spec = options.spec ?? bundledSpec();
@@ -126,11 +129,9 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
-  // The control plane sends no CORS headers at all: it is not for pages of other origins.
-  app.use((c, next) =>
-    headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next),
-  );
-  app.use(requestLog(runtime, config, log));
+  // No middleware on `app` itself: a route whose pipeline is synchronous (every read) then stays synchronous
+  // through Hono and the Node adapter, which answers such a request on its fast path. CORS and the request
+  // log wrap `fetch` instead (below).
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
   if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators, config));
@@ -171,6 +172,24 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
       logError(`error: ${stack ?? String(internal)}`);
     }),
   );
+  // Only browsers send Origin: CORS runs for those requests alone, through an app of its own around this one.
+  // The control plane sends no CORS headers at all: it is not for pages of other origins.
+  const dispatch = app.fetch;
+  const withCors = new Hono();
+  withCors.use(corsHeaders);
+  withCors.all('*', (c) => dispatch(c.req.raw, c.env));
+  const logged = requestLog(runtime, config, log);
+  app.fetch = (request, env, executionCtx) => {
+    const started = performance.now();
+    const path = getPath(request);
+    const answer =
+      requestHeader(request, env, 'origin') === undefined || path.startsWith(`${CONTROL_PREFIX}/`)
+        ? dispatch(request, env, executionCtx)
+        : withCors.fetch(request, env, executionCtx);
+    return answer instanceof Promise
+      ? answer.then((response) => logged(request, env, path, started, response))
+      : logged(request, env, path, started, answer);
+  };
   return Object.assign(app, { mock });
 }
 
@@ -234,28 +253,26 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  */
 function requestLog(runtime: MockRuntime, config: Config, log: ((line: string) => void) | undefined) {
   const json = config.logFormat === 'json';
-  return async (c: Context, next: () => Promise<void>) => {
-    const started = performance.now();
-    await next();
+  return (request: Request, env: unknown, requestPath: string, started: number, response: Response): Response => {
     // Secrets in the query are masked, and the text log escapes control characters: a decoded %0d%0a
     // or %1b in a path must not write fake lines or terminal escapes.
-    let path = `${c.req.path}${queryStringOf(c.req.url)}`;
+    let path = `${requestPath}${queryStringOf(request.url)}`;
     if (path.length > MAX_JOURNAL_PATH) path = `${path.slice(0, MAX_JOURNAL_PATH)}…`;
     path = redactSecrets(path);
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    const session = headerOf(c, SESSION_HEADER);
-    const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };
+    const session = requestHeader(request, env, SESSION_HEADER);
+    const entry: JournalEntry = { at: runtime.now(), method: request.method, path, status: response.status, ms };
     if (session !== undefined) entry.session = session.slice(0, MAX_SESSION_ID_LENGTH);
-    const warnings = warningsOf.get(c.req.raw);
+    const warnings = warningsOf.get(request);
     if (warnings) entry.warnings = warnings;
-    if (!c.req.path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
-    if (log === undefined) return;
-    if (json) {
-      log(JSON.stringify(toJson(entry)));
-      return;
+    if (!requestPath.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
+    if (log === undefined) return response;
+    if (json) log(JSON.stringify(toJson(entry)));
+    else {
+      const text = `${entry.method} ${path} ${entry.status} ${ms}ms${warnings ? ` (${warnings.join(' ')})` : ''}`;
+      log(CONTROL.test(text) ? escapeControl(text) : text);
     }
-    const text = `${entry.method} ${path} ${entry.status} ${ms}ms${warnings ? ` (${warnings.join(' ')})` : ''}`;
-    log(CONTROL.test(text) ? escapeControl(text) : text);
+    return response;
   };
 }
 

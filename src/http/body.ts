@@ -120,14 +120,20 @@ const tooLargeFor = (status: 400 | 413) =>
 /**
  * The body as text within the limit. With a Content-Length (which Node's parser holds the body to), the
  * size is checked first and the body read in one piece: `arrayBuffer()` is the Node adapter's direct read,
- * with no web stream built around the request. A chunked body is counted as it streams, by bodyLimit.
+ * with no web stream built around the request. A chunked body is counted as it streams.
  */
 async function bodyText(c: Context, tooLargeStatus: 400 | 413): Promise<string> {
   const request = c.req.raw;
   const declared = request.headers.get('content-length');
   if (declared === null || request.headers.has('transfer-encoding')) {
-    await limitBody(c, tooLargeStatus);
-    return readText(c.req.raw);
+    // Counted as it streams; c.req.raw stays the request the app was given (the log keys on it).
+    const pieces: string[] = [];
+    try {
+      await streamText(request, (text) => void pieces.push(text), MAX_BODY_BYTES);
+    } catch (error) {
+      throw tooLargeStatus === 400 && answerOf(error)?.status === 413 ? tooLargeFor(400) : error;
+    }
+    return pieces.join('');
   }
   if (Number(declared) > MAX_BODY_BYTES) throw tooLargeFor(tooLargeStatus);
   let bytes: ArrayBuffer;
