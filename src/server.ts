@@ -86,6 +86,7 @@ const CANNED: Record<string, number> = {
  */
 function closeAfterAnswers(error: NodeJS.ErrnoException, socket: Duplex): void {
   // Node's own test (lib/_http_server.js): an answer in flight whose headers are out.
+  // cast: Node's server keeps the answer in flight on the socket as _httpMessage, a field its types do not name.
   const inFlight = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
   if (socket.writable && (socket.writableLength > 0 || inFlight?._headerSent)) {
     // End, not destroy: a reset would make the client drop the answer it has not read yet.

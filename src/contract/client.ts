@@ -43,6 +43,11 @@ export interface Exchange {
   /** The check that sent it. */
   sentBy?: string;
   expectation?: MessageExpectation;
+  /**
+   * Set when the request had no usable answer (interfaces.md §1; runner-safety's client fills it): the
+   * transport_sound check reports it once and every other check treats the exchange as unanswered.
+   */
+  transport?: { kind: 'redirect' | 'body_too_large' | 'body_timeout' | 'body_cut' | 'no_answer'; detail: string };
 }
 
 export class BudgetExceeded extends Error {

@@ -6,10 +6,11 @@
  * create (the spec's own schemas, passed in as `checkShape`). The first bad
  * organization refuses the whole import, by its id; nothing changes until the new tree is complete.
  */
+import { SNAPSHOT_MESSAGES } from '../generated/openapi.ts';
 import { at, isObject } from './checked.ts';
 import { invalidInput, messages, Refusal } from './errors.ts';
 import type { Address, OrgRecord } from './organization.ts';
-import { OrgTree, type TreeLimits } from './tree.ts';
+import { OrgTree, type Tree, type TreeLimits } from './tree.ts';
 
 export const SNAPSHOT_FORMAT = 'orgs-mock/state@1';
 
@@ -19,7 +20,7 @@ export interface Snapshot {
   organizations: OrgRecord[];
 }
 
-export function exportTree(tree: OrgTree): Snapshot {
+export function exportTree(tree: Tree): Snapshot {
   return { format: SNAPSHOT_FORMAT, nextOrganizationId: tree.nextOrganizationId, organizations: tree.all() };
 }
 
@@ -30,7 +31,7 @@ const EXPORT_BATCH = 2_000;
  * The export as JSON text in pieces, of the tree as it is now (records never change in place, so later
  * writes do not show in an export already started).
  */
-export function* exportPieces(tree: OrgTree): Generator<string> {
+export function* exportPieces(tree: Tree): Generator<string> {
   const records = tree.all();
   yield `{"format":"${SNAPSHOT_FORMAT}","nextOrganizationId":${tree.nextOrganizationId},"organizations":[`;
   for (let i = 0; i < records.length; i += EXPORT_BATCH) {
@@ -213,12 +214,12 @@ export class SnapshotReader {
     if (this.fields.format !== SNAPSHOT_FORMAT)
       throw this.fields.format === undefined
         ? invalidInput(messages.fieldRequired('format'))
-        : invalidInput('Field format should be orgs-mock/state@1.');
+        : invalidInput(SNAPSHOT_MESSAGES.format);
     if (!this.sawOrganizations) throw invalidInput(messages.fieldRequired('organizations'));
-    if (this.records.size === 0) throw invalidInput('Field organizations should be a non-empty array.');
+    if (this.records.size === 0) throw invalidInput(SNAPSHOT_MESSAGES.organizations);
     const next = this.fields.nextOrganizationId;
     if (next !== undefined && !(typeof next === 'number' && Number.isInteger(next) && next >= 1 && next <= 2 ** 31)) {
-      throw invalidInput('Field nextOrganizationId should be an integer from 1 to 2147483648.');
+      throw invalidInput(SNAPSHOT_MESSAGES.nextOrganizationId);
     }
     return { nextOrganizationId: next, records: this.records };
   }
@@ -228,7 +229,7 @@ export class SnapshotReader {
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return;
     if (this.phase === 'done') throw notJson();
     if (this.phase === 'start') {
-      if (c !== OPEN_OBJECT) throw invalidInput('Request body should be a JSON object.');
+      if (c !== OPEN_OBJECT) throw invalidInput(SNAPSHOT_MESSAGES['']);
       this.depth = 1;
       this.phase = 'key';
       return;
@@ -268,7 +269,7 @@ export class SnapshotReader {
     }
     // phase 'value': a value at the top level, or an organization in the array.
     if (top && this.key === 'organizations') {
-      if (c !== OPEN_ARRAY) throw invalidInput('Field organizations should be a non-empty array.');
+      if (c !== OPEN_ARRAY) throw invalidInput(SNAPSHOT_MESSAGES.organizations);
       this.depth = 2;
       this.inOrganizations = true;
       this.sawOrganizations = true;

@@ -22,11 +22,11 @@ import { type DocsAssets, docsRoutes } from './docs.ts';
 import { handlerFor } from './handlers.ts';
 import { headerOf, requestHeader } from './header-of.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
-import { answerOf } from './http-error.ts';
+import { answerOf, type HttpError, refusals } from './http-error.ts';
 import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
 import { preferring, type Route } from './prefer.ts';
 import { queryStringOf } from './query-string.ts';
-import { errorResponse, toErrorResponse } from './respond.ts';
+import { apiErrorResponse, errorResponse, oauthRefusalResponse, toErrorResponse } from './respond.ts';
 import { tokenRoute } from './token-route.ts';
 
 export interface AppOptions {
@@ -132,6 +132,8 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   // No middleware on `app` itself: a route whose pipeline is synchronous (every read) then stays synchronous
   // through Hono and the Node adapter, which answers such a request on its fast path. CORS and the request
   // log wrap `fetch` instead (below).
+  // The token endpoint answers every refusal in RFC 6749's body, a wrong method's too.
+  const tokenPaths = new Set(spec.apiOperations.filter((op) => !op.bearer).map((op) => op.path));
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
   if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators, config));
@@ -144,7 +146,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     const method = op.method.toUpperCase();
     serve(method, op.path);
     let route = op.bearer ? apiRoute(op, validators, contextFor(op.method !== 'get')) : tokenRoute(ctx);
-    route = preferring(op, chaotic(runtime, route), ctx);
+    route = preferring(op, chaotic(runtime, route, op.bearer ? apiErrorResponse : oauthRefusalResponse), ctx);
     if (options.validateResponses) route = conforming(route, op.operationId, validators, logError);
     app.on(method, op.path, route);
   }
@@ -160,8 +162,10 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     // requests that no route took get here, so this costs the others nothing (Hono's methodNotAllowed
     // middleware was one more async layer around every request).
     const allow = allowedMethods(c.req.path);
-    if (allow !== undefined)
-      return errorResponse(405, messages.methodNotAllowed(c.req.method, allow), { Allow: allow });
+    if (allow !== undefined) {
+      const refusal = refusals.methodNotAllowed(c.req.method, allow);
+      return tokenPaths.has(c.req.path) ? oauthRefusalResponse(refusal) : apiErrorResponse(refusal);
+    }
     const hint = closestRoute(c.req.method, c.req.path, hintRoutes);
     return errorResponse(404, hint ? messages.resourceNotFoundHint(hint) : messages.resourceNotFound);
   });
@@ -277,8 +281,8 @@ function requestLog(runtime: MockRuntime, config: Config, log: ((line: string) =
 }
 
 /** Global latency and seeded faults: a fault answers 500 before the operation runs, so nothing changes. */
-function chaotic(runtime: MockRuntime, route: Route): Route {
-  const decide = (c: Context) => (runtime.chaos.nextIsFault() ? errorResponse(500, messages.internal) : route(c));
+function chaotic(runtime: MockRuntime, route: Route, refuse: (refusal: HttpError) => Response): Route {
+  const decide = (c: Context) => (runtime.chaos.nextIsFault() ? refuse(refusals.internal()) : route(c));
   return (c) => {
     const latency = runtime.chaos.nextLatency();
     return latency > 0 ? new Promise((resolve) => setTimeout(resolve, latency)).then(() => decide(c)) : decide(c);

@@ -233,7 +233,11 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
       IMPORT_IDLE_MS,
     );
     const read = reader.end();
-    const turn = importing.then(() => importTree(read, runtime.limits, pause));
+    const turn = importing.then(() => {
+      // Refused before the tree is built when it would push out other sessions' changes.
+      runtime.checkImportRoom(read.records.size, session);
+      return importTree(read, runtime.limits, pause);
+    });
     importing = turn.catch(() => {});
     const tree = await turn;
     runtime.install(tree, session);
