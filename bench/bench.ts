@@ -122,8 +122,7 @@ async function startup(count: number): Promise<{ count: number; ms: number; peak
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
 /** What the throughput loads compare, printed with them and written to results.md. */
-const CONDITIONS = `Conditions: the mock as \`npm start\` runs it (\`node ${npmStartCommand().join(' ')}\`, from the sources
-through tsx), ORG_COUNT=100000, its request log ON (text lines to stdout, a pipe the bench reads and drops),
+const CONDITIONS = `Conditions: the mock as \`npm start\` runs it (\`node ${npmStartCommand().join(' ')}\`), ORG_COUNT=100000, its request log ON (text lines to stdout, a pipe the bench reads and drops),
 RATE_LIMIT_PER_MINUTE lifted so that no load meets a 429; the bare app is Hono on the same adapter
 (@hono/node-server) answering every route with c.json() of a fixed 7-field Organization (about 170 bytes,
 serialized per request; 201 to POST), reading nothing of the request, logging nothing. autocannon in the
