@@ -10,7 +10,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const LONGEST = [
   'test/process/package.test.ts',
   'test/process/memory.test.ts',
-  'test/http/blind-variants.test.ts',
   'test/process/contract-cli.test.ts',
   // 60 and more blind broken servers, each a whole contract run: it ended the run alone when it started last.
   'test/http/blind-variants.test.ts',
@@ -20,7 +19,6 @@ const LONGEST = [
   'test/process/browser.test.ts',
   'test/process/cli.test.ts',
   'test/process/shutdown.test.ts',
-  'test/process/contract-keepalive-proxy.test.ts',
   'test/http/contract-runner.test.ts',
   'test/http/contract-variants.test.ts',
   'test/http/contract-no-false-positive.test.ts',
