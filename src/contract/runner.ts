@@ -45,6 +45,8 @@ export interface RunOptions {
   onSandbox?: (leftovers: () => Array<{ id: number; name: string }>) => void;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
+  /** The caller's masker (the CLI masks what it prints with it, fatal errors included); it learns the run's secrets. */
+  masker?: Masker;
 }
 
 /** What diff compares: each exchange of each check, masked. */
@@ -107,7 +109,7 @@ async function obtainToken(client: TargetClient, spec: ContractSpec, options: Ru
   const token = fieldsOf(e.response.body)?.access_token;
   if (e.response.status !== 200 || typeof token !== 'string')
     throw new RunnerError(
-      `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
+      `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.transport ? `${e.transport.detail} ` : ''}${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
     );
   return token;
 }
@@ -127,7 +129,7 @@ async function ownOrganization(
   const body = fieldsOf(e.response.body);
   if (e.response.status !== 200 || !body || !Number.isInteger(Number(body.id))) {
     throw new RunnerError(
-      `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.response.text.slice(0, 200)}`,
+      `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.transport ? `${e.transport.detail} ` : ''}${e.response.text.slice(0, 200)}`,
     );
   }
   return body;
@@ -177,7 +179,7 @@ function coverage(spec: ContractSpec, exchanges: Exchange[]): RunReport['coverag
 export async function runContract(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const spec = new ContractSpec(options.spec);
-  const masker = new Masker();
+  const masker = options.masker ?? new Masker();
   masker.add(options.token);
   masker.add(options.otherToken, '$OTHER_TOKEN');
   masker.addClient(options.clientId, options.clientSecret, '');

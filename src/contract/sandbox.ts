@@ -4,7 +4,7 @@
  * deletes go only to such ids; the first update is a probe that is harmless even on a server that
  * ignores `orgId`. Clean-up confirms every delete with a GET that answers 404.
  */
-import type { Exchange, TargetClient } from './client.ts';
+import { type Exchange, type OutgoingRequest, type TargetClient, type WriteGuard, WriteRefused } from './client.ts';
 import type { ContractSpec } from './contract-spec.ts';
 import { fieldsOf } from './json.ts';
 import type { Finding } from './model.ts';
@@ -23,7 +23,7 @@ export interface Leftover {
 
 export const WRITES_VERIFIED = 'writes_verified';
 
-export class Sandbox {
+export class Sandbox implements WriteGuard {
   /** Every organization id seen in an answer before the run's creates: never a target. */
   readonly seenIds = new Set<number>();
   readonly owned = new Map<number, OwnOrganization>();
@@ -55,6 +55,46 @@ export class Sandbox {
     private readonly ownOrganization: { id: number; name: string },
   ) {
     client.onExchange = (exchange) => this.observe(exchange);
+    client.writeGuard = this;
+  }
+
+  /** The client's last word before a PUT or DELETE leaves: only to an organization the run created and verified. */
+  beforeWrite(request: OutgoingRequest): void {
+    const raw = request.query?.orgId;
+    if (raw === undefined && request.method === 'PUT' && request.harmlessWithoutTarget) return;
+    this.assertWritable(raw === undefined || !/^\d+$/.test(raw) ? Number.NaN : Number(raw), request.method);
+  }
+
+  /** Refuses (throws WriteRefused) a write to any id but one the run created and verified. */
+  assertWritable(orgId: number, what = 'write to'): void {
+    if (!this.owned.has(orgId))
+      throw new WriteRefused(
+        `The runner refuses to ${what} organization ${Number.isNaN(orgId) ? '(no orgId)' : orgId}: the run did not create and verify it.`,
+      );
+  }
+
+  afterWrite(exchange: Exchange): void {
+    const orgId = Number(exchange.request.query?.orgId);
+    if (Number.isInteger(orgId)) this.verifyAnswerId(orgId, exchange);
+  }
+
+  /**
+   * A write's answer names the organization written: another id means the server wrote elsewhere, so no
+   * further update is sent. Returns whether the answer is consistent with the target.
+   */
+  verifyAnswerId(expected: number, exchange: Exchange): boolean {
+    const { status } = exchange.response;
+    const id = fieldsOf(exchange.response.body)?.id;
+    if (exchange.transport || status < 200 || status >= 300 || id === undefined || id === expected) return true;
+    this.updatesUnsafe ??= `updates are not sent: ${exchange.request.method} orgId=${expected} answered organization ${String(id)}`;
+    this.finding({
+      operation: exchange.request.operationId,
+      expected: `the answer to ${exchange.request.method} orgId=${expected} is organization ${expected}`,
+      actual: `it answered organization ${JSON.stringify(id)}; the run sends no further update`,
+      specLocation: this.spec.operationPointer(exchange.request.operationId),
+      exchange,
+    });
+    return false;
   }
 
   /** A fresh name of this run: the prefix, a label, a counter; at most 100 characters. */
@@ -273,8 +313,7 @@ export class Sandbox {
   }
 
   private assertOwned(id: number, what: string): void {
-    if (!this.owned.has(id))
-      throw new Error(`The runner refuses to ${what} organization ${id}: the run did not create and verify it.`);
+    this.assertWritable(id, what);
   }
 
   /** Removes every organization of the run, children first, each confirmed by GET → 404. */
