@@ -224,12 +224,20 @@ export class TargetClient {
     try {
       let response: Response;
       try {
-        response = await this.fetchImpl(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
+        const init: RequestInit = { method, headers, body, redirect: 'manual', signal: controller.signal };
+        try {
+          response = await this.fetchImpl(url, init);
+        } catch (error) {
+          // A kept-alive connection the server had closed: an idempotent request is sent once more, on a new one.
+          if (!IDEMPOTENT.has(method) || !closedConnection(error) || controller.signal.aborted) throw error;
+          response = await this.fetchImpl(url, init);
+        }
       } catch (error) {
         if (Date.now() >= this.options.deadline) throw new BudgetExceeded();
+        const cause = error instanceof Error ? (error.cause ?? error) : error;
         const why = controller.signal.aborted
           ? `no answer within ${timeLeft} ms`
-          : String(error instanceof Error ? (error.cause ?? error.message) : error);
+          : `cannot reach ${url}: ${cause instanceof Error ? cause.message : String(cause)}`;
         return { status: 0, responseHeaders: new Headers(), text: '', transport: { kind: 'no_answer', detail: why } };
       }
       const read = await readBody(response, limits, controller, this.options.bodyClock ?? (() => performance.now()));
@@ -258,6 +266,15 @@ export class TargetClient {
     this.nextSlot = slot + interval;
     if (slot > now) await this.sleep(slot - now);
   }
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** The connection was closed under the request before any answer (undici's "other side closed", a reset). */
+function closedConnection(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : '';
+  return ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(code);
 }
 
 /**

@@ -206,6 +206,8 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     masker.add(token);
     own = await ownOrganization(client, spec, token);
   } catch (error) {
+    // The fatal message may quote what the set-up was issued (a refresh token): the masker learns it first.
+    for (const e of client.exchanges) masker.learn(e);
     if (error instanceof TargetUnreachable || error instanceof BudgetExceeded) throw new RunnerError(error.message);
     throw error;
   }

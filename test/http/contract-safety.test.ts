@@ -294,7 +294,10 @@ describe('answers are read within a byte cap and time limits', () => {
     const { client } = clientFor(() => Promise.reject(new TypeError('fetch failed', { cause: 'ECONNREFUSED' })));
     const exchange: Exchange = await client.send(get());
     expect(exchange.response.status).toBe(0);
-    expect(exchange.transport).toEqual({ kind: 'no_answer', detail: 'ECONNREFUSED' });
+    expect(exchange.transport).toEqual({
+      kind: 'no_answer',
+      detail: `cannot reach http://mock.test${SEARCH}: ECONNREFUSED`,
+    });
   });
 
   it('the run goes on past an endless and a cut answer, and records both', async () => {
@@ -319,5 +322,29 @@ describe('answers are read within a byte cap and time limits', () => {
     expect(report.checks.map((c) => c.name)).toEqual(['search_sorting', 'search_paging']);
     expect(log.filter((e) => e.method === 'GET' && new URL(e.url).pathname === SEARCH).length).toBeGreaterThan(2);
     expect(log[0]?.responseBody.length).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('a connection the server closed under a kept-alive request', () => {
+  const closed = () =>
+    new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+
+  it('an idempotent request is sent once more on a new connection; a create is not', async () => {
+    let calls = 0;
+    const { client } = clientFor(() =>
+      ++calls === 1 ? Promise.reject(closed()) : new Response('{}', { status: 200 }),
+    );
+    expect((await client.send(get())).response.status).toBe(200);
+    expect(calls).toBe(2);
+    calls = 0;
+    const create: OutgoingRequest = {
+      operationId: 'createOrganization',
+      method: 'POST',
+      path: `${ORG}/create`,
+      body: {},
+    };
+    const exchange = await client.send(create);
+    expect(calls).toBe(1);
+    expect(exchange.transport?.kind).toBe('no_answer');
   });
 });
