@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { XMLValidator } from 'fast-xml-parser';
@@ -429,6 +430,49 @@ describe('orgs-mock contract when the target is hostile', () => {
         `${json.cleanup.leftover.length} organizations of the run left behind (remove by hand)`,
       );
       expect(cleanup?.failure?.[0]?.inner).toMatch(/^id \d+ "orgs-mock-contract /);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a 200 MB answer costs the runner no memory: its peak RSS stays under 200 MB, and the run goes on', async () => {
+    const MB = 1024 * 1024;
+    let served = 0;
+    const server = await serveWith(async (request) => {
+      const url = new URL(request.url);
+      if (url.pathname !== '/api/v1/organization/search' || url.searchParams.get('page') !== '1') return undefined;
+      const piece = new Uint8Array(MB).fill(0x20);
+      // Made as it is read: the test's own memory stays low too.
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (served >= 200 * MB) return controller.close();
+          served += MB;
+          controller.enqueue(piece);
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+      // The command's own peak, written as it exits (Linux pipes and files are written synchronously).
+      const peakFile = join(dir, 'peak-rss');
+      const preload = join(dir, 'peak.mjs');
+      writeFileSync(
+        preload,
+        `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(peakFile)}, String(process.resourceUsage().maxRSS)));\n`,
+      );
+      const args = ['--target', server.url, '--token', 'root-admin-token', '--checks', 'search_paging'];
+      const result = await promisify(execFile)(
+        process.execPath,
+        ['--import', pathToFileURL(preload).href, bin, 'contract', ...args, ...reports(dir)],
+        { timeout: 60_000 },
+      ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      const json = JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8'));
+      expect(json.requests, result.stderr).toBeGreaterThan(2);
+      expect(served).toBeGreaterThan(0);
+      expect(served).toBeLessThan(200 * MB);
+      // maxRSS is in kilobytes.
+      expect(Number(readFileSync(peakFile, 'utf8')) / 1024).toBeLessThan(200);
     } finally {
       await server.close();
     }
