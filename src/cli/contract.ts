@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ANSWER_LIMITS } from '../contract/client.ts';
 import { contractDifferences, diffReports, formatDifferences } from '../contract/diff.ts';
 import { CHECKS } from '../contract/registry.ts';
 import { errorReport, Masker, type RunReport } from '../contract/report.ts';
@@ -62,7 +63,9 @@ as shell variables, so that a report's curl lines run once you set them:
 
 Exit codes: 0 passed; 1 a contract failure (or, with --strict, a fidelity finding; or diff found
 differences); 2 the runner could not work, or the run was interrupted; 3 the budget ran out before every
-check ran (unless --allow-partial).`;
+check ran (unless --allow-partial). The json and junit reports are written on every exit code: when the
+runner could not work, with the verdict "error" and the reason. Redirects are never followed, and
+answers are read up to ${ANSWER_LIMITS.maxBytes / 1024 / 1024} MB (see docs/contract-checks.md, Safety).`;
 
 const OPTIONS = {
   target: { type: 'string' },
