@@ -348,3 +348,29 @@ describe('a connection the server closed under a kept-alive request', () => {
     expect(exchange.transport?.kind).toBe('no_answer');
   });
 });
+
+describe('the diff log', () => {
+  it('an answer that echoes the access token where the log cuts it holds no part of the token', async () => {
+    const app = await makeApp();
+    const issued: string[] = [];
+    const fetchImpl: Fetch = async (input, init) => {
+      const response = await fetchOf(app)(input, init);
+      const url = new URL(String(input));
+      if (url.pathname === '/oauth2/token' && response.status === 200)
+        issued.push(((await response.clone().json()) as { access_token: string }).access_token);
+      if (url.pathname !== SEARCH) return response;
+      // The log keeps the first 2000 characters: the token straddles the cut.
+      const authorization = new Headers(init?.headers).get('authorization') ?? '';
+      return Response.json({ echo: `${'x'.repeat(1980)}${authorization}` }, { status: 500 });
+    };
+    const { log } = await run(fetchImpl, { checks: ['search_paging'] });
+    const token = issued[0] ?? '';
+    expect(token.length).toBeGreaterThan(16);
+    const echoed = log.filter((e) => new URL(e.url).pathname === SEARCH);
+    expect(echoed.length).toBeGreaterThan(0);
+    for (const e of echoed) {
+      expect(e.responseBody).not.toContain(token.slice(0, 8));
+      expect(e.responseBody).toMatch(/\$ACCESS_TOKEN…$|\$TOKEN…$/);
+    }
+  });
+});

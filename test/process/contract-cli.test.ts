@@ -478,8 +478,54 @@ describe('orgs-mock contract when the target is hostile', () => {
     }
   });
 
-  it('a usage error and a budget that runs out still write their reports', async () => {
+  it('diff whose first side answers the profile with the credentials: exit 2, masked, its report written', async () => {
+    const server = await serveWith(async (request) =>
+      new URL(request.url).pathname === '/api/v1/organization/profile' ? echo(request) : undefined,
+    );
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+      const result = await inProcess([
+        'diff',
+        '--a',
+        server.url,
+        '--b',
+        server.url,
+        '--token',
+        'root-admin-token',
+        '--reporter',
+        'json',
+        '--out',
+        dir,
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('Bearer $TOKEN');
+      const json = readFileSync(join(dir, 'contract-report.json'), 'utf8');
+      expect(JSON.parse(json).error).toMatchObject({
+        verdict: 'error',
+        error: expect.stringContaining('Bearer $TOKEN'),
+      });
+      expect([result.stdout, result.stderr, json].join('\n')).not.toContain('root-admin-token');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a usage error, a target that does not answer and a budget that runs out still write their reports', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+    const down = await inProcess([
+      '--target',
+      'http://127.0.0.1:9',
+      ...client,
+      '--reporter',
+      'json,junit',
+      '--out',
+      dir,
+    ]);
+    expect(down.code).toBe(2);
+    expect(JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8')).error).toMatch(
+      /^Cannot obtain a token from \/oauth2\/token: 0 cannot reach http:\/\/127\.0\.0\.1:9\/oauth2\/token/,
+    );
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('errors="1"');
     const usage = await inProcess(['--token', 'root-admin-token', '--reporter', 'json', '--out', dir]);
     expect(usage.code).toBe(2);
     expect(JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8'))).toMatchObject({
