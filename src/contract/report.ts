@@ -148,7 +148,7 @@ export class Masker {
     for (const [secret, placeholder] of variants) out = out.split(secret).join(placeholder);
     for (const [secret, placeholder] of variants) {
       // The longest tail of the text that begins the secret: from the earliest candidate start on.
-      for (let i = Math.max(0, out.length - secret.length + 1); i <= out.length - MIN_SECRET_LENGTH; i++)
+      for (let i = Math.max(0, out.length - secret.length + 1); i <= out.length - MIN_CUT_LENGTH; i++)
         if (out[i] === secret[0] && secret.startsWith(out.slice(i))) {
           out = `${out.slice(0, i)}${placeholder}…`;
           break;
@@ -189,6 +189,8 @@ export class Masker {
 
 /** Shorter values are not treated as secrets (they would mask ordinary words). */
 const MIN_SECRET_LENGTH = 4;
+/** A secret's start that ends a text is masked from this length on: shorter, it reveals little and ends texts by chance. */
+const MIN_CUT_LENGTH = 6;
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
