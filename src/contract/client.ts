@@ -28,10 +28,7 @@ export interface OutgoingRequest {
 }
 
 /** What went wrong with an answer; the exchange holds what was read (status 0: no answer at all). */
-export interface TransportProblem {
-  kind: 'redirect' | 'body_too_large' | 'body_timeout' | 'body_cut' | 'no_answer';
-  detail: string;
-}
+export type TransportProblem = NonNullable<Exchange['transport']>;
 
 /** The one home of the answer limits: a few MB (a 1000-organization page is well under 1 MB), 10 s idle, 30 s in all. */
 export const ANSWER_LIMITS: AnswerLimits = { maxBytes: 4 * 1024 * 1024, idleMs: 10_000, totalMs: 30_000 };
@@ -77,8 +74,11 @@ export interface Exchange {
   /** The check that sent it. */
   sentBy?: string;
   expectation?: MessageExpectation;
-  /** Set when the answer could not be read as sent: no usable answer, reported once by transport_sound. */
-  transport?: TransportProblem;
+  /**
+   * Set when the request had no usable answer (interfaces.md §1; runner-safety's client fills it): the
+   * transport_sound check reports it once and every other check treats the exchange as unanswered.
+   */
+  transport?: { kind: 'redirect' | 'body_too_large' | 'body_timeout' | 'body_cut' | 'no_answer'; detail: string };
 }
 
 export class BudgetExceeded extends Error {
