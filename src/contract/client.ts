@@ -20,11 +20,6 @@ export interface OutgoingRequest {
   operationId: string;
   /** A 429 is the answer wanted (the rate-limit burst): do not wait and retry. */
   noRetry?: boolean;
-  /**
-   * A PUT sent without a usable `orgId` on purpose (a check of the refusal), with a body that is harmless
-   * whatever organization a broken server applies it to: the write guard lets it through. Never for DELETE.
-   */
-  harmlessWithoutTarget?: true;
 }
 
 /** What went wrong with an answer; the exchange holds what was read (status 0: no answer at all). */

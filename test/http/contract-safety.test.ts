@@ -123,12 +123,12 @@ function update(id: number, extra: Partial<OutgoingRequest> = {}): OutgoingReque
 }
 
 /** A client and its sandbox for the token root-admin-token (organization 1). */
-async function guarded(target: string, fetchImpl?: Fetch) {
+async function guarded(target: string, fetchImpl?: Fetch, ownName = 'root') {
   const { contract } = await specs();
   const client = new TargetClient({ target, fetch: fetchImpl, maxRps: 100_000, deadline: Date.now() + 60_000 });
   const sandbox = new Sandbox(client, contract, 'root-admin-token', 'orgs-mock-contract safety', {
     id: 1,
-    name: 'root',
+    name: ownName,
   });
   return { client, sandbox };
 }
@@ -141,7 +141,8 @@ describe('writes go only to what the run created and verified', () => {
       sent.push(`${init?.method} ${String(input)}`);
       return fetchOf(app)(input, init);
     };
-    const { client } = await guarded('http://mock.test', fetchImpl);
+    const ownName: string = JSON.parse(organization(app, 1)).name;
+    const { client } = await guarded('http://mock.test', fetchImpl, ownName);
     const before = organization(app, 3);
     await expect(client.send(update(3))).rejects.toThrow(WriteRefused);
     await expect(client.send({ ...update(3), method: 'DELETE', body: undefined })).rejects.toThrow(
@@ -152,6 +153,20 @@ describe('writes go only to what the run created and verified', () => {
     await expect(client.send({ ...update(3), query: {} })).rejects.toThrow(WriteRefused);
     expect(sent).toEqual([]);
     expect(organization(app, 3)).toBe(before);
+    // Without orgId a PUT edits the token's own organization: it goes only to give it the name it has.
+    const own = organization(app, 1);
+    const harmless = await client.send({ ...update(3), query: {}, body: { name: ownName } });
+    expect(sent).toEqual([`PUT http://mock.test${ORG}`]);
+    expect(harmless.response.status).toBe(200);
+    expect(JSON.parse(organization(app, 1)).name).toBe(JSON.parse(own).name);
+    sent.length = 0;
+    await expect(client.send({ ...update(3), query: {}, body: { name: ownName, tz: 'UTC' } })).rejects.toThrow(
+      WriteRefused,
+    );
+    await expect(client.send({ ...update(3), method: 'DELETE', query: {}, body: { name: ownName } })).rejects.toThrow(
+      WriteRefused,
+    );
+    expect(sent).toEqual([]);
     // A client without a sandbox sends no write at all.
     const bare = new TargetClient({
       target: 'http://mock.test',
