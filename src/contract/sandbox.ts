@@ -61,7 +61,8 @@ export class Sandbox implements WriteGuard {
   /**
    * The client's last word before a PUT or DELETE leaves: only to an organization the run created and
    * verified. The one exception: a PUT without `orgId` (documented to edit the token's own organization)
-   * whose body only gives that organization the name it has, which changes nothing wherever it lands.
+   * whose body changes nothing wherever it lands: no JSON object at all (a refusal probe), or only the
+   * name that organization has.
    */
   beforeWrite(request: OutgoingRequest): void {
     const raw = request.query?.orgId;
@@ -75,10 +76,10 @@ export class Sandbox implements WriteGuard {
       try {
         value = JSON.parse(body);
       } catch {
-        return false;
+        return true; // not JSON: nothing a server could apply
       }
     const fields = fieldsOf(value);
-    return fields !== undefined && Object.keys(fields).join() === 'name' && fields.name === this.ownOrganization.name;
+    return fields === undefined || (Object.keys(fields).join() === 'name' && fields.name === this.ownOrganization.name);
   }
 
   /** Refuses (throws WriteRefused) a write to any id but one the run created and verified. */

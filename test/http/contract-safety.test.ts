@@ -159,6 +159,11 @@ describe('writes go only to what the run created and verified', () => {
     expect(sent).toEqual([`PUT http://mock.test${ORG}`]);
     expect(harmless.response.status).toBe(200);
     expect(JSON.parse(organization(app, 1)).name).toBe(JSON.parse(own).name);
+    // So does a refusal probe whose body is no JSON object: there is nothing in it to apply.
+    const renamed = organization(app, 1);
+    const probe = await client.send({ ...update(3), query: {}, body: ['not', 'an', 'object'] });
+    expect(probe.response.status).toBe(400);
+    expect(organization(app, 1)).toBe(renamed);
     sent.length = 0;
     await expect(client.send({ ...update(3), query: {}, body: { name: ownName, tz: 'UTC' } })).rejects.toThrow(
       WriteRefused,
