@@ -30,7 +30,7 @@ export class ContractSpec {
     // Components first: a shared schema is named where it is defined, not where it is used.
     this.index(doc.raw.components, '#/components');
     this.index(doc.raw.paths, '#/paths');
-    this.validators = new ResponseValidators(doc, this);
+    this.validators = new ResponseValidators(doc, (node) => this.pointerOf(node));
   }
 
   get operations(): Operation[] {

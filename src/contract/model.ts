@@ -1,7 +1,6 @@
 /**
- * The runner's vocabulary: what a check is, what it finds, and the context it runs in. Checks are typed
- * values (in the style of Schemathesis' checks): a name, what it catches, what it needs, and a function
- * that returns structured findings. Nothing downstream parses text to learn which check failed.
+ * The runner's vocabulary: what a check finds and how severe it is. (What a check is, and the context it
+ * runs in, are in context.ts.) Nothing downstream parses text to learn which check failed.
  */
 import type { Exchange } from './client.ts';
 
@@ -25,54 +24,11 @@ export interface Finding {
   exchange?: Exchange;
 }
 
-/** A check that looks at every exchange of the run, whichever check sent it. */
-export interface ExchangeCheck {
-  kind: 'exchange';
-  name: string;
-  description: string;
-  inspect(exchange: Exchange, ctx: CheckContext): Finding[];
-}
+/** A finding as a check states it: the check is bound by the context, the severity read from the spec. */
+export type FindingInput = Omit<Finding, 'check' | 'severity'> & { severity?: Severity };
 
-/** A check that sends its own requests: a scenario. */
-export interface ScenarioCheck {
-  kind: 'scenario';
-  name: string;
-  description: string;
-  requires: Requirement[];
-  /** Runs only when named or when its requirement is given (the rate-limit burst). */
-  optIn?: boolean;
-  /** Sent only for the traffic the exchange checks need; its own verdicts are not reported. */
-  trafficOnly?: boolean;
-  run(ctx: CheckContext): Promise<Finding[]>;
-}
-
-export type Check = ExchangeCheck | ScenarioCheck;
+/** Makes a finding of the running check; the severity is openapi.yaml's at `specLocation` unless given. */
+export type FindingMaker = (f: FindingInput) => Finding;
 
 /** Thrown by a scenario that finds it cannot run here (e.g. the token may not create). */
 export class Skip extends Error {}
-
-import type { TargetClient } from './client.ts';
-import type { ContractSpec } from './contract-spec.ts';
-import type { Sandbox } from './sandbox.ts';
-
-export interface CheckContext {
-  client: TargetClient;
-  spec: ContractSpec;
-  token: string;
-  organizationId: number;
-  /** The token's organization as the profile answered it. */
-  ownOrganization: Record<string, unknown>;
-  otherToken?: string;
-  credentials?: { clientId: string; clientSecret: string };
-  otherCredentials?: { clientId: string; clientSecret: string };
-  allowWrites: boolean;
-  sandbox: Sandbox;
-  seed: number;
-  examples: number;
-  /** Longest burst the rate-limit check sends looking for a 429. */
-  rateLimitBurst: number;
-  /** A progress line for the console (e.g. while waiting on Retry-After). */
-  say(line: string): void;
-  /** Makes a finding with the severity that openapi.yaml gives the rule at `specLocation`. */
-  finding(check: string, f: Omit<Finding, 'check' | 'severity'> & { severity?: Severity; sourceKey?: string }): Finding;
-}

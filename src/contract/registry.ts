@@ -1,10 +1,12 @@
 /** Every check of the runner, in one list, in the order they run. Chosen by name with --checks / --exclude-checks. */
 import { ACCESS_CHECKS } from './checks/access.ts';
 import { EXPLORATION_CHECKS } from './checks/explore.ts';
+import { readsMatchModel, searchAcrossPages } from './checks/model-traffic.ts';
+import { answersMatchModel, ORACLE_CHECK, TRANSPORT_CHECK, transportSound } from './checks/oracle.ts';
 import { EXCHANGE_CHECKS } from './checks/response.ts';
 import { searchMatching, searchPaging, searchSorting } from './checks/search.ts';
 import { WRITE_CHECKS } from './checks/writes.ts';
-import type { Check, ExchangeCheck } from './model.ts';
+import type { Check, ExchangeCheck } from './context.ts';
 import { WRITES_VERIFIED } from './sandbox.ts';
 
 /** The sandbox's own findings (a create that is not what it claims, an update that went elsewhere). */
@@ -17,14 +19,25 @@ const writesVerified: ExchangeCheck = {
 };
 
 export const CHECKS: Check[] = [
+  transportSound,
   ...EXCHANGE_CHECKS,
   writesVerified,
+  answersMatchModel,
   ...EXPLORATION_CHECKS,
   searchSorting,
   searchPaging,
   searchMatching,
+  searchAcrossPages,
+  readsMatchModel,
   ...ACCESS_CHECKS,
   ...WRITE_CHECKS,
 ];
 
-export const CHECK_NAMES = CHECKS.map((c) => c.name);
+export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);
+export const ORACLE = ORACLE_CHECK;
+/** Checks the runner itself refers to. */
+export const REPEATED = { transport: TRANSPORT_CHECK } as const;
+
+// A name declared twice would merge two checks' verdicts: refused when the registry loads.
+const duplicate = CHECK_NAMES.find((n, i) => CHECK_NAMES.indexOf(n) !== i);
+if (duplicate) throw new Error(`Two checks are named ${duplicate}.`);

@@ -5,7 +5,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { ResponseSpec, Schema, SpecDocument } from '../openapi/document.ts';
-import type { ContractSpec } from './contract-spec.ts';
 
 // ajv-formats is CommonJS with `exports.default` set: under Node ESM the default import is module.exports,
 // which carries the plugin as `.default` too, as its types say.
@@ -54,7 +53,8 @@ function compiledFor(schema: Schema): ValidateFunction {
 export class ResponseValidators {
   constructor(
     private readonly doc: SpecDocument,
-    private readonly spec: ContractSpec,
+    /** Where a schema node lives in openapi.yaml (the spec's index; passed in, so that no import goes back). */
+    private readonly pointerOf: (node: unknown) => string,
   ) {}
 
   /** The documented response for a status; one marked `x-mock-only` is not one a real server may give. */
@@ -71,7 +71,7 @@ export class ResponseValidators {
   validate(schema: Schema, value: unknown): SchemaProblem[] {
     const fn = compiledFor(schema);
     if (fn(value)) return [];
-    const base = this.spec.pointerOf(schema);
+    const base = this.pointerOf(schema);
     return (fn.errors ?? []).map((e: ErrorObject) => ({
       message: `${e.instancePath || '(body)'} ${e.message}${allowedValues(e)}`,
       pointer: `${base}${e.schemaPath.replace(/^#/, '').replace(/\/(type|required|format|enum|minimum|maximum|minLength|maxLength|pattern|nullable)$/, '')}`,
@@ -90,7 +90,7 @@ export class ResponseValidators {
     if (!schema.properties || schema.additionalProperties !== undefined) return out;
     for (const [key, child] of Object.entries(value)) {
       const property = schema.properties[key];
-      if (!property) out.push({ path: `${path}.${key}`.replace(/^\./, ''), pointer: this.spec.pointerOf(schema) });
+      if (!property) out.push({ path: `${path}.${key}`.replace(/^\./, ''), pointer: this.pointerOf(schema) });
       else out.push(...this.undeclared(property, child, `${path}.${key}`));
     }
     return out;

@@ -591,6 +591,226 @@ export const VARIANTS: Variant[] = [
   },
 ];
 
+/** What the model predicts: departures that arrive in an answer nothing else compares with what it should be. */
+const MODEL = 'answers_match_model';
+const ROOT_AUTH = { Authorization: 'Bearer root-admin-token' };
+const otherAuth = (i: RequestInit) => new Headers(i.headers).get('authorization') === 'Bearer branch-admin-token';
+const writes = { allowWrites: true };
+const withOther = { allowWrites: true, otherToken: 'americas-admin-token', checks: [MODEL, 'visibility'] };
+
+export const MODEL_VARIANTS: Variant[] = [
+  {
+    name: 'a create that ignores tz',
+    check: MODEL,
+    options: writes,
+    handler: ask(
+      (u, i) => is(u, CREATE) && method(i) === 'POST',
+      editBody((b) => ({ ...b, tz: undefined })),
+    ),
+  },
+  {
+    name: 'a create that ignores unitSystem',
+    check: MODEL,
+    options: writes,
+    handler: ask(
+      (u, i) => is(u, CREATE) && method(i) === 'POST',
+      editBody((b) => ({ ...b, unitSystem: undefined })),
+    ),
+  },
+  {
+    name: 'an update that answers the old state',
+    check: MODEL,
+    options: writes,
+    handler: async (u, i, next) => {
+      if (!(is(u, ORG) && method(i) === 'PUT')) return next(u, i);
+      const before = await next(u, { headers: i.headers });
+      const res = await next(u, i);
+      return res.status === 200 ? reply(await json(before), 200, res) : res;
+    },
+  },
+  {
+    name: 'an update answer that resets tz',
+    check: MODEL,
+    options: writes,
+    handler: answer(
+      (u, i, r) => is(u, ORG) && method(i) === 'PUT' && r.status === 200,
+      (b) => ({ ...b, tz: b.tz === 'UTC' ? 'Europe/Kyiv' : 'UTC' }),
+    ),
+  },
+  {
+    name: "a GET that answers the parent's data",
+    check: MODEL,
+    handler: async (u, i, next) => {
+      const res = await next(u, i);
+      if (!(is(u, ORG) && method(i) === 'GET' && res.status === 200)) return res;
+      const parent = (await json(res)).parentOrganizationId;
+      if (parent === undefined) return res;
+      const url = new URL(u);
+      url.searchParams.set('orgId', String(parent));
+      return next(url, i);
+    },
+  },
+  {
+    name: 'totalElements that ignores the query',
+    check: MODEL,
+    handler: async (u, i, next) => {
+      const res = await next(u, i);
+      if (!(is(u, SEARCH) && res.status === 200)) return res;
+      const all = new URL(u);
+      all.searchParams.set('query', '');
+      return reply({ ...(await json(res)), totalElements: (await json(await next(all, i))).totalElements }, 200, res);
+    },
+  },
+  {
+    name: 'the query dropped when sortBy is given',
+    check: MODEL,
+    handler: ask((u) => is(u, SEARCH) && u.searchParams.has('sortBy'), params({ query: '' })),
+  },
+  {
+    name: 'DESC built by reversing each ASC page',
+    check: MODEL,
+    handler: async (u, i, next) => {
+      if (!(is(u, SEARCH) && u.searchParams.get('sortOrder') === 'DESC')) return next(u, i);
+      const url = new URL(u);
+      url.searchParams.set('sortOrder', 'ASC');
+      const res = await next(url, i);
+      const body = await json(res);
+      return res.status === 200 ? reply({ ...body, content: [...body.content].reverse() }, 200, res) : res;
+    },
+  },
+  {
+    name: '"Sub Organizations" sorting by id',
+    check: 'search_across_pages',
+    handler: ask((u) => u.searchParams.get('sortBy') === 'Sub Organizations', params({ sortBy: 'Organization Id' })),
+  },
+  {
+    name: '"Device Count" DESC built by reversing each ASC page',
+    check: 'search_across_pages',
+    handler: async (u, i, next) => {
+      if (
+        !(
+          is(u, SEARCH) &&
+          u.searchParams.get('sortOrder') === 'DESC' &&
+          u.searchParams.get('sortBy') === 'Device Count'
+        )
+      )
+        return next(u, i);
+      const url = new URL(u);
+      url.searchParams.set('sortOrder', 'ASC');
+      const res = await next(url, i);
+      const body = await json(res);
+      return res.status === 200 ? reply({ ...body, content: [...body.content].reverse() }, 200, res) : res;
+    },
+  },
+  {
+    name: 'Name sorted case-sensitively',
+    check: 'search_across_pages',
+    handler: async (u, i, next) => {
+      const res = await next(u, i);
+      if (!(is(u, SEARCH) && u.searchParams.get('sortBy') === 'Name' && res.status === 200)) return res;
+      const body = await json(res);
+      const content = [...body.content].sort((a: any, b: any) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return reply({ ...body, content }, 200, res);
+    },
+  },
+  {
+    name: 'lastModifiedTs three hours ahead on writes',
+    check: MODEL,
+    options: writes,
+    handler: answer(
+      (u, i, r) => (is(u, CREATE) || is(u, ORG)) && method(i) !== 'GET' && r.status < 300 && r.status !== 204,
+      (b) => ({ ...b, lastModifiedTs: b.lastModifiedTs + 3 * 3_600_000 }),
+    ),
+  },
+  {
+    name: "another branch's token gets 404 on update, but the rename happens",
+    check: MODEL,
+    options: { ...withOther, otherToken: 'branch-admin-token' },
+    handler: async (u, i, next) => {
+      if (!(is(u, ORG) && method(i) === 'PUT' && otherAuth(i))) return next(u, i);
+      await next(u, { ...i, headers: { ...ROOT_AUTH, 'content-type': 'application/json' } });
+      return reply({ error: { message: "Organization is not found or you don't have access to it." } }, 404);
+    },
+  },
+  {
+    name: "another branch's token gets 404 on delete, but the delete happens",
+    check: MODEL,
+    options: { ...withOther, otherToken: 'branch-admin-token' },
+    handler: async (u, i, next) => {
+      if (!(is(u, ORG) && method(i) === 'DELETE' && otherAuth(i))) return next(u, i);
+      await next(u, { ...i, headers: ROOT_AUTH });
+      return reply(
+        {
+          error: {
+            message: `Organization with identifier ${u.searchParams.get('orgId')} is not found or you don't have access to it.`,
+          },
+        },
+        404,
+      );
+    },
+  },
+  {
+    name: 'expires_in in milliseconds',
+    check: 'oauth_token_works',
+    handler: answer(
+      (u, _i, r) => is(u, TOKEN) && r.status === 200,
+      (b) => ({ ...b, expires_in: b.expires_in * 1000 }),
+    ),
+  },
+  {
+    name: 'a refresh that returns no new refresh token',
+    check: 'oauth_refresh_once',
+    handler: answer(
+      (u, i, r) => is(u, TOKEN) && r.status === 200 && String(u.searchParams.get('grant_type')) === 'refresh_token',
+      (b) => ({ ...b, refresh_token: null }),
+    ),
+  },
+  {
+    name: 'client credentials in the query refused',
+    check: 'oauth_token_works',
+    handler: async (u, i, next) =>
+      is(u, TOKEN) && u.searchParams.has('client_secret')
+        ? reply({ error: 'invalid_client', error_description: 'Client ID is not found or password is wrong.' }, 400)
+        : next(u, i),
+  },
+  {
+    name: 'client credentials in a form body refused',
+    check: 'oauth_token_works',
+    handler: async (u, i, next) =>
+      is(u, TOKEN) && typeof i.body === 'string' && i.body.includes('client_secret')
+        ? reply({ error: 'invalid_client', error_description: 'Client ID is not found or password is wrong.' }, 400)
+        : next(u, i),
+  },
+  {
+    name: "the other token's profile answers the token's organization",
+    check: 'visibility',
+    options: { otherToken: 'americas-admin-token' },
+    handler: async (u, i, next) =>
+      is(u, '/api/v1/organization/profile') &&
+      new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token'
+        ? next(u, { ...i, headers: ROOT_AUTH })
+        : next(u, i),
+  },
+  {
+    name: "another branch's search shows the token's organizations",
+    check: MODEL,
+    options: { otherToken: 'americas-admin-token', checks: [MODEL, 'visibility'] },
+    handler: async (u, i, next) =>
+      is(u, SEARCH) && new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token'
+        ? next(u, { ...i, headers: ROOT_AUTH })
+        : next(u, i),
+  },
+  {
+    name: "another branch's create under the token's organization accepted",
+    check: 'visibility',
+    options: { allowWrites: true, otherToken: 'americas-admin-token' },
+    handler: async (u, i, next) =>
+      is(u, CREATE) && new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token'
+        ? next(u, { ...i, headers: { ...ROOT_AUTH, 'content-type': 'application/json' } })
+        : next(u, i),
+  },
+];
+
 /** Hostile variants: the run must change no organization that existed before it and say what it left. */
 export const HOSTILE: Variant[] = [
   {

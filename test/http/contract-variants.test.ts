@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
-import { broken, HOSTILE, VARIANTS } from '../broken-variants/index.ts';
+import { broken, HOSTILE, MODEL_VARIANTS, VARIANTS } from '../broken-variants/index.ts';
 import { contentOf, run } from '../contract-helpers.ts';
 
 const app = (config?: Parameters<typeof createApp>[0]) =>
@@ -15,7 +15,7 @@ describe('broken variants', () => {
     expect(VARIANTS.length + HOSTILE.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(VARIANTS.map((v) => [v.name, v] as const))('catches %s', async (_name, variant) => {
+  it.each([...VARIANTS, ...MODEL_VARIANTS].map((v) => [v.name, v] as const))('catches %s', async (_name, variant) => {
     const server = await app(variant.config);
     const { report } = await run(broken(server, variant.handler), { checks: [variant.check], ...variant.options });
     const caught = report.failures.filter((f) => f.check === variant.check);

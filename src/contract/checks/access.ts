@@ -1,15 +1,9 @@
 /** Who may see what: authentication, visibility across tokens, unknown ids, time and OAuth. */
 import type { Exchange } from '../client.ts';
+import { type CheckContext, scenario } from '../context.ts';
 import { fieldsOf } from '../json.ts';
-import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
+import { type Finding, Skip } from '../model.ts';
 import { bearer, refused, request, send, statusLine, UNLIKELY_ID } from './support.ts';
-
-const scenario = (
-  name: string,
-  description: string,
-  requires: ScenarioCheck['requires'],
-  run: ScenarioCheck['run'],
-): ScenarioCheck => ({ kind: 'scenario', name, description, requires, run });
 
 const AUTH_VARIANTS: Array<{ key: string; header?: string; label: string }> = [
   { key: 'missingToken', label: 'no Authorization header' },
@@ -62,7 +56,6 @@ export const authRequired = scenario(
         out.push(
           ...refused(
             ctx,
-            'auth_required',
             e,
             ctx.spec.refusal(op.operationId, variant.key) ?? {
               key: variant.key,
@@ -89,7 +82,7 @@ export const unknownIdNotFound = scenario(
   async (ctx) => {
     const out: Finding[] = [];
     const e = await send(ctx, request(ctx, 'getOrganization', { orgId: String(UNLIKELY_ID) }));
-    out.push(...refused(ctx, 'unknown_id_not_found', e, ctx.spec.refusal('getOrganization', 'notVisible')));
+    out.push(...refused(ctx, e, ctx.spec.refusal('getOrganization', 'notVisible')));
     if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) return out;
     const { id } = await ctx.sandbox.create(
       { name: ctx.sandbox.name('Deleted'), parentId: ctx.organizationId },
@@ -102,11 +95,10 @@ export const unknownIdNotFound = scenario(
     ctx.sandbox.owned.set(id, { id, name: '(deleted)', parentId: ctx.organizationId });
     try {
       const put = await ctx.sandbox.update(id, { name: ctx.sandbox.name('Ghost') });
-      if (typeof put !== 'string')
-        out.push(...refused(ctx, 'unknown_id_not_found', put, ctx.spec.refusal('updateOrganization', 'notVisible')));
+      if (typeof put !== 'string') out.push(...refused(ctx, put, ctx.spec.refusal('updateOrganization', 'notVisible')));
       const del = await ctx.sandbox.delete(id);
       out.push(
-        ...refused(ctx, 'unknown_id_not_found', del, ctx.spec.refusal('deleteOrganization', 'notVisible'), {
+        ...refused(ctx, del, ctx.spec.refusal('deleteOrganization', 'notVisible'), {
           orgId: id,
         }),
       );
@@ -128,19 +120,23 @@ export const visibility = scenario(
     const out: Finding[] = [];
     const profile = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, other));
     const otherOrg = fieldsOf(profile.response.body)?.id;
-    if (profile.response.status !== 200 || typeof otherOrg !== 'number')
-      throw new Skip(`the other token does not work: ${statusLine(profile)}`);
-    if (otherOrg === ctx.organizationId) throw new Skip('the other token belongs to the same organization');
+    // A profile that does not answer the other token's organization is a finding, not a reason to skip.
+    if (profile.response.status !== 200 || typeof otherOrg !== 'number' || otherOrg === ctx.organizationId)
+      return [
+        ctx.finding({
+          operation: 'getCurrentOrganization',
+          expected: "200 with the other token's own organization (not the --token's)",
+          actual:
+            otherOrg === ctx.organizationId
+              ? `organization ${otherOrg}, the --token's own (if both tokens belong to one organization, give --other-token of another)`
+              : statusLine(profile),
+          specLocation: ctx.spec.operationPointer('getCurrentOrganization'),
+          exchange: profile,
+        }),
+      ];
     const probe = async (e: Exchange, operationId: string, values: Record<string, number> = {}) =>
       out.push(
-        ...refused(
-          ctx,
-          'visibility',
-          e,
-          ctx.spec.refusal(operationId, 'notVisible'),
-          values,
-          "outside the other token's subtree",
-        ),
+        ...refused(ctx, e, ctx.spec.refusal(operationId, 'notVisible'), values, "outside the other token's subtree"),
       );
     const first = await send(
       ctx,
@@ -154,7 +150,33 @@ export const visibility = scenario(
       if (last && seen.response.status !== 200)
         last.actual += ` (organization ${otherOrg} of --other-token is not visible to --token, so it may be an ancestor: give a token of a sibling or a descendant)`;
     }
+    // Search with the other token: the model predicts it shows none of the token's organizations.
+    await send(ctx, request(ctx, 'searchOrganizations', { query: '', size: '1000' }, undefined, other));
+    await send(
+      ctx,
+      request(ctx, 'searchOrganizations', { query: String(ctx.ownOrganization.name ?? '') }, undefined, other),
+    );
     if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) return out;
+    // A create by the other token under the token's organization: 404, and nothing is created.
+    const foreign = await send(
+      ctx,
+      request(
+        ctx,
+        'createOrganization',
+        {},
+        { name: ctx.sandbox.name('Foreign'), parentId: ctx.organizationId },
+        other,
+      ),
+    );
+    out.push(
+      ...refused(
+        ctx,
+        foreign,
+        ctx.spec.refusal('createOrganization', 'parentNotVisible'),
+        {},
+        "a parent outside the other token's subtree",
+      ),
+    );
     const { id } = await ctx.sandbox.create(
       { name: ctx.sandbox.name('Hidden'), parentId: ctx.organizationId },
       ctx.organizationId,
@@ -189,7 +211,7 @@ export const timeInMilliseconds = scenario(
       const DAY = 86_400_000;
       if (ts < 1e11)
         out.push(
-          ctx.finding('time_in_milliseconds', {
+          ctx.finding({
             operation: e.request.operationId,
             expected: 'lastModifiedTs in milliseconds',
             actual: `${ts} (seconds?)`,
@@ -199,7 +221,7 @@ export const timeInMilliseconds = scenario(
         );
       else if (ts > now + DAY || (fresh && Math.abs(now - ts) > DAY))
         out.push(
-          ctx.finding('time_in_milliseconds', {
+          ctx.finding({
             operation: e.request.operationId,
             expected: `within a day of the Date header (${new Date(now).toISOString()})`,
             actual: `${ts} = ${new Date(ts).toISOString()}`,
@@ -220,31 +242,35 @@ export const timeInMilliseconds = scenario(
   },
 );
 
-function tokenRequest(ctx: CheckContext, params: Record<string, string>, credentials = ctx.credentials) {
+/** The documented ways a client authenticates at the token endpoint: HTTP Basic, or its id and secret as parameters. */
+type ClientAuth = 'basic' | 'query' | 'form';
+
+function tokenRequest(
+  ctx: CheckContext,
+  params: Record<string, string>,
+  credentials = ctx.credentials,
+  how: ClientAuth = 'basic',
+) {
   // The checks that send it require a client: the runner skips them before, without one.
   if (!credentials) throw new Skip('needs --client-id and --client-secret');
   const op = ctx.spec.operations.find((o) => !o.bearer) ?? ctx.spec.op('issueToken');
+  const base = { operationId: op.operationId, method: 'POST', path: op.path };
+  const client = { client_id: credentials.clientId, client_secret: credentials.clientSecret };
+  if (how === 'query') return send(ctx, { ...base, query: { ...params, ...client } });
+  if (how === 'form')
+    return send(ctx, {
+      ...base,
+      body: new URLSearchParams({ ...params, ...client }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
   const basic = Buffer.from(
     `${encodeURIComponent(credentials.clientId)}:${encodeURIComponent(credentials.clientSecret)}`,
   ).toString('base64');
-  return send(ctx, {
-    operationId: op.operationId,
-    method: 'POST',
-    path: op.path,
-    query: params,
-    headers: { Authorization: `Basic ${basic}` },
-  });
+  return send(ctx, { ...base, query: params, headers: { Authorization: `Basic ${basic}` } });
 }
 
-const f = (
-  ctx: CheckContext,
-  check: string,
-  e: Exchange,
-  expected: string,
-  actual = statusLine(e),
-  severity?: Finding['severity'],
-) =>
-  ctx.finding(check, {
+const f = (ctx: CheckContext, e: Exchange, expected: string, actual = statusLine(e), severity?: Finding['severity']) =>
+  ctx.finding({
     operation: e.request.operationId,
     expected,
     actual,
@@ -253,48 +279,90 @@ const f = (
     severity,
   });
 
+/** The longest plausible token life: a year, in seconds (86,400,000 is a day in milliseconds). */
+const LONGEST_LIFE_SECONDS = 365 * 86_400;
+
+/** A grant's answer: 200 with an access token, a refresh token and a life in seconds; the findings otherwise. */
+function grantProblems(ctx: CheckContext, e: Exchange, what: string, lives: number[]): Finding[] {
+  // A 5xx is not_a_server_error's finding, counted there once.
+  if (e.response.status >= 500) return [];
+  const grant = fieldsOf(e.response.body);
+  if (e.response.status !== 200 || typeof grant?.access_token !== 'string')
+    return [f(ctx, e, `200 with an access_token for ${what}`)];
+  const out: Finding[] = [];
+  const life = grant.expires_in;
+  if (typeof life !== 'number' || !Number.isInteger(life) || life <= 0 || life > LONGEST_LIFE_SECONDS)
+    out.push(f(ctx, e, `expires_in a positive whole number of seconds, at most a year, for ${what}`, String(life)));
+  else if (lives.length > 0 && !lives.includes(life))
+    out.push(f(ctx, e, `expires_in ${lives[0]}, as the run's other grants (the token's life)`, String(life)));
+  if (typeof life === 'number') lives.push(life);
+  if (typeof grant.refresh_token !== 'string' || grant.refresh_token === '')
+    out.push(f(ctx, e, `a new refresh_token with the access token for ${what}`, JSON.stringify(grant.refresh_token)));
+  return out;
+}
+
 export const oauthTokenWorks = scenario(
   'oauth_token_works',
-  'A client-credentials grant answers 200 with a token that works on the API; expires_in is a positive integer.',
+  'A client-credentials grant answers 200 with an access token that works on the API and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant.',
   ['client'],
   async (ctx) => {
-    const e = await tokenRequest(ctx, { grant_type: 'client_credentials' });
-    const grant = fieldsOf(e.response.body);
-    if (e.response.status !== 200 || typeof grant?.access_token !== 'string')
-      return [f(ctx, 'oauth_token_works', e, '200 with an access_token')];
     const out: Finding[] = [];
-    if (typeof grant.expires_in !== 'number' || !Number.isInteger(grant.expires_in) || grant.expires_in <= 0)
-      out.push(f(ctx, 'oauth_token_works', e, 'expires_in a positive integer', String(grant.expires_in)));
-    const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, grant.access_token));
-    if (use.response.status !== 200) out.push(f(ctx, 'oauth_token_works', use, 'the issued token works (200)'));
+    const lives: number[] = [];
+    for (const [how, what] of [
+      ['basic', 'HTTP Basic client credentials'],
+      ['query', 'client_id and client_secret in the query'],
+      ['form', 'client_id and client_secret in a form body'],
+    ] as const) {
+      const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, ctx.credentials, how);
+      const problems = grantProblems(ctx, e, what, lives);
+      out.push(...problems);
+      const access = fieldsOf(e.response.body)?.access_token;
+      if (e.response.status !== 200 || typeof access !== 'string') continue;
+      const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
+      if (use.response.status !== 200 && use.response.status < 500)
+        out.push(f(ctx, use, `the token issued for ${what} works (200)`));
+    }
     return out;
   },
 );
 
 export const oauthRefreshOnce = scenario(
   'oauth_refresh_once',
-  'A refresh token gives a new working pair, once: used again it is refused with 400 invalid_grant.',
+  'A refresh token gives a new working pair (a new access token and a new refresh token), once: used again it is refused with 400 invalid_grant.',
   ['client'],
   async (ctx) => {
     const first = await tokenRequest(ctx, { grant_type: 'client_credentials' });
+    if (first.response.status >= 500) return []; // not_a_server_error's finding
     const refresh = fieldsOf(first.response.body)?.refresh_token;
-    if (typeof refresh !== 'string') throw new Skip('the server issues no refresh token');
+    const oldAccess = fieldsOf(first.response.body)?.access_token;
+    if (typeof refresh !== 'string')
+      return [f(ctx, first, 'a refresh_token with the client-credentials grant', JSON.stringify(refresh))];
     const out: Finding[] = [];
     const second = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });
+    if (second.response.status >= 500) return [];
     const access = fieldsOf(second.response.body)?.access_token;
+    const renewed = fieldsOf(second.response.body)?.refresh_token;
     if (second.response.status !== 200 || typeof access !== 'string')
-      return [f(ctx, 'oauth_refresh_once', second, '200 with a new pair for a fresh refresh token')];
+      return [f(ctx, second, '200 with a new pair for a fresh refresh token')];
+    if (access === oldAccess) out.push(f(ctx, second, 'a new access token', 'the same access token again'));
+    if (typeof renewed !== 'string' || renewed === refresh)
+      out.push(
+        f(
+          ctx,
+          second,
+          'a new refresh token with the new access token',
+          renewed === refresh ? 'the used one again' : JSON.stringify(renewed),
+        ),
+      );
     const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
-    if (use.response.status !== 200) out.push(f(ctx, 'oauth_refresh_once', use, 'the refreshed token works (200)'));
+    if (use.response.status !== 200) out.push(f(ctx, use, 'the refreshed token works (200)'));
     const again = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });
     const refusal = ctx.spec.refusal('issueToken', 'usedRefreshToken');
-    if (again.response.status !== 400)
-      out.push(f(ctx, 'oauth_refresh_once', again, '400 for a refresh token used twice'));
+    if (again.response.status !== 400) out.push(f(ctx, again, '400 for a refresh token used twice'));
     else if (refusal?.error && fieldsOf(again.response.body)?.error !== refusal.error)
       out.push(
         f(
           ctx,
-          'oauth_refresh_once',
           again,
           `error "${refusal.error}"`,
           String(fieldsOf(again.response.body)?.error),
@@ -318,9 +386,7 @@ export const oauthRefreshBoundToClient = scenario(
       { grant_type: 'refresh_token', refresh_token: refresh },
       ctx.otherCredentials,
     );
-    return stolen.response.status === 400
-      ? []
-      : [f(ctx, 'oauth_refresh_bound_to_client', stolen, "400 for another client's refresh token")];
+    return stolen.response.status === 400 ? [] : [f(ctx, stolen, "400 for another client's refresh token")];
   },
 );
 
@@ -338,9 +404,9 @@ export const oauthClientRejected = scenario(
       creds.push({ clientId: ctx.credentials.clientId, clientSecret: `${ctx.credentials.clientSecret}-wrong` });
     for (const c of creds) {
       const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, c);
-      out.push(...refused(ctx, 'oauth_client_rejected', e, refusal));
+      out.push(...refused(ctx, e, refusal));
       if (e.response.status === 400 && refusal?.error && fieldsOf(e.response.body)?.error !== refusal.error)
-        out.push(f(ctx, 'oauth_client_rejected', e, `error "${refusal.error}"`));
+        out.push(f(ctx, e, `error "${refusal.error}"`));
     }
     return out;
   },
@@ -356,17 +422,16 @@ export const rateLimit = scenario(
     for (let i = 0; i < ctx.rateLimitBurst && !limited; i++) {
       const e = await send(ctx, req);
       if (e.response.status === 429) limited = e;
-      else if (e.response.status !== 200) return [f(ctx, 'rate_limit', e, '200 until the limit')];
+      else if (e.response.status !== 200) return [f(ctx, e, '200 until the limit')];
     }
-    if (!limited)
-      return [f(ctx, 'rate_limit', ctx.client.lastExchange, `429 within ${ctx.rateLimitBurst} requests`, 'no 429')];
-    const out = refused(ctx, 'rate_limit', limited, ctx.spec.refusal('getCurrentOrganization', 'rateLimited'));
+    if (!limited) return [f(ctx, ctx.client.lastExchange, `429 within ${ctx.rateLimitBurst} requests`, 'no 429')];
+    const out = refused(ctx, limited, ctx.spec.refusal('getCurrentOrganization', 'rateLimited'));
     const wait = Number(limited.response.headers.get('retry-after') ?? '1');
     const seconds = Number.isFinite(wait) ? Math.min(Math.max(wait, 0), 120) : 1;
     ctx.say(`waiting ${seconds} s as Retry-After says, then trying again`);
     await ctx.client.pause(seconds * 1000);
     const after = await send(ctx, req);
-    if (after.response.status !== 200) out.push(f(ctx, 'rate_limit', after, `200 after waiting ${seconds} s`));
+    if (after.response.status !== 200) out.push(f(ctx, after, `200 after waiting ${seconds} s`));
     return out;
   },
 );

@@ -6,9 +6,10 @@
 import fc from 'fast-check';
 import type { Operation, Schema } from '../../openapi/document.ts';
 import type { Exchange } from '../client.ts';
+import { type CheckContext, scenario } from '../context.ts';
 import { bodyViolations, describeViolation, queryViolations, type Violation, withValue } from '../generate.ts';
 import { fieldsOf, stringsOf } from '../json.ts';
-import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
+import { type Finding, Skip } from '../model.ts';
 import { request, schemaMessage, send, statusLine } from './support.ts';
 
 /** Valid values of a query parameter: example, default, every enum value, the bounds and lengths. */
@@ -37,18 +38,16 @@ function readQuery(ctx: CheckContext, op: Operation): Record<string, string> {
 
 const readOps = (ctx: CheckContext) => ctx.spec.operations.filter((op) => op.bearer && op.method === 'get');
 
-export const positiveDataAccepted: ScenarioCheck = {
-  kind: 'scenario',
-  name: 'positive_data_accepted',
-  description:
-    'Valid requests succeed with a documented 2xx: the examples, every enum value, the boundary values (minimum, maximum, empty, longest) of every query parameter, and with --allow-writes the create example and each enum value and longest string of its body.',
-  requires: [],
-  async run(ctx) {
+export const positiveDataAccepted = scenario(
+  'positive_data_accepted',
+  'Valid requests succeed with a documented 2xx: the examples, every enum value, the boundary values (minimum, maximum, empty, longest) of every query parameter, and with --allow-writes the create example and each enum value and longest string of its body.',
+  [],
+  async (ctx) => {
     const out: Finding[] = [];
     const expect2xx = (e: Exchange, what: string, schema?: Schema) => {
       if (e.response.status < 200 || e.response.status >= 300)
         out.push(
-          ctx.finding('positive_data_accepted', {
+          ctx.finding({
             operation: e.request.operationId,
             expected: `2xx for ${what}`,
             actual: statusLine(e),
@@ -103,15 +102,13 @@ export const positiveDataAccepted: ScenarioCheck = {
     }
     return out;
   },
-};
+);
 
-export const negativeDataRejected: ScenarioCheck = {
-  kind: 'scenario',
-  name: 'negative_data_rejected',
-  description:
-    "Each constraint of openapi.yaml broken on its own (required, type, minimum, maximum, lengths, pattern, enum, format) is refused with 400 and the constraint's x-error-message. Read-only runs break only query parameters of GET operations.",
-  requires: [],
-  async run(ctx) {
+export const negativeDataRejected = scenario(
+  'negative_data_rejected',
+  "Each constraint of openapi.yaml broken on its own (required, type, minimum, maximum, lengths, pattern, enum, format) is refused with 400 and the constraint's x-error-message. Read-only runs break only query parameters of GET operations.",
+  [],
+  async (ctx) => {
     const out: Finding[] = [];
     const attempt = async (op: Operation, v: Violation, e: Exchange, schema: Schema | undefined) => {
       const pointer = schema ? ctx.spec.pointerOf(schema) : ctx.spec.operationPointer(op.operationId);
@@ -132,7 +129,7 @@ export const negativeDataRejected: ScenarioCheck = {
       }
       if (e.response.status !== 400)
         out.push(
-          ctx.finding('negative_data_rejected', {
+          ctx.finding({
             operation: op.operationId,
             expected: `400 for ${describeViolation(v)} = ${JSON.stringify(v.value)?.slice(0, 60)}`,
             actual: statusLine(e),
@@ -172,7 +169,7 @@ export const negativeDataRejected: ScenarioCheck = {
     }
     return out;
   },
-};
+);
 
 function schemaAt(schema: Schema, path: string): Schema | undefined {
   if (path === '') return schema;
@@ -208,7 +205,7 @@ async function property<T>(
   if (!result.failed || !last) return [];
   const shrunk = result.counterexample?.[0] ?? last.input;
   return [
-    ctx.finding('property_based', {
+    ctx.finding({
       operation: operationId,
       expected: last.problem,
       actual: `${statusLine(last.exchange)} — minimal input: ${JSON.stringify(shrunk)?.slice(0, 300)}; replay with --seed ${result.seed} --examples ${ctx.examples}`,
@@ -234,13 +231,11 @@ const VALID_ZONES = new Set(ZONES.slice(0, 5));
 const NAME_CHARS = [..."aZ9 .-'", 'é', 'Ж', '東', 'ß', 'ع', '!', '/', '<', '_', '@', '😀'];
 
 /** The seeded property-based phase: search parameters always, create bodies with --allow-writes. */
-export const propertyBased: ScenarioCheck = {
-  kind: 'scenario',
-  name: 'property_based',
-  description:
-    'Seeded random requests from the schemas, valid and invalid: search parameters, ids, and with --allow-writes create bodies (half as many). A valid request succeeds, an invalid one gets 400, none a 5xx. A failure is shrunk to a minimal request and reported with the seed that replays it (--seed, --examples).',
-  requires: [],
-  async run(ctx) {
+export const propertyBased = scenario(
+  'property_based',
+  'Seeded random requests from the schemas, valid and invalid: search parameters, ids, and with --allow-writes create bodies (half as many). A valid request succeeds, an invalid one gets 400, none a 5xx. A failure is shrunk to a minimal request and reported with the seed that replays it (--seed, --examples).',
+  [],
+  async (ctx) => {
     const validators = ctx.spec.validators;
     const search = ctx.spec.op('searchOrganizations');
     const params = search.parameters.filter((p) => p.in === 'query');
@@ -357,6 +352,6 @@ export const propertyBased: ScenarioCheck = {
       Math.max(1, Math.ceil(ctx.examples / 2)),
     );
   },
-};
+);
 
 export const EXPLORATION_CHECKS = [positiveDataAccepted, negativeDataRejected, propertyBased];

@@ -1,15 +1,9 @@
 /** Checks applied to every exchange of the run, whichever check sent it. */
+import { type ExchangeCheck, exchangeCheck } from '../context.ts';
 import { fillMessage, messageMatches } from '../contract-spec.ts';
 import { fieldsOf } from '../json.ts';
-import type { ExchangeCheck, Finding } from '../model.ts';
+import type { Finding } from '../model.ts';
 import { mediaTypeOf } from '../validators.ts';
-
-const exchangeCheck = (name: string, description: string, inspect: ExchangeCheck['inspect']): ExchangeCheck => ({
-  kind: 'exchange',
-  name,
-  description,
-  inspect,
-});
 
 export const notAServerError = exchangeCheck(
   'not_a_server_error',
@@ -17,7 +11,7 @@ export const notAServerError = exchangeCheck(
   (e, ctx) =>
     e.response.status >= 500
       ? [
-          ctx.finding('not_a_server_error', {
+          ctx.finding({
             operation: e.request.operationId,
             expected: 'a status below 500',
             actual: `${e.response.status} ${e.response.text.slice(0, 160)}`,
@@ -38,7 +32,7 @@ export const statusCodeConformance = exchangeCheck(
       .map(([s]) => s)
       .join(', ');
     return [
-      ctx.finding('status_code_conformance', {
+      ctx.finding({
         operation: e.request.operationId,
         expected: `one of ${documented}`,
         actual: String(e.response.status),
@@ -60,7 +54,7 @@ export const contentTypeConformance = exchangeCheck(
     if (media.length === 0) {
       return e.response.text.length > 0
         ? [
-            ctx.finding('content_type_conformance', {
+            ctx.finding({
               operation: e.request.operationId,
               expected: 'no body',
               actual: `a body of ${e.response.text.length} characters`,
@@ -74,7 +68,7 @@ export const contentTypeConformance = exchangeCheck(
     return media.includes(type)
       ? []
       : [
-          ctx.finding('content_type_conformance', {
+          ctx.finding({
             operation: e.request.operationId,
             expected: `Content-Type ${media.join(' or ')}`,
             actual: `Content-Type ${type || '(none)'}`,
@@ -93,7 +87,7 @@ export const responseSchemaConformance = exchangeCheck(
     if (!schema) return [];
     if (e.response.text !== '' && e.response.body === undefined) {
       return [
-        ctx.finding('response_schema_conformance', {
+        ctx.finding({
           operation: e.request.operationId,
           expected: 'a JSON body',
           actual: e.response.text.slice(0, 80),
@@ -103,7 +97,7 @@ export const responseSchemaConformance = exchangeCheck(
       ];
     }
     return ctx.spec.validators.validate(schema, e.response.body).map((p) =>
-      ctx.finding('response_schema_conformance', {
+      ctx.finding({
         operation: e.request.operationId,
         expected: 'the body matches the schema',
         actual: p.message,
@@ -125,17 +119,14 @@ export const responseHeadersConformance = exchangeCheck(
       const pointer = `${ctx.spec.pointerOf(documented)}/headers/${name}`;
       const base = { operation: e.request.operationId, specLocation: pointer, exchange: e };
       if (value === null) {
-        if (header.required)
-          out.push(
-            ctx.finding('response_headers_conformance', { ...base, expected: `header ${name}`, actual: 'absent' }),
-          );
+        if (header.required) out.push(ctx.finding({ ...base, expected: `header ${name}`, actual: 'absent' }));
         continue;
       }
       if (!header.schema) continue;
       const typed = header.schema.type === 'integer' && /^\d+$/.test(value) ? Number(value) : value;
       for (const p of ctx.spec.validators.validate(header.schema, typed)) {
         out.push(
-          ctx.finding('response_headers_conformance', {
+          ctx.finding({
             ...base,
             expected: `${name} matching its schema`,
             actual: `"${value}": ${p.message}`,
@@ -162,7 +153,7 @@ export const undeclaredFields = exchangeCheck(
       if (!pointers.has(path)) pointers.set(path, x.pointer);
     }
     return [...pointers].map(([path, pointer]) =>
-      ctx.finding('undeclared_fields', {
+      ctx.finding({
         operation: e.request.operationId,
         expected: 'only declared properties',
         actual: `undeclared property ${path}`,
@@ -195,7 +186,7 @@ export const errorMessage = exchangeCheck(
           : undefined;
     if (messageMatches(x.template, actual, x.values)) return [];
     return [
-      ctx.finding('error_message', {
+      ctx.finding({
         operation: e.request.operationId,
         expected: `"${fillMessage(x.template, x.values)}"`,
         actual: typeof actual === 'string' ? `"${actual}"` : '(no message)',

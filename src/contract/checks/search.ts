@@ -1,7 +1,8 @@
 /** How search behaves: order, paging and matching, as openapi.yaml describes them. */
 import type { Exchange } from '../client.ts';
+import { type CheckContext, scenario } from '../context.ts';
 import { fieldsOf, stringAt, stringsOf } from '../json.ts';
-import type { CheckContext, Finding, ScenarioCheck } from '../model.ts';
+import type { Finding } from '../model.ts';
 import { type Org, type Page, pageOf, search } from './support.ts';
 
 /** A result set small enough that paging through it stays cheap. */
@@ -11,8 +12,8 @@ function param(ctx: CheckContext, name: string) {
   return ctx.spec.op('searchOrganizations').parameters.find((p) => p.name === name);
 }
 
-function unusable(ctx: CheckContext, check: string, e: Exchange, why: string): Finding {
-  return ctx.finding(check, {
+function unusable(ctx: CheckContext, e: Exchange, why: string): Finding {
+  return ctx.finding({
     operation: 'searchOrganizations',
     expected: why,
     actual: `${e.response.status} ${e.response.text.slice(0, 120)}`,
@@ -22,14 +23,11 @@ function unusable(ctx: CheckContext, check: string, e: Exchange, why: string): F
 }
 
 /** A query whose results are few: the empty query if the subtree is small, else the own organization's name. */
-async function smallQuery(
-  ctx: CheckContext,
-  check: string,
-): Promise<{ query: string; page: Page; exchange: Exchange } | Finding> {
+async function smallQuery(ctx: CheckContext): Promise<{ query: string; page: Page; exchange: Exchange } | Finding> {
   for (const query of ['', String(ctx.ownOrganization.name ?? '')]) {
     const exchange = await search(ctx, { query, size: String(Math.min(1000, SMALL + 1)) });
     const page = pageOf(exchange);
-    if (!page) return unusable(ctx, check, exchange, '200 with a SearchResult');
+    if (!page) return unusable(ctx, exchange, '200 with a SearchResult');
     if (page.totalElements <= SMALL) return { query, page, exchange };
   }
   throw new (await import('../model.ts')).Skip(`no query with at most ${SMALL} results`);
@@ -48,20 +46,18 @@ function keyCompare(key: string, a: Org, b: Org): number | undefined {
   return simple === locale ? simple : undefined;
 }
 
-export const searchSorting: ScenarioCheck = {
-  kind: 'scenario',
-  name: 'search_sorting',
-  description:
-    'Results follow every sortBy value in both sortOrder values; ties (where the spec states a rule) by it; every order holds the same organizations.',
-  requires: [],
-  async run(ctx) {
+export const searchSorting = scenario(
+  'search_sorting',
+  'Results follow every sortBy value in both sortOrder values; ties (where the spec states a rule) by it; every order holds the same organizations.',
+  [],
+  async (ctx) => {
     const findings: Finding[] = [];
     const sortBy = param(ctx, 'sortBy');
     const sortOrder = param(ctx, 'sortOrder');
     const keys = stringsOf(sortBy?.schema['x-sort-keys']) ?? {};
     const tieRule = fieldsOf(sortBy?.schema['x-ties']);
     const ties = tieRule && { by: String(tieRule.by), order: String(tieRule.order) };
-    const base = await smallQuery(ctx, 'search_sorting');
+    const base = await smallQuery(ctx);
     if ('check' in base) return [base];
     const expectedIds = new Set(base.page.content.map((o) => o.id));
     for (const by of (sortBy?.schema.enum ?? []).map(String)) {
@@ -70,13 +66,13 @@ export const searchSorting: ScenarioCheck = {
         const page = pageOf(e);
         const where = `${ctx.spec.pointerOf(sortBy)}`;
         if (!page) {
-          findings.push(unusable(ctx, 'search_sorting', e, `200 for sortBy=${by}&sortOrder=${order}`));
+          findings.push(unusable(ctx, e, `200 for sortBy=${by}&sortOrder=${order}`));
           continue;
         }
         const ids = page.content.map((o) => o.id);
         if (ids.length !== expectedIds.size || !ids.every((id) => expectedIds.has(id))) {
           findings.push(
-            ctx.finding('search_sorting', {
+            ctx.finding({
               operation: 'searchOrganizations',
               expected: `the same ${expectedIds.size} organizations in every order`,
               actual: `${ids.length} organizations, ${ids.filter((id) => !expectedIds.has(id)).length} of them not in the default order`,
@@ -96,7 +92,7 @@ export const searchSorting: ScenarioCheck = {
           if (c === undefined) continue;
           if (c * sign > 0) {
             findings.push(
-              ctx.finding('search_sorting', {
+              ctx.finding({
                 operation: 'searchOrganizations',
                 expected: `sorted by ${by} ${order}`,
                 actual: `position ${i - 1} (id ${a.id}, ${key} ${JSON.stringify(a[key])}) comes before position ${i} (id ${b.id}, ${key} ${JSON.stringify(b[key])})`,
@@ -108,7 +104,7 @@ export const searchSorting: ScenarioCheck = {
           }
           if (c === 0 && ties && (ties.order === 'DESC' ? Number(a.id) < Number(b.id) : Number(a.id) > Number(b.id))) {
             findings.push(
-              ctx.finding('search_sorting', {
+              ctx.finding({
                 operation: 'searchOrganizations',
                 expected: `ties on ${by} by ${ties.by} ${ties.order}`,
                 actual: `ids ${a.id} then ${b.id} with equal ${key}`,
@@ -124,23 +120,21 @@ export const searchSorting: ScenarioCheck = {
     }
     return findings;
   },
-};
+);
 
-export const searchPaging: ScenarioCheck = {
-  kind: 'scenario',
-  name: 'search_paging',
-  description:
-    'A page holds at most size items, exactly size while more remain; pages 0, 1, 2 … have no duplicates and no gaps; their union matches totalElements; the default size applies.',
-  requires: [],
-  async run(ctx) {
+export const searchPaging = scenario(
+  'search_paging',
+  'A page holds at most size items, exactly size while more remain; pages 0, 1, 2 … have no duplicates and no gaps; their union matches totalElements; the default size applies.',
+  [],
+  async (ctx) => {
     const findings: Finding[] = [];
     const where = ctx.spec.operationPointer('searchOrganizations');
-    const base = await smallQuery(ctx, 'search_paging');
+    const base = await smallQuery(ctx);
     if ('check' in base) return [base];
     const total = base.page.totalElements;
     const f = (expected: string, actual: string, e: Exchange, location = where) =>
       findings.push(
-        ctx.finding('search_paging', {
+        ctx.finding({
           operation: 'searchOrganizations',
           expected,
           actual,
@@ -201,15 +195,13 @@ export const searchPaging: ScenarioCheck = {
     }
     return findings;
   },
-};
+);
 
-export const searchMatching: ScenarioCheck = {
-  kind: 'scenario',
-  name: 'search_matching',
-  description:
-    'Every result matches the query (case-insensitive substring of the name, as x-match says); the empty query matches every visible organization.',
-  requires: [],
-  async run(ctx) {
+export const searchMatching = scenario(
+  'search_matching',
+  'Every result matches the query (case-insensitive substring of the name, as x-match says); the empty query matches every visible organization.',
+  [],
+  async (ctx) => {
     const findings: Finding[] = [];
     const queryParam = ctx.spec.op('searchOrganizations').parameters.find((p) => p.name === 'query');
     // The shape of x-match is documented in docs/contract-checks.md; a test reads it from openapi.yaml.
@@ -220,7 +212,7 @@ export const searchMatching: ScenarioCheck = {
     const severity = ctx.spec.severityAt(ctx.spec.pointerOf(queryParam), 'x-match');
     const f = (expected: string, actual: string, e: Exchange) =>
       findings.push(
-        ctx.finding('search_matching', {
+        ctx.finding({
           operation: 'searchOrganizations',
           expected,
           actual,
@@ -290,7 +282,7 @@ export const searchMatching: ScenarioCheck = {
     }
     return findings;
   },
-};
+);
 
 /** The search query's `x-match` rule of openapi.yaml; its shape is documented in docs/contract-checks.md. */
 function matchRule(value: unknown): { field: string; caseInsensitive: boolean; emptyMatchesAll: boolean } | undefined {

@@ -1,8 +1,9 @@
 /** Small helpers the checks share: requests in the spec's terms, expectations and findings. */
 import type { Exchange, OutgoingRequest } from '../client.ts';
+import type { CheckContext } from '../context.ts';
 import { fillMessage, type Refusal } from '../contract-spec.ts';
 import { fieldsOf, stringAt, stringsOf } from '../json.ts';
-import type { CheckContext, Finding } from '../model.ts';
+import type { Finding } from '../model.ts';
 
 export const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
 
@@ -70,7 +71,6 @@ export function expectRefusal(
 /** A refusal with the documented status, or a finding. The message is left to the error_message check. */
 export function refused(
   ctx: CheckContext,
-  check: string,
   exchange: Exchange,
   refusal: Refusal | undefined,
   values: Record<string, string | number> = {},
@@ -82,7 +82,7 @@ export function refused(
   if (actual === status) return [];
   const severity = actual >= 400 && actual < 500 ? refusal?.statusSeverity : refusal?.ruleSeverity;
   return [
-    ctx.finding(check, {
+    ctx.finding({
       operation: exchange.request.operationId,
       expected: `${status}${refusal?.message ? ` "${fillMessage(refusal.message, values)}"` : ''}${what ? ` (${what})` : ''}`,
       actual: statusLine(exchange),

@@ -2,29 +2,25 @@
 
 import type { Schema } from '../../openapi/document.ts';
 import type { Exchange } from '../client.ts';
+import { type CheckContext, type ScenarioCheck, scenario } from '../context.ts';
 import { patternBreakers } from '../generate.ts';
 import { fieldsOf } from '../json.ts';
-import { type CheckContext, type Finding, type ScenarioCheck, Skip } from '../model.ts';
+import { type Finding, Skip } from '../model.ts';
 import { pageOf, refused, requireCreate, schemaMessage, search, send, sleepMs, statusLine } from './support.ts';
 
-const scenario = (name: string, description: string, run: ScenarioCheck['run']): ScenarioCheck => ({
-  kind: 'scenario',
-  name,
-  description,
-  requires: ['writes'],
-  run,
-});
+/** The write checks all need --allow-writes. */
+const writeScenario = (name: string, description: string, run: ScenarioCheck['run']): ScenarioCheck =>
+  scenario(name, description, ['writes'], run);
 
 function finding(
   ctx: CheckContext,
-  check: string,
   e: Exchange,
   expected: string,
   actual = statusLine(e),
   specLocation = ctx.spec.operationPointer(e.request.operationId),
   severity?: Finding['severity'],
 ): Finding {
-  return ctx.finding(check, {
+  return ctx.finding({
     operation: e.request.operationId,
     expected,
     actual,
@@ -62,7 +58,6 @@ function property(ctx: CheckContext, name: string): Schema | undefined {
 /** A create that must be refused with the message of the schema that states the rule. */
 async function createRefused(
   ctx: CheckContext,
-  check: string,
   body: Record<string, unknown>,
   schema: Schema | undefined,
   what: string,
@@ -72,60 +67,55 @@ async function createRefused(
   const pointer = ctx.spec.pointerOf(schema);
   exchange.expectation = schemaMessage(ctx, schema, keyword);
   if (exchange.response.status === 400) return [];
-  return [
-    finding(ctx, check, exchange, `400 for ${what}`, `${statusLine(exchange)}${id ? ` (created ${id})` : ''}`, pointer),
-  ];
+  return [finding(ctx, exchange, `400 for ${what}`, `${statusLine(exchange)}${id ? ` (created ${id})` : ''}`, pointer)];
 }
 
-export const readYourWrites = scenario(
+export const readYourWrites = writeScenario(
   'read_your_writes',
   'A created organization is visible by get and by search under its parent; an update persists and moves lastModifiedTs forward; after delete, get is 404 and search no longer finds it; ids are not reused.',
   async (ctx) => {
-    const check = 'read_your_writes';
     const out: Finding[] = [];
     const parent = await own(ctx, 'RYW parent');
     const name = ctx.sandbox.name('RYW child');
     const { id, exchange: created } = await ctx.sandbox.create({ name, parentId: parent }, parent);
     if (id === undefined)
-      return [finding(ctx, check, created, `201 with a new organization "${name}" under ${parent}, shown so by GET`)];
+      return [finding(ctx, created, `201 with a new organization "${name}" under ${parent}, shown so by GET`)];
     const before = fieldsOf(created.response.body);
     const found = await search(ctx, { query: name, size: '1000' });
     const hit = pageOf(found)?.content.find((o) => o.id === id);
-    if (!hit) out.push(finding(ctx, check, found, `search "${name}" finds ${id}`, 'not found'));
+    if (!hit) out.push(finding(ctx, found, `search "${name}" finds ${id}`, 'not found'));
     else if (hit.parentOrganizationId !== parent)
-      out.push(finding(ctx, check, found, `search shows ${id} under ${parent}`, `under ${hit.parentOrganizationId}`));
+      out.push(finding(ctx, found, `search shows ${id} under ${parent}`, `under ${hit.parentOrganizationId}`));
 
     await sleepMs(3); // so that a new lastModifiedTs can be told from the old one
     const renamed = ctx.sandbox.name('RYW renamed');
     const updated = await ctx.sandbox.update(id, { name: renamed });
     if (typeof updated === 'string') throw new Skip(updated);
-    if (updated.response.status !== 200) out.push(finding(ctx, check, updated, '200 for the update'));
+    if (updated.response.status !== 200) out.push(finding(ctx, updated, '200 for the update'));
     const after = await send(ctx, ctx.sandbox.getRequest(id));
     const now = fieldsOf(after.response.body);
     if (now?.name !== renamed)
-      out.push(finding(ctx, check, after, `GET shows the new name "${renamed}"`, `"${String(now?.name)}"`));
+      out.push(finding(ctx, after, `GET shows the new name "${renamed}"`, `"${String(now?.name)}"`));
     if (
       typeof now?.lastModifiedTs === 'number' &&
       typeof before?.lastModifiedTs === 'number' &&
       !(now.lastModifiedTs > before.lastModifiedTs)
     ) {
-      out.push(finding(ctx, check, after, `lastModifiedTs after ${before.lastModifiedTs}`, String(now.lastModifiedTs)));
+      out.push(finding(ctx, after, `lastModifiedTs after ${before.lastModifiedTs}`, String(now.lastModifiedTs)));
     }
 
     const { removed, exchange: deleted } = await ctx.sandbox.deleteConfirmed(id);
-    if (deleted.response.status !== 204) out.push(finding(ctx, check, deleted, '204 for the delete'));
-    if (!removed)
-      out.push(finding(ctx, check, ctx.client.lastExchange, `GET orgId=${id} answers 404 after the delete`));
+    if (deleted.response.status !== 204) out.push(finding(ctx, deleted, '204 for the delete'));
+    if (!removed) out.push(finding(ctx, ctx.client.lastExchange, `GET orgId=${id} answers 404 after the delete`));
     else {
       const gone = await search(ctx, { query: renamed, size: '1000' });
       if (pageOf(gone)?.content.some((o) => o.id === id))
-        out.push(finding(ctx, check, gone, `search no longer finds ${id}`, 'still found'));
+        out.push(finding(ctx, gone, `search no longer finds ${id}`, 'still found'));
       const again = await ctx.sandbox.create({ name: ctx.sandbox.name('RYW next'), parentId: parent }, parent);
       if (again.id === id)
         out.push(
           finding(
             ctx,
-            check,
             again.exchange,
             `a new id, not ${id} of the deleted organization`,
             `id ${again.id}`,
@@ -138,7 +128,7 @@ export const readYourWrites = scenario(
   },
 );
 
-export const nameAlphabet = scenario(
+export const nameAlphabet = writeScenario(
   'name_alphabet',
   'Names of letters in any script, digits, spaces, dots, hyphens and apostrophes are accepted; a name with any other character is refused with 400 (the pattern of the name schema).',
   async (ctx) => {
@@ -154,14 +144,7 @@ export const nameAlphabet = scenario(
       // A 2xx that could not be verified is writes_verified's failure, not this check's.
       if (id === undefined && !unverified)
         out.push(
-          finding(
-            ctx,
-            'name_alphabet',
-            exchange,
-            `201 for the name "${name}"`,
-            statusLine(exchange),
-            ctx.spec.pointerOf(schema),
-          ),
+          finding(ctx, exchange, `201 for the name "${name}"`, statusLine(exchange), ctx.spec.pointerOf(schema)),
         );
     }
     const breakers = patternBreakers(schema, `${ctx.sandbox.namePrefix} x`.slice(0, 60));
@@ -170,7 +153,6 @@ export const nameAlphabet = scenario(
       out.push(
         ...(await createRefused(
           ctx,
-          'name_alphabet',
           { name, parentId: ctx.organizationId },
           schema,
           `the name ${JSON.stringify(name)}`,
@@ -180,7 +162,7 @@ export const nameAlphabet = scenario(
   },
 );
 
-export const nameTrimmed = scenario(
+export const nameTrimmed = writeScenario(
   'name_trimmed',
   'Leading and trailing white space of a name is trimmed before it is checked and stored (x-trim).',
   async (ctx) => {
@@ -201,7 +183,6 @@ export const nameTrimmed = scenario(
       out.push(
         finding(
           ctx,
-          'name_trimmed',
           exchange,
           `201 showing the trimmed name "${name}"`,
           `${exchange.response.status} ${JSON.stringify(shown)}`,
@@ -216,7 +197,6 @@ export const nameTrimmed = scenario(
       out.push(
         finding(
           ctx,
-          'name_trimmed',
           refusedShort.exchange,
           `400 for ${JSON.stringify(short)}: too short once trimmed`,
           statusLine(refusedShort.exchange),
@@ -228,7 +208,7 @@ export const nameTrimmed = scenario(
   },
 );
 
-export const descriptionForbiddenChars = scenario(
+export const descriptionForbiddenChars = writeScenario(
   'description_forbidden_chars',
   'A description with /, \\, < or > (the pattern of the description schema) is refused with 400; other punctuation is accepted.',
   async (ctx) => {
@@ -248,7 +228,6 @@ export const descriptionForbiddenChars = scenario(
         out.push(
           finding(
             ctx,
-            'description_forbidden_chars',
             exchange,
             `201 for the description ${JSON.stringify(fine)}`,
             statusLine(exchange),
@@ -260,7 +239,6 @@ export const descriptionForbiddenChars = scenario(
       out.push(
         ...(await createRefused(
           ctx,
-          'description_forbidden_chars',
           { name: ctx.sandbox.name('Description bad'), parentId: ctx.organizationId, description },
           schema,
           `the description ${JSON.stringify(description)}`,
@@ -289,7 +267,7 @@ function zones(schema: Schema): { valid: string[]; invalid: string[] } {
   return { valid: [...new Set(valid)], invalid };
 }
 
-export const timeZoneValid = scenario(
+export const timeZoneValid = writeScenario(
   'time_zone_valid',
   'IANA zone names (old aliases too) are accepted and stored as given; anything else is refused with 400.',
   async (ctx) => {
@@ -308,7 +286,6 @@ export const timeZoneValid = scenario(
         out.push(
           finding(
             ctx,
-            'time_zone_valid',
             exchange,
             `201 storing tz "${tz}"`,
             `${exchange.response.status} tz ${JSON.stringify(shown)}`,
@@ -320,7 +297,6 @@ export const timeZoneValid = scenario(
       out.push(
         ...(await createRefused(
           ctx,
-          'time_zone_valid',
           { name: ctx.sandbox.name('Zone bad'), parentId: ctx.organizationId, tz },
           schema,
           `tz "${tz}"`,
@@ -331,7 +307,7 @@ export const timeZoneValid = scenario(
   },
 );
 
-export const parentMustExist = scenario(
+export const parentMustExist = writeScenario(
   'parent_must_exist',
   'A create under a parent that does not exist (one the run created and deleted) answers 404 with the documented message.',
   async (ctx) => {
@@ -341,7 +317,6 @@ export const parentMustExist = scenario(
     const { exchange } = await ctx.sandbox.create({ name: ctx.sandbox.name('Orphan'), parentId: gone }, gone);
     return refused(
       ctx,
-      'parent_must_exist',
       exchange,
       ctx.spec.refusal('createOrganization', 'parentNotVisible'),
       {},
@@ -356,7 +331,7 @@ function maxDepth(ctx: CheckContext): number | undefined {
   return typeof stated === 'number' && Number.isInteger(stated) && stated >= 1 ? stated : undefined;
 }
 
-export const depthLimit = scenario(
+export const depthLimit = writeScenario(
   'depth_limit',
   'Organizations nest at most the documented number of levels (the root is level 1): the run builds a chain under its own organization until a create is refused, and the refusal comes exactly at the limit.',
   async (ctx) => {
@@ -379,35 +354,24 @@ export const depthLimit = scenario(
           ctx.sandbox.writesUnavailable ?? 'a create of the chain could not be verified; see writes_verified',
         );
       if (exchange.response.status !== 400)
-        return [
-          finding(
-            ctx,
-            'depth_limit',
-            exchange,
-            `201, or 400 at the depth limit`,
-            statusLine(exchange),
-            refusal?.pointer,
-          ),
-        ];
+        return [finding(ctx, exchange, `201, or 400 at the depth limit`, statusLine(exchange), refusal?.pointer)];
       // Refused: right if the chain reached the limit; the own organization's level is known only for the root.
       const level = isRoot ? 1 + step : undefined;
       if (level !== undefined && level <= limit)
         return [
           finding(
             ctx,
-            'depth_limit',
             exchange,
             `level ${level} is allowed (at most ${limit}, the root is 1)`,
             statusLine(exchange),
             refusal?.pointer,
           ),
         ];
-      return refused(ctx, 'depth_limit', exchange, refusal, { maxDepth: limit });
+      return refused(ctx, exchange, refusal, { maxDepth: limit });
     }
     return [
       finding(
         ctx,
-        'depth_limit',
         ctx.client.lastExchange,
         `a create is refused within ${limit} levels (the root is level 1)`,
         `${limit} levels below the token's organization were created`,
@@ -417,30 +381,22 @@ export const depthLimit = scenario(
   },
 );
 
-export const deleteWithChildrenRefused = scenario(
+export const deleteWithChildrenRefused = writeScenario(
   'delete_with_children_refused',
   'Deleting an organization that has sub-organizations is refused with 400 and the organization stays (the run builds a parent and a child of its own).',
   async (ctx) => {
     const parent = await own(ctx, 'Has child');
     await own(ctx, 'The child', parent);
     const e = await ctx.sandbox.delete(parent);
-    const out = refused(ctx, 'delete_with_children_refused', e, ctx.spec.refusal('deleteOrganization', 'hasChildren'));
+    const out = refused(ctx, e, ctx.spec.refusal('deleteOrganization', 'hasChildren'));
     const still = await send(ctx, ctx.sandbox.getRequest(parent));
     if (still.response.status !== 200)
-      out.push(
-        finding(
-          ctx,
-          'delete_with_children_refused',
-          still,
-          `organization ${parent} still exists after the refused delete`,
-          statusLine(still),
-        ),
-      );
+      out.push(finding(ctx, still, `organization ${parent} still exists after the refused delete`, statusLine(still)));
     return out;
   },
 );
 
-export const oversizedBodyRejected = scenario(
+export const oversizedBodyRejected = writeScenario(
   'oversized_body_rejected',
   'A body over the documented 2 MB answers 413.',
   async (ctx) => {
@@ -459,7 +415,6 @@ export const oversizedBodyRejected = scenario(
       : [
           finding(
             ctx,
-            'oversized_body_rejected',
             exchange,
             '413 for a body over 2 MB',
             statusLine(exchange),
