@@ -233,9 +233,16 @@ export function view(exchange: Exchange, masker: Masker): { request: RequestView
   };
 }
 
+/** A write that was redirected is a safety event of its own: each is listed with its request, never folded. */
+const ownGroup = (f: Finding) => {
+  const e = f.exchange;
+  return e?.transport?.kind === 'redirect' && e.request.method !== 'GET' ? `${e.request.method} ${e.request.url}` : '';
+};
+
 /** Numbers and quoted values vary between instances of one cause; the rest names it. */
 const causeOf = (f: Finding) =>
   [
+    ownGroup(f),
     f.check,
     f.severity,
     f.operation,

@@ -44,6 +44,8 @@ export class Sandbox implements WriteGuard {
   /** Names of creates answered 2xx that could not be verified: clean-up looks for what they left. */
   private readonly unverifiedNames = new Set<string>();
   private probed = false;
+  /** Organizations of the run whose write was answered with a redirect: clean-up does not resend to them. */
+  private readonly redirected = new Map<number, string>();
   private verifiedOnce = false;
   private counter = 0;
 
@@ -92,6 +94,13 @@ export class Sandbox implements WriteGuard {
 
   afterWrite(exchange: Exchange): void {
     const orgId = Number(exchange.request.query?.orgId);
+    if (exchange.transport?.kind === 'redirect') {
+      // The server wants writes elsewhere: none is resent, and no further update is sent at all.
+      const what = `${exchange.request.method} orgId=${exchange.request.query?.orgId ?? '(none)'} ${exchange.transport.detail}`;
+      if (Number.isInteger(orgId)) this.redirected.set(orgId, what);
+      this.updatesUnsafe ??= `updates are not sent: ${what}`;
+      return;
+    }
     if (Number.isInteger(orgId)) this.verifyAnswerId(orgId, exchange);
   }
 
@@ -344,6 +353,11 @@ export class Sandbox implements WriteGuard {
       };
       const order = [...this.owned.values()].sort((a, b) => depth(b) - depth(a) || b.id - a.id);
       for (const org of order) {
+        const redirect = this.redirected.get(org.id);
+        if (redirect) {
+          failed.set(org.id, `${redirect}; not resent`);
+          continue;
+        }
         try {
           const { removed: gone, exchange } = await this.deleteConfirmed(org.id);
           if (gone) {

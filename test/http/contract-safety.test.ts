@@ -70,6 +70,13 @@ describe('redirects are never followed', () => {
     const redirected = log.filter((e) => e.status === 307);
     expect(redirected.length).toBeGreaterThan(0);
     expect(report.cleanup.leftover.length).toBeGreaterThan(0);
+    // Nothing is resent to a target whose write was redirected, and each redirected write is a finding of its own.
+    expect(new Set(redirected.map((e) => `${e.method} ${e.url}`)).size).toBe(redirected.length);
+    const found = report.failures.filter((f) => f.check === 'transport_sound');
+    expect(found.map((f) => `${f.examples[0]?.request?.method} ${f.examples[0]?.request?.url}`).sort()).toEqual(
+      redirected.map((e) => `${e.method} ${e.url}`).sort(),
+    );
+    expect(found[0]?.actual).toBe('redirect: answered 307 to /api/v1/organization?orgId=3; not followed');
   });
 
   it('a cross-origin 307 sends nothing to the other server, and the exchange carries transport "redirect"', async () => {
@@ -98,7 +105,7 @@ describe('redirects are never followed', () => {
         spec,
         token: 'root-admin-token',
         allowWrites: true,
-        checks: ['read_your_writes', 'unknown_id_not_found'],
+        checks: ['read_your_writes', 'unknown_id_not_found', 'transport_sound'],
         maxRps: 100_000,
       }),
     );
