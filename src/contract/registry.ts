@@ -1,6 +1,7 @@
 /** Every check of the runner, in one list, in the order they run. Chosen by name with --checks / --exclude-checks. */
 import { ACCESS_CHECKS } from './checks/access.ts';
 import { EXPLORATION_CHECKS } from './checks/explore.ts';
+import { inputClasses, statefulSequences } from './checks/input-space.ts';
 import { readsMatchModel, searchAcrossPages } from './checks/model-traffic.ts';
 import { answersMatchModel, ORACLE_CHECK, TRANSPORT_CHECK, transportSound } from './checks/oracle.ts';
 import { EXCHANGE_CHECKS } from './checks/response.ts';
@@ -31,6 +32,8 @@ export const CHECKS: Check[] = [
   readsMatchModel,
   ...ACCESS_CHECKS,
   ...WRITE_CHECKS,
+  inputClasses,
+  statefulSequences,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

@@ -341,7 +341,12 @@ class ContractRun {
         id: Number(own.id),
         name: String(own.name ?? ''),
       });
-      start = await inventory(client, spec, token, this.repeats);
+      // A budget spent here leaves the model incomplete (no absence predicted), not the run impossible.
+      start = await inventory(client, spec, token, this.repeats).catch((error: unknown) => {
+        if (!(error instanceof BudgetExceeded)) throw error;
+        this.budgetExceeded = true;
+        return { orgs: [], complete: false };
+      });
     } catch (error) {
       if (error instanceof TargetUnreachable || error instanceof BudgetExceeded) throw new RunnerError(error.message);
       throw error;

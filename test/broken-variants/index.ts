@@ -714,6 +714,39 @@ export const MODEL_VARIANTS: Variant[] = [
     },
   },
   {
+    name: 'a description of exactly 1000 characters refused',
+    check: 'input_classes',
+    options: writes,
+    handler: async (u, i, next) =>
+      is(u, CREATE) && bodyOf(i)?.description?.length === 1000
+        ? reply(
+            { error: { message: 'Organization description should be at most 1000 symbols without /, \\, < or >.' } },
+            400,
+          )
+        : next(u, i),
+  },
+  {
+    name: 'a body without Content-Type refused',
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'input_classes'] },
+    handler: async (u, i, next) =>
+      is(u, CREATE) && !new Headers(i.headers).get('content-type')
+        ? reply({ error: { message: 'Content-Type should be application/json.' } }, 400)
+        : next(u, i),
+  },
+  {
+    name: 'a rename below level 2 answered but not stored',
+    check: 'stateful_sequences',
+    options: writes,
+    handler: async (u, i, next) => {
+      if (!(is(u, ORG) && method(i) === 'PUT')) return next(u, i);
+      const current = await next(u, { headers: i.headers });
+      const org = await json(current);
+      if (current.status !== 200 || org.parentOrganizationId === 1) return next(u, i);
+      return reply({ ...org, name: bodyOf(i).name, lastModifiedTs: Date.now() }, 200, current);
+    },
+  },
+  {
     name: 'lastModifiedTs three hours ahead on writes',
     check: MODEL,
     options: writes,

@@ -380,7 +380,8 @@ export class Oracle {
     const size =
       typeof e.request.body === 'string' ? e.request.body.length : JSON.stringify(e.request.body ?? '').length;
     const limit = this.model.rules.maxBodyBytes ?? 2 * 1024 * 1024;
-    return (type !== undefined && !/^application\/json\b/i.test(type)) || size > limit / 2;
+    // An absent Content-Type is JSON [doc]; so is an empty one (as near to absent as the client sends).
+    return (type !== undefined && type !== '' && !/^application\/json\b/i.test(type)) || size > limit / 2;
   }
 
   private create(e: Exchange, role: Role): void {
