@@ -575,6 +575,26 @@ class ContractRun {
       )
         sandbox.owned.set(id, { id, name: org.name, parentId });
     }
+    // A create cut off by the deadline or a stop may have been made with no answer at all: found by the
+    // run's name (unique to this run), under an organization of the run or the token's, new since the start.
+    if (!this.budgetExceeded && !this.options.signal?.aborted) return;
+    const op = this.spec.op('searchOrganizations');
+    const found = await this.client.send({
+      operationId: op.operationId,
+      method: 'GET',
+      path: op.path,
+      query: { query: sandbox.namePrefix, size: '1000' },
+      headers: { Authorization: `Bearer ${this.ctx.token}` },
+    });
+    const content = fieldsOf(found.response.body)?.content;
+    for (const item of Array.isArray(content) ? content : []) {
+      const { id, name, parentOrganizationId: parentId } = fieldsOf(item) ?? {};
+      if (typeof id !== 'number' || typeof name !== 'string' || typeof parentId !== 'number') continue;
+      if (!name.startsWith(sandbox.namePrefix) || this.before.has(id) || sandbox.owned.has(id)) continue;
+      if (sandbox.unverified.has(id) || id === this.ctx.organizationId) continue;
+      if (parentId === this.ctx.organizationId || sandbox.owned.has(parentId))
+        sandbox.owned.set(id, { id, name, parentId });
+    }
   }
 
   // ── report ───────────────────────────────────────────────────────────────

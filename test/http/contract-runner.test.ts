@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CHECKS } from '../../src/contract/registry.ts';
 import { summary } from '../../src/contract/reporters/console.ts';
 import { junitXml } from '../../src/contract/reporters/junit.ts';
@@ -234,6 +234,31 @@ describe('the client', () => {
     expect(report.verdict).toBe('incomplete');
     expect(report.cleanup.leftover).toEqual([]);
     expect(app.mock.state.tree.size).toBe(105);
+  });
+
+  it('a budget spent between a create and its verifying GET still removes what the create made', async () => {
+    // The deadline is read from Date: the clock jumps past it as the first create is answered (no sleeping).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const app = await makeApp();
+      let jumped = false;
+      const jumping: Fetch = async (input, init) => {
+        const res = await fetchOf(app)(input, init);
+        if (!jumped && (init?.method ?? 'GET') === 'POST' && String(input).endsWith('/create')) {
+          jumped = true;
+          vi.setSystemTime(Date.now() + 10_000);
+        }
+        return res;
+      };
+      const { report } = await run(jumping, { allowWrites: true, budgetSeconds: 5 });
+      expect(jumped).toBe(true);
+      expect(report.budgetExceeded).toBe(true);
+      expect(report.cleanup.leftover).toEqual([]);
+      expect(report.cleanup.removed.length).toBe(1);
+      expect(app.mock.state.tree.size).toBe(105);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('when interrupted, stops starting checks and removes what it created', async () => {
