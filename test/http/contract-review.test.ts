@@ -4,7 +4,7 @@
  * left behind listed, diff pairing by request, curl lines for the token endpoint, the token organization
  * touched by the update probe, and checks skipped (not "not run") when the budget is spent.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TargetClient } from '../../src/contract/client.ts';
 import { ContractSpec } from '../../src/contract/contract-spec.ts';
 import type { CheckRecap } from '../../src/contract/report.ts';
@@ -77,17 +77,19 @@ describe('a spent budget', () => {
   it('lists as not run only checks that would have run; the others are skipped with their reason', async () => {
     const app = await makeApp();
     let sent = 0;
-    // The token's organization is found, then every request is slow enough to spend the 50 ms budget.
-    const slow: Fetch = async (input, init) => {
-      if (++sent > 2) await new Promise((resolve) => setTimeout(resolve, 60));
+    // The set-up is done (the token's organization, the inventory), then the clock jumps past the budget:
+    // the deadline is read from Date, so the test neither sleeps nor depends on the machine's speed.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const jumping: Fetch = async (input, init) => {
+      if (++sent === 3) vi.setSystemTime(Date.now() + 60_000);
       return fetchOf(app)(input, init);
     };
-    const { report } = await run(slow, {
+    const { report } = await run(jumping, {
       token: 'root-admin-token',
       clientId: undefined,
       clientSecret: undefined,
-      budgetSeconds: 0.05,
-    });
+      budgetSeconds: 30,
+    }).finally(() => vi.useRealTimers());
     expect(report.budgetExceeded).toBe(true);
     const skipped = Object.fromEntries(
       report.checks.filter((c) => c.outcome === 'skipped').map((c) => [c.name, c.reason]),
