@@ -2,7 +2,9 @@
 # orgs-mock: the mock server on port 8080. Configure it with the environment variables of the README.
 # Node 26 is the active LTS line (since 2026-10-28); the package itself supports Node 20 and later.
 
-# Stage 1: the build. Every dependency, exactly as the lockfile says, then tsc and esbuild to dist/.
+# Stage 1: the build. Only what it needs, exactly as the lockfile says: the dependencies, TypeScript, esbuild
+# and the type packages (scripts/lock-subset.mjs cuts package.json and the lockfile to those; no test tooling,
+# no Node binary), then tsc and esbuild to dist/.
 # --ignore-scripts: nothing the build needs runs at install, and Scarf (Swagger UI's analytics) stays silent.
 # Behind a TLS-inspecting proxy, give its CA as a build secret (--secret id=npm-ca,src=ca.pem): npm trusts
 # it during the install, and no layer keeps it.
@@ -10,14 +12,13 @@ FROM node:26-alpine AS build
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts/lock-subset.mjs ./scripts/
 RUN --mount=type=secret,id=npm-ca \
     if [ -f /run/secrets/npm-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm-ca; fi; \
-    npm ci --no-audit --no-fund --ignore-scripts
+    node scripts/lock-subset.mjs --build && npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-# Not `npm run build`: npm scripts put node_modules/.bin first on PATH, where --ignore-scripts leaves the
-# `node` of the x64 Node binaries the package test uses (devDependencies) — the wrong one on arm64.
 RUN node scripts/build.mjs
 
 # Stage 2: production dependencies only.

@@ -21,6 +21,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import autocannon from 'autocannon';
+import { nodeBinary } from '../scripts/node-lines.mjs';
+import { prismCli } from '../scripts/prism.mjs';
 import { DEFAULT_CONFIG } from '../src/config.ts';
 import { memoryOf, type Started, startBare, startMock } from './servers.ts';
 
@@ -117,17 +119,18 @@ interface ColdCandidate {
   command: (port: number) => [string, ...string[]];
 }
 
-const NODE26 = `${ROOT}node_modules/node26/bin/node`;
+// Fetched on first use into a cache (scripts/node-lines.mjs, scripts/prism.mjs), not installed by npm ci.
+const NODE26 = process.platform === 'linux' && process.arch === 'x64';
 const COLD_CANDIDATES: ColdCandidate[] = [
   {
     name: 'orgs-mock, built (`node dist/bin/orgs-mock.js serve`, as the package and the image run it)',
     command: () => [process.execPath, 'dist/bin/orgs-mock.js', 'serve'],
   },
-  ...(existsSync(NODE26)
+  ...(NODE26
     ? [
         {
           name: "orgs-mock, built, on Node 26 (the image's Node; compile cache warm after the first start)",
-          command: () => [NODE26, 'dist/bin/orgs-mock.js', 'serve'] as [string, ...string[]],
+          command: () => [nodeBinary(26), 'dist/bin/orgs-mock.js', 'serve'] as [string, ...string[]],
         },
       ]
     : []),
@@ -137,16 +140,7 @@ const COLD_CANDIDATES: ColdCandidate[] = [
   },
   {
     name: 'Prism 5 (`prism mock openapi.yaml`)',
-    command: (port) => [
-      process.execPath,
-      'node_modules/@stoplight/prism-cli/dist/index.js',
-      'mock',
-      'openapi.yaml',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-    ],
+    command: (port) => [process.execPath, prismCli(), 'mock', 'openapi.yaml', '-h', '127.0.0.1', '-p', String(port)],
   },
   {
     name: 'a bare node:http server (Node alone: the floor on this machine)',

@@ -5,12 +5,14 @@
  *    rewritten here: a user's compiler then reads dist/**.d.ts under any moduleResolution.
  * 2. The `orgs-mock` command bundled by esbuild into dist/bin/ (scripts/command-bundle.mjs). Loading one
  *    file instead of hundreds saves about a third of the time to the first answer.
+ * 3. The CommonJS entries in dist/cjs/ (scripts/cjs-bundle.mjs), after step 1, whose declarations they copy.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleCommonJs } from './cjs-bundle.mjs';
 import { bundleCommand } from './command-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -33,5 +35,7 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
     rewritten++;
   }
 }
-await bundleCommand(root);
-console.error(`built ${dist} (${rewritten} declaration files with .ts imports rewritten; the command in dist/bin)`);
+await Promise.all([bundleCommand(root), bundleCommonJs(root)]);
+console.error(
+  `built ${dist} (${rewritten} declaration files with .ts imports rewritten; the command in dist/bin, CommonJS in dist/cjs)`,
+);

@@ -30,8 +30,11 @@ function run(name, command, args, quiet) {
   });
 }
 
+// Incremental: a second run re-checks only what changed and what depends on it (about half of tsc's CPU
+// when little changed), from a build-info file that a fresh clone does not have yet.
+const buildInfo = fileURLToPath(new URL('../node_modules/.cache/orgs-mock/tsc.tsbuildinfo', import.meta.url));
 const codes = await Promise.all([
-  run('tsc --noEmit', bin('tsc'), ['--noEmit'], true),
+  run('tsc --noEmit', bin('tsc'), ['--noEmit', '--incremental', '--tsBuildInfoFile', buildInfo], true),
   run('biome check .', bin('biome'), ['check', '.'], true),
   run('vitest run', bin('vitest'), ['run', ...process.argv.slice(2)], false),
 ]);

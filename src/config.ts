@@ -89,6 +89,27 @@ const hostList = (raw: string, name: string): string => {
   return names.join(',');
 };
 
+/** `*`, or origins as a browser sends them: scheme, host and optional port, no path (comma-separated). */
+const origins = (raw: string, name: string): string => {
+  const list = raw.split(',').map((o) => o.trim());
+  const bad = list.find((o) => o !== '*' && !/^https?:\/\/[^/\s?#]+$/i.test(o));
+  if (raw.trim() === '' || bad !== undefined || (list.includes('*') && list.length > 1))
+    throw new ConfigError(
+      `${name} should be * or origins with their scheme, such as http://localhost:5173 (comma-separated, no path), not "${raw}".`,
+    );
+  return list.join(',');
+};
+
+/** An address or host name to listen on: no scheme, port or path (those have settings of their own). */
+const listenHost = (raw: string, name: string): string => {
+  const host = raw.trim();
+  if (!/^(\[[0-9a-f:.]+\]|[0-9a-f:]*:[0-9a-f:.]*|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/i.test(host))
+    throw new ConfigError(
+      `${name} should be an address or host name such as 127.0.0.1, 0.0.0.0 or ::, without scheme or port (the port is PORT / --port), not "${raw}".`,
+    );
+  return host;
+};
+
 export class ConfigError extends Error {}
 
 type AnySetting = { [K in keyof Config]: Setting<K> }[keyof Config];
@@ -108,7 +129,7 @@ export const SETTINGS: AnySetting[] = [
     flag: '--host',
     help: 'address to listen on (the Docker image sets 0.0.0.0)',
     defaultValue: '127.0.0.1',
-    parse: text,
+    parse: listenHost,
   },
   {
     key: 'seed',
@@ -234,9 +255,9 @@ export const SETTINGS: AnySetting[] = [
     key: 'corsOrigin',
     env: 'CORS_ORIGIN',
     flag: '--cors-origin',
-    help: 'Access-Control-Allow-Origin for browser apps',
+    help: 'Access-Control-Allow-Origin for browser apps: * or origins like http://localhost:5173, comma-separated',
     defaultValue: '*',
-    parse: text,
+    parse: origins,
   },
   {
     key: 'logFormat',

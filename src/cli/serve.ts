@@ -1,6 +1,6 @@
 /** `orgs-mock serve`: the mock on HOST:PORT with the default data, configured by env and flags. */
 import { getHeapStatistics } from 'node:v8';
-import { type Config, ConfigError, fitToHeap, resolveConfig, SETTINGS } from '../config.ts';
+import { type Config, ConfigError, DEFAULT_CONFIG, fitToHeap, resolveConfig, SETTINGS } from '../config.ts';
 import { createApp } from '../node/app.ts';
 import { listen } from '../server.ts';
 
@@ -45,7 +45,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const started = performance.now();
   const app = await createApp({ config });
   const fixtures = app.mock.runtime.fixtures;
-  const server = await listen(app, config.host, config.port);
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    server = await listen(app, config.host, config.port);
+  } catch (error) {
+    const message = listenFailure(error, config);
+    if (message === undefined) throw error;
+    console.error(`orgs-mock: ${message}`);
+    return 2;
+  }
   const tokens = fixtures.tokens.map((t) => `${t.token} (org ${t.organizationId})`).join(', ');
   console.log(
     [
@@ -54,6 +62,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `  static tokens: ${tokens}`,
       `  OAuth clients: ${fixtures.clients.map((c) => `${c.clientId}/${c.clientSecret}`).join(', ')}`,
       `  try: curl -H 'Authorization: Bearer root-admin-token' ${server.url}/api/v1/organization/profile`,
+      ...changedSettingsLine(config),
       ...openControlPlaneWarning(config),
     ].join('\n'),
   );
@@ -83,6 +92,40 @@ function stopWhenOrphanedUnderNpm(): void {
   setInterval(() => {
     if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
   }, 500).unref();
+}
+
+/** Where the address cannot be had, the setting that chooses another (a port in use is the common case). */
+export function listenFailure(error: unknown, config: { host: string; port: number }): string | undefined {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE')
+    return `port ${config.port} on ${config.host} is in use; choose another with --port <number> (or PORT=<number>), or --port 0 for any free port.`;
+  if (code === 'EACCES')
+    return `may not listen on ${where} (ports below 1024 need privileges); choose another with --port <number> (or PORT=<number>).`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return `cannot listen on ${where}: ${config.host} is not an address of this machine; choose another with --host (or HOST), such as 127.0.0.1 or 0.0.0.0.`;
+  return undefined;
+}
+
+/** Already in the banner's first lines (port and host in the URL, the seed and the count). */
+const SHOWN_ELSEWHERE = new Set<keyof Config>(['port', 'host', 'seed', 'orgCount']);
+const SECRET = new Set<keyof Config>(['controlToken']);
+
+/**
+ * Every setting that differs from its default, as its environment variable: what the server does that a
+ * fresh start would not (faults, latency, depth, limits) is never silent. Secrets show as set, not their value.
+ */
+export function changedSettingsLine(config: Config): string[] {
+  const changed = SETTINGS.filter(
+    (s) => !SHOWN_ELSEWHERE.has(s.key) && shown(config[s.key]) !== shown(DEFAULT_CONFIG[s.key]),
+  ).map((s) => `${s.env}=${SECRET.has(s.key) ? '(set)' : shown(config[s.key])}`);
+  return changed.length === 0 ? [] : [`  settings: ${changed.join(', ')}`];
+}
+
+function shown(value: Config[keyof Config]): string {
+  if (typeof value === 'object' && value !== null)
+    return value.min === value.max ? `${value.min}` : `${value.min}-${value.max}`;
+  return String(value);
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;

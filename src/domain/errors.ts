@@ -1,34 +1,55 @@
 /**
- * Every error the API answers, with the exact texts. Texts marked [doc] come from the real service
- * and must not change; the rest are ours and are listed in the README. Messages that belong to a single
- * schema constraint live in openapi.yaml (`x-error-message`), not here.
+ * Every error the API answers, with the exact texts. The texts of documented refusals come from the one
+ * table, openapi.yaml's `x-refusals` (REFUSALS, generated): the spec says there which are the vendor's
+ * (`x-message-source: doc`) and which are ours, and the contract runner reads the same entries. The rest
+ * are ours, listed in docs/errors.md. Messages that belong to a single schema constraint live in
+ * openapi.yaml too (`x-error-message`), not here.
  */
+import { MAX_BODY_BYTES, REFUSALS } from '../generated/openapi.ts';
+
+/** A template of the table with its `{name}` placeholders filled in. */
+function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => String(values[name] ?? whole));
+}
+
+const text = (key: keyof typeof REFUSALS): string => {
+  const refusal: { message?: string } = REFUSALS[key];
+  if (refusal.message === undefined) throw new Error(`openapi.yaml: refusal ${key} has no message.`);
+  return refusal.message;
+};
+
+const bodyTooLargeFor = (megabytes: number) => `Request body should be at most ${megabytes} MB.`;
+
 export const messages = {
-  // [doc]
-  orgNotFound: "Organization is not found or you don't have access to it.",
-  orgNotFoundForDelete: (orgId: number) =>
-    `Organization with identifier ${orgId} is not found or you don't have access to it.`,
-  parentNotFound: "Parent organization is not found or you don't have access to it.",
-  noPlatformScope: 'Platform API scope is not enabled for this oauth client.',
+  // The texts of openapi.yaml's x-refusals: the vendor's where it says x-message-source: doc.
+  orgNotFound: text('getOrganization.notVisible'),
+  orgNotFoundForDelete: (orgId: number) => fill(text('deleteOrganization.notVisible'), { orgId }),
+  parentNotFound: text('createOrganization.parentNotVisible'),
+  noPlatformScope: text('noPlatformScope'),
+  tokenMissing: text('missingToken'),
+  tokenMalformed: text('malformedHeader'),
+  tokenUnknown: text('unknownToken'),
+  permissionMissing: (permission: string) => fill(text('permissionMissing'), { permission }),
+  rateLimited: (limit: number) => fill(text('rateLimited'), { limit }),
+  depthExceeded: (maxDepth: number) => fill(text('createOrganization.tooDeep'), { maxDepth }),
+  deleteOwn: text('deleteOrganization.ownOrganization'),
+  deleteHasChildren: text('deleteOrganization.hasChildren'),
+  deleteHasDevices: text('deleteOrganization.hasDevices'),
+  oauthInvalidClient: text('issueToken.unknownClient'),
+  oauthRefreshTokenInvalid: text('issueToken.usedRefreshToken'),
+  oauthParameterRepeated: (name: string) => fill(text('issueToken.repeatedParameter'), { name }),
+  oauthSeveralMethods: text('issueToken.severalMethods'),
+  clientFailuresLimited: (limit: number) => fill(text('issueToken.failuresLimited'), { limit }),
   // ours
-  tokenMissing: 'Authorization token is missing.',
-  tokenMalformed: 'Authorization header should be "Bearer <token>".',
-  tokenUnknown: 'Invalid token.',
   tokenExpired: 'Token has expired.',
-  permissionMissing: (permission: string) => `Permission ${permission} is required for this operation.`,
-  rateLimited: (limit: number) => `Too many requests: the limit is ${limit} requests per minute per organization.`,
-  depthExceeded: (maxDepth: number) =>
-    `Organization hierarchy cannot be deeper than ${maxDepth} levels, counting the root.`,
-  deleteOwn: 'You cannot delete your own organization.',
   deleteRoot: 'The root organization cannot be deleted.',
-  deleteHasChildren: 'Organization with sub-organizations cannot be deleted.',
-  deleteHasDevices: 'Organization with devices cannot be deleted.',
   organizationLimit: (limit: number) => `Organization limit of ${limit} is reached.`,
   idsExhausted: 'No organization ids are left.',
+  /** The limit of openapi.yaml's x-max-body-bytes, in MB. */
+  bodyTooLarge: bodyTooLargeFor(MAX_BODY_BYTES / (1024 * 1024)),
+  bodyTooLargeFor,
   bodyNotJson: 'Request body should be valid JSON.',
   bodyMissing: 'Request body is required.',
-  bodyTooLarge: 'Request body should be at most 2 MB.',
-  bodyTooLargeFor: (megabytes: number) => `Request body should be at most ${megabytes} MB.`,
   importInvalid: (why: string) => `Imported state is invalid: ${why}.`,
   contentTypeUnsupported: 'Content-Type should be application/json.',
   fieldRequired: (field: string) => `Field ${field} is required.`,
@@ -42,19 +63,15 @@ export const messages = {
     `Field ${field} is ignored by ${operationId}; ${field} travels in the query string.`,
   preferInvalid: (possible: string) =>
     `Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=${possible}.`,
-  // OAuth2 error descriptions (RFC 6749 bodies); the invalid_client text is the vendor's [doc].
-  oauthInvalidClient: 'Client ID is not found or password is wrong.',
+  // OAuth2 error descriptions (RFC 6749 bodies).
   oauthCredentialsMissing: 'Client credentials are missing.',
   oauthGrantTypeMissing: 'Parameter grant_type is missing.',
   oauthGrantTypeUnsupported: 'Grant type should be client_credentials or refresh_token.',
   oauthRefreshTokenMissing: 'Parameter refresh_token is missing.',
-  oauthRefreshTokenInvalid: 'Refresh token is invalid, used or expired.',
   methodNotAllowed: (method: string, allowed: string) => `Method ${method} is not allowed here; use ${allowed}.`,
   internal: 'Internal server error.',
   sessionIdTooLong: (max: number) => `Session id should be at most ${max} characters.`,
   bodyIncomplete: 'Request body ended before it was complete.',
-  clientFailuresLimited: (limit: number) =>
-    `Too many failed client authentications: the limit is ${limit} per minute per client id.`,
   controlOtherOrigin: 'The control plane does not answer requests from other origins.',
   controlOtherHost: 'The control plane answers only under its own host name; list other names in CONTROL_HOSTS.',
   controlTokenMissing: 'The control plane needs "Authorization: Bearer <CONTROL_TOKEN>".',

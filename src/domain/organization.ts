@@ -13,17 +13,24 @@ export interface OrgRecord extends Organization {
   userCount: number;
 }
 
-/** The public form: counts stripped, absent optional fields omitted, keys in the published order. */
+/**
+ * What the live service answers for an optional field that was never set: `""` and `null`, never a missing
+ * key (the vendor's CLI fixtures, recorded from the live API). The one place these defaults live: every
+ * answer, of created, renamed, seeded, fixture or imported organizations, is built by toPublic.
+ */
+export const UNSET = { description: '', phoneNumber: '', address: null } as const;
+
+/** The public form: counts stripped, never-set optional fields as the live service answers them, keys in the published order. */
 export function toPublic(org: OrgRecord): Organization {
   return {
     id: org.id,
     name: org.name,
-    ...(org.description !== undefined && { description: org.description }),
+    description: org.description ?? UNSET.description,
     ...(org.parentOrganizationId !== undefined && { parentOrganizationId: org.parentOrganizationId }),
     tz: org.tz,
     ...(org.unitSystem !== undefined && { unitSystem: org.unitSystem }),
-    ...(org.phoneNumber !== undefined && { phoneNumber: org.phoneNumber }),
-    ...(org.address !== undefined && { address: org.address }),
+    phoneNumber: org.phoneNumber ?? UNSET.phoneNumber,
+    address: org.address ?? UNSET.address,
     lastModifiedTs: org.lastModifiedTs,
   };
 }

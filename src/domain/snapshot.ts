@@ -6,6 +6,7 @@
  * create (the spec's own schemas, passed in as `checkShape`). The first bad
  * organization refuses the whole import, by its id; nothing changes until the new tree is complete.
  */
+import { SNAPSHOT_MESSAGES } from '../generated/openapi.ts';
 import { at, isObject } from './checked.ts';
 import { invalidInput, messages, Refusal } from './errors.ts';
 import type { Address, OrgRecord } from './organization.ts';
@@ -205,12 +206,12 @@ export class SnapshotReader {
     if (this.fields.format !== SNAPSHOT_FORMAT)
       throw this.fields.format === undefined
         ? invalidInput(messages.fieldRequired('format'))
-        : invalidInput('Field format should be orgs-mock/state@1.');
+        : invalidInput(SNAPSHOT_MESSAGES.format);
     if (!this.sawOrganizations) throw invalidInput(messages.fieldRequired('organizations'));
-    if (this.records.size === 0) throw invalidInput('Field organizations should be a non-empty array.');
+    if (this.records.size === 0) throw invalidInput(SNAPSHOT_MESSAGES.organizations);
     const next = this.fields.nextOrganizationId;
     if (next !== undefined && !(typeof next === 'number' && Number.isInteger(next) && next >= 1 && next <= 2 ** 31)) {
-      throw invalidInput('Field nextOrganizationId should be an integer from 1 to 2147483648.');
+      throw invalidInput(SNAPSHOT_MESSAGES.nextOrganizationId);
     }
     return { nextOrganizationId: next, records: this.records };
   }
@@ -220,7 +221,7 @@ export class SnapshotReader {
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return;
     if (this.phase === 'done') throw notJson();
     if (this.phase === 'start') {
-      if (c !== OPEN_OBJECT) throw invalidInput('Request body should be a JSON object.');
+      if (c !== OPEN_OBJECT) throw invalidInput(SNAPSHOT_MESSAGES['']);
       this.depth = 1;
       this.phase = 'key';
       return;
@@ -260,7 +261,7 @@ export class SnapshotReader {
     }
     // phase 'value': a value at the top level, or an organization in the array.
     if (top && this.key === 'organizations') {
-      if (c !== OPEN_ARRAY) throw invalidInput('Field organizations should be a non-empty array.');
+      if (c !== OPEN_ARRAY) throw invalidInput(SNAPSHOT_MESSAGES.organizations);
       this.depth = 2;
       this.inOrganizations = true;
       this.sawOrganizations = true;

@@ -241,7 +241,7 @@ export interface components {
              */
             name: string;
             /**
-             * @description Organization description; may be empty (`""`), as on the live service.
+             * @description Organization description; `""` when never set (never left out), as on the live service.
              * @example A test organization
              */
             description?: string;
@@ -262,7 +262,7 @@ export interface components {
              */
             unitSystem?: "IMPERIAL" | "METRIC";
             /**
-             * @description Phone number, associated with the organization; may be empty (`""`), as on the live service.
+             * @description Phone number, associated with the organization; `""` when never set (never left out), as on the live service.
              * @example +11234567890
              */
             phoneNumber?: string;
@@ -274,7 +274,7 @@ export interface components {
              */
             lastModifiedTs: number;
         };
-        /** @description A postal address. Live responses have been seen with `"address": null`, so it is nullable. */
+        /** @description A postal address. Live responses have been seen with `"address": null`, so it is nullable; an Organization without one answers `null` (never leaves it out). */
         Address: {
             fullAddress?: string;
             country?: string;
@@ -297,7 +297,7 @@ export interface components {
             description?: string | null;
             /**
              * Format: iana-time-zone
-             * @description Organization timezone in the IANA Time Zone Database (TZDB) format. Default is the parent's.
+             * @description Organization timezone in the IANA Time Zone Database (TZDB) format, zones and links alike (`Europe/Kyiv`, `CET`, `EST5EDT`). Default (also for `null` and `""`) is the parent's.
              * @example Europe/Kyiv
              */
             tz?: string | null;
@@ -314,7 +314,7 @@ export interface components {
              */
             phoneNumber?: string | null;
             /**
-             * @description Unit system used in the organization. Default is the parent's.
+             * @description Unit system used in the organization. Default (also for `null` and `""`) is the parent's.
              * @enum {string|null}
              */
             unitSystem?: "IMPERIAL" | "METRIC" | null;
@@ -346,8 +346,12 @@ export interface components {
             refresh_token?: string | null;
         };
         OAuthError: {
-            /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type";
+            /**
+             * @description RFC 6749 §5.2's codes; `temporarily_unavailable` (429) and `server_error` (500) are its §4.1.2.1 codes,
+             *     which the mock uses for the refusals that §5.2 has no code for [ours].
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "temporarily_unavailable" | "server_error";
             error_description: string;
         };
         MockHealth: {
@@ -501,7 +505,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than 2 MB. */
+        /**
+         * @description The request body is larger than the vendor's limit (`x-max-body-bytes`, 2 MB). The vendor gives the
+         *     limit, not a status: 413 is ours, and a real server that refuses otherwise is a fidelity finding.
+         */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -520,15 +527,14 @@ export interface components {
         /** @description Too many requests - Rate limit exceeded */
         TooManyRequests: {
             headers: {
-                /** @description Seconds until the rate-limit window resets. */
-                "Retry-After": number;
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
                  *       "error": {
-                 *         "message": "Rate limit of 10000 requests per minute is exceeded."
+                 *         "message": "Too many requests: the limit is 10000 requests per minute per organization."
                  *       }
                  *     }
                  */
@@ -562,7 +568,14 @@ export interface components {
         RequiredOrgId: components["schemas"]["OrgId"];
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds until the rate-limit window resets. */
+        RetryAfter: number;
+        /** @description RFC 6749 §5.1, on every answer of the token endpoint. */
+        TokenCacheControl: "no-store";
+        /** @description RFC 6749 §5.1, on every answer of the token endpoint. */
+        TokenPragma: "no-cache";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -831,6 +844,8 @@ export interface operations {
             /** @description A new access token and refresh token */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["TokenCacheControl"];
+                    Pragma: components["headers"]["TokenPragma"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -845,9 +860,15 @@ export interface operations {
                     "application/json": components["schemas"]["OAuth2Token"];
                 };
             };
-            /** @description The OAuth2 request was refused */
+            /**
+             * @description The OAuth2 request was refused. RFC 6749: a request that authenticates the client more than one way
+             *     (HTTP Basic and a `client_secret` parameter, or a `client_id` parameter other than Basic's; §2.3), or
+             *     gives a parameter more than once (in the query, the form body or both; §3.2), is `invalid_request`.
+             */
             400: {
                 headers: {
+                    "Cache-Control": components["headers"]["TokenCacheControl"];
+                    Pragma: components["headers"]["TokenPragma"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -860,8 +881,45 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
+            /**
+             * @description Too many requests of the client's organization (the API's rate limit), or [ours] too many failed client
+             *     authentications of one client id from one origin in a minute (the limit is the mock's, `CLIENT_FAILURES_PER_MINUTE`).
+             *     In RFC 6749's body, as every refusal of this endpoint.
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "Cache-Control": components["headers"]["TokenCacheControl"];
+                    Pragma: components["headers"]["TokenPragma"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests: the limit is 10000 requests per minute per organization."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Internal server error, in RFC 6749's body. */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["TokenCacheControl"];
+                    Pragma: components["headers"]["TokenPragma"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "server_error",
+                     *       "error_description": "Internal server error."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
         };
     };
     mockHealth: {
@@ -1104,3 +1162,101 @@ export interface QueryDefaults {
     searchOrganizations: "sortBy" | "sortOrder" | "page" | "size";
     mockJournal: "limit";
 }
+/** The largest request body (`x-max-body-bytes` at the root): its one home is openapi.yaml. */
+export const MAX_BODY_BYTES = 2097152;
+/** Every `x-refusals` entry of openapi.yaml: the one table of refusal statuses, codes and texts. */
+export const REFUSALS = {
+  "missingToken": {
+    "status": 401,
+    "message": "Authorization token is missing."
+  },
+  "malformedHeader": {
+    "status": 401,
+    "message": "Authorization header should be \"Bearer <token>\"."
+  },
+  "unknownToken": {
+    "status": 401,
+    "message": "Invalid token."
+  },
+  "noPlatformScope": {
+    "status": 403,
+    "message": "Platform API scope is not enabled for this oauth client."
+  },
+  "permissionMissing": {
+    "status": 403,
+    "message": "Permission {permission} is required for this operation."
+  },
+  "rateLimited": {
+    "status": 429,
+    "message": "Too many requests: the limit is {limit} requests per minute per organization."
+  },
+  "getOrganization.notVisible": {
+    "status": 404,
+    "message": "Organization is not found or you don't have access to it."
+  },
+  "updateOrganization.notVisible": {
+    "status": 404,
+    "message": "Organization is not found or you don't have access to it."
+  },
+  "deleteOrganization.notVisible": {
+    "status": 404,
+    "message": "Organization with identifier {orgId} is not found or you don't have access to it."
+  },
+  "deleteOrganization.hasChildren": {
+    "status": 400,
+    "message": "Organization with sub-organizations cannot be deleted."
+  },
+  "deleteOrganization.hasDevices": {
+    "status": 400,
+    "message": "Organization with devices cannot be deleted."
+  },
+  "deleteOrganization.ownOrganization": {
+    "status": 400,
+    "message": "You cannot delete your own organization."
+  },
+  "createOrganization.parentNotVisible": {
+    "status": 404,
+    "message": "Parent organization is not found or you don't have access to it."
+  },
+  "createOrganization.tooDeep": {
+    "status": 400,
+    "message": "Organization hierarchy cannot be deeper than {maxDepth} levels, counting the root."
+  },
+  "issueToken.unknownClient": {
+    "status": 400,
+    "error": "invalid_client",
+    "message": "Client ID is not found or password is wrong."
+  },
+  "issueToken.usedRefreshToken": {
+    "status": 400,
+    "error": "invalid_grant",
+    "message": "Refresh token is invalid, used or expired."
+  },
+  "issueToken.repeatedParameter": {
+    "status": 400,
+    "error": "invalid_request",
+    "message": "Parameter {name} should be given once."
+  },
+  "issueToken.severalMethods": {
+    "status": 400,
+    "error": "invalid_request",
+    "message": "Client credentials should come one way only: in the Authorization header or as parameters, not both."
+  },
+  "issueToken.rateLimited": {
+    "status": 429,
+    "error": "temporarily_unavailable",
+    "message": "Too many requests: the limit is {limit} requests per minute per organization."
+  },
+  "issueToken.failuresLimited": {
+    "status": 429,
+    "error": "invalid_client",
+    "message": "Too many failed client authentications: the limit is {limit} per minute per client id and origin."
+  }
+} as const;
+/** The messages of the import body (MockSnapshot), by field: what the import reader answers. */
+export const SNAPSHOT_MESSAGES = {
+  "": "Request body should be a JSON object.",
+  "format": "Field format should be orgs-mock/state@1.",
+  "nextOrganizationId": "Field nextOrganizationId should be an integer from 1 to 2147483648.",
+  "organizations": "Field organizations should be a non-empty array."
+} as const;

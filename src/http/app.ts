@@ -21,11 +21,11 @@ import { type DocsAssets, docsRoutes } from './docs.ts';
 import { handlerFor } from './handlers.ts';
 import { headerOf } from './header-of.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
-import { answerOf } from './http-error.ts';
+import { answerOf, type HttpError, refusals } from './http-error.ts';
 import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
 import { preferring, type Route } from './prefer.ts';
 import { queryStringOf } from './query-string.ts';
-import { errorResponse, toErrorResponse } from './respond.ts';
+import { apiErrorResponse, errorResponse, oauthRefusalResponse, toErrorResponse } from './respond.ts';
 import { tokenRoute } from './token-route.ts';
 
 export interface AppOptions {
@@ -128,6 +128,8 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next),
   );
   app.use(requestLog(runtime, config, log));
+  // The token endpoint answers every refusal in RFC 6749's body, a wrong method's too.
+  const tokenPaths = new Set(spec.apiOperations.filter((op) => !op.bearer).map((op) => op.path));
   // A path served with another method: 405 with Allow (HEAD wherever GET is), in our Error body. The
   // methods keep the spec's order, HEAD last, as the messages have always listed them.
   app.use(
@@ -135,7 +137,8 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
       app,
       onMethodNotAllowed: (c, methods) => {
         const allow = [...methods.filter((m) => m !== 'HEAD'), ...methods.filter((m) => m === 'HEAD')].join(', ');
-        return errorResponse(405, messages.methodNotAllowed(c.req.method, allow), { Allow: allow });
+        const refusal = refusals.methodNotAllowed(c.req.method, allow);
+        return tokenPaths.has(c.req.path) ? oauthRefusalResponse(refusal) : apiErrorResponse(refusal);
       },
     }),
   );
@@ -151,7 +154,7 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     const method = op.method.toUpperCase();
     serve(method, op.path);
     let route = op.bearer ? apiRoute(op, validators, contextFor(op.method !== 'get')) : tokenRoute(ctx);
-    route = preferring(op, chaotic(runtime, route), ctx);
+    route = preferring(op, chaotic(runtime, route, op.bearer ? apiErrorResponse : oauthRefusalResponse), ctx);
     if (options.validateResponses) route = conforming(route, op.operationId, validators, logError);
     app.on(method, op.path, route);
   }
@@ -204,8 +207,8 @@ function requestLog(runtime: MockRuntime, config: Config, log: (line: string) =>
 }
 
 /** Global latency and seeded faults: a fault answers 500 before the operation runs, so nothing changes. */
-function chaotic(runtime: MockRuntime, route: Route): Route {
-  const decide = (c: Context) => (runtime.chaos.nextIsFault() ? errorResponse(500, messages.internal) : route(c));
+function chaotic(runtime: MockRuntime, route: Route, refuse: (refusal: HttpError) => Response): Route {
+  const decide = (c: Context) => (runtime.chaos.nextIsFault() ? refuse(refusals.internal()) : route(c));
   return (c) => {
     const latency = runtime.chaos.nextLatency();
     return latency > 0 ? new Promise((resolve) => setTimeout(resolve, latency)).then(() => decide(c)) : decide(c);

@@ -2,15 +2,16 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { invalidInput, messages } from '../domain/errors.ts';
-import { answerOf, HttpError } from './http-error.ts';
+import { MAX_BODY_BYTES } from '../generated/openapi.ts';
+import { answerOf, HttpError, refusals } from './http-error.ts';
 
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** openapi.yaml's x-max-body-bytes, its one home. */
+export { MAX_BODY_BYTES };
 
 const tooLarge = (maxBytes: number) =>
-  new HttpError(
-    413,
-    maxBytes === MAX_BODY_BYTES ? messages.bodyTooLarge : messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)),
-  );
+  maxBytes === MAX_BODY_BYTES
+    ? refusals.bodyTooLarge()
+    : new HttpError(413, messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)));
 
 /** Past the limit: 413 where the operation documents it, else a 400 with the same message. */
 const limits = {

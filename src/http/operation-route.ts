@@ -15,7 +15,7 @@ import type { QueryValues, RequestValidator } from '../openapi/validators.ts';
 import { readJson } from './body.ts';
 import type { OperationHandler } from './handlers.ts';
 import { headerOf } from './header-of.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError, refusals } from './http-error.ts';
 import { queryStringOf } from './query-string.ts';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
@@ -83,7 +83,7 @@ export function authorize(state: MockState, authorization: string | undefined, n
   if ('failure' in auth) throw unauthorized(auth.failure, realm);
   // A token whose organization has been deleted no longer names anything.
   if (!state.tree.get(auth.principal.organizationId)) throw unauthorized('unknown', realm);
-  if (!auth.principal.platformApiScope) throw new HttpError(403, messages.noPlatformScope);
+  if (!auth.principal.platformApiScope) throw refusals.noPlatformScope();
   enforceRateLimit(state, auth.principal.organizationId, now);
   return auth.principal;
 }
@@ -91,9 +91,7 @@ export function authorize(state: MockState, authorization: string | undefined, n
 export function enforceRateLimit(state: MockState, organizationId: number, now: number): void {
   const decision = state.rateLimiter.hit(organizationId, now);
   if (!decision.allowed) {
-    throw new HttpError(429, messages.rateLimited(state.rateLimiter.limitPerMinute), {
-      'Retry-After': String(decision.retryAfterSeconds),
-    });
+    throw refusals.rateLimited(state.rateLimiter.limitPerMinute, decision.retryAfterSeconds);
   }
 }
 
@@ -123,7 +121,7 @@ export function operationRoute(
     const principal = authorize(state, headerOf(c, 'authorization'), now, ctx.realm);
     const granted: ReadonlySet<string> = principal.permissions;
     if (op.permission && !granted.has(op.permission)) {
-      throw new HttpError(403, messages.permissionMissing(op.permission));
+      throw refusals.permissionMissing(op.permission);
     }
     const query = validator.query(hasQuery ? new URLSearchParams(queryStringOf(c.req.url)) : noQuery);
     if (!validator.hasJsonBody) return respond(c, principal, query, undefined, state, now);

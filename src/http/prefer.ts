@@ -1,19 +1,19 @@
 /**
  * The `Prefer` request header, as Prism users know it: `Prefer: code=429` answers with that documented
  * status, and exactly the body and headers the mock itself sends for it on that operation (built by the
- * same functions as the real refusals); `Prefer: delay=800` delays the answer. A success code runs the
+ * same functions as the real refusals, `refusals` of http-error.ts); `Prefer: delay=800` delays the answer. A success code runs the
  * operation as usual. A `code` or `delay` that cannot be honoured is refused with 400, naming the header
  * and what is possible; preferences of other names are ignored, as RFC 7240 asks.
  */
 import type { Context } from 'hono';
-import { invalidInput, messages } from '../domain/errors.ts';
+import { invalidInput, messages, notFound, type Refusal } from '../domain/errors.ts';
 import { secondsUntilNextWindow } from '../domain/rate-limiter.ts';
 import type { Operation } from '../openapi/document.ts';
 import { headerOf } from './header-of.ts';
-import { HttpError } from './http-error.ts';
+import { type HttpError, refusals } from './http-error.ts';
 import { type RouteContext, unauthorized } from './operation-route.ts';
 import { queryStringOf } from './query-string.ts';
-import { apiErrorResponse, oauthErrorResponse } from './respond.ts';
+import { apiErrorResponse, oauthRefusalResponse } from './respond.ts';
 
 export const MAX_PREFERRED_DELAY_MS = 60_000;
 
@@ -51,40 +51,33 @@ const NOT_FOUND: Record<string, (query: URLSearchParams) => string> = {
 };
 
 /**
- * What the mock answers with this refusal status on this operation, or undefined for a success status
- * (the operation runs). Each answer is one the pipeline really gives: 400 for a missing required
- * parameter or body, 401 without a token, 403 for a client without the scope, and so on.
+ * The refusal the mock sends with this status on this operation: one the pipeline really gives, built by
+ * the same function (`refusals` of http-error.ts, `unauthorized`): 400 for a missing required parameter or
+ * body (on the token endpoint, a missing grant type), 401 without a token, 403 for a client without the
+ * scope, 429 for the rate limit, and so on.
  */
-function refusal(op: Operation, code: number, c: Context, ctx: RouteContext): Response | undefined {
-  if (code < 400) return undefined;
-  const state = ctx.state(c);
-  if (!op.bearer && code === 400) return oauthErrorResponse('invalid_request', messages.oauthGrantTypeMissing);
+function refusal(op: Operation, code: number, c: Context, ctx: RouteContext): HttpError | Refusal {
   switch (code) {
     case 400: {
+      if (!op.bearer) return invalidInput(messages.oauthGrantTypeMissing);
       const required = op.parameters.find((p) => p.required && p.in === 'query');
-      return apiErrorResponse(
-        invalidInput(required ? messages.parameterRequired(required.name) : messages.bodyMissing),
-      );
+      return invalidInput(required ? messages.parameterRequired(required.name) : messages.bodyMissing);
     }
     case 401:
-      return apiErrorResponse(unauthorized('missing', ctx.realm));
+      return unauthorized('missing', ctx.realm);
     case 403:
-      return apiErrorResponse(new HttpError(403, messages.noPlatformScope));
+      return refusals.noPlatformScope();
     case 404: {
       const message =
         NOT_FOUND[op.operationId]?.(new URLSearchParams(queryStringOf(c.req.url))) ?? messages.resourceNotFound;
-      return apiErrorResponse(new HttpError(404, message));
+      return notFound(message);
     }
     case 413:
-      return apiErrorResponse(new HttpError(413, messages.bodyTooLarge));
+      return refusals.bodyTooLarge();
     case 429:
-      return apiErrorResponse(
-        new HttpError(429, messages.rateLimited(state.rateLimiter.limitPerMinute), {
-          'Retry-After': String(secondsUntilNextWindow(ctx.now())),
-        }),
-      );
+      return refusals.rateLimited(ctx.state(c).rateLimiter.limitPerMinute, secondsUntilNextWindow(ctx.now()));
     default:
-      return apiErrorResponse(new HttpError(500, messages.internal));
+      return refusals.internal();
   }
 }
 
@@ -99,18 +92,18 @@ export function preferring(op: Operation, route: Route, ctx: RouteContext): Rout
     .filter(([status, response]) => /^\d{3}$/.test(status) && response['x-mock-only'] !== true)
     .map(([status]) => status);
   const cannotHonour = messages.preferInvalid(documented.join(', '));
+  // The token endpoint answers its refusals in RFC 6749's body, as it does without Prefer.
+  const refuse = op.bearer ? apiErrorResponse : oauthRefusalResponse;
   return (c) => {
     const header = headerOf(c, 'prefer');
     if (header === undefined) return route(c);
     const preference = parsePrefer(header);
     if (preference === undefined || (preference.code !== undefined && !documented.includes(String(preference.code)))) {
-      // The token endpoint answers its refusals in RFC 6749's body.
-      return op.bearer
-        ? apiErrorResponse(invalidInput(cannotHonour))
-        : oauthErrorResponse('invalid_request', cannotHonour);
+      return refuse(invalidInput(cannotHonour));
     }
     const code = preference.code;
-    const answer = () => (code === undefined ? undefined : refusal(op, code, c, ctx)) ?? route(c);
+    // A success code runs the operation.
+    const answer = () => (code === undefined || code < 400 ? route(c) : refuse(refusal(op, code, c, ctx)));
     return preference.delayMs ? sleep(preference.delayMs).then(answer) : answer();
   };
 }

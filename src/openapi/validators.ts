@@ -196,7 +196,7 @@ export class SpecValidators {
         return values;
       },
       body(value) {
-        const trimmed = bodySchema ? trimMarked(value, bodySchema) : value;
+        const trimmed = bodySchema ? trimMarked(dropEmpty(value, bodySchema), bodySchema) : value;
         const { validateBody } = compile();
         if (validateBody && !validateBody(trimmed)) throw bodyError(validateBody.errors?.[0]);
         return bodySchema ? dropNulls(trimmed, bodySchema) : trimmed;
@@ -250,6 +250,22 @@ function dropNulls(value: unknown, schema: Schema): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const name of Object.keys(schema.properties)) {
     if (Object.hasOwn(value, name) && value[name] === null && !schema.required?.includes(name)) {
+      copy ??= { ...value };
+      delete copy[name];
+    }
+  }
+  return copy ?? value;
+}
+
+/**
+ * Drops top-level optional properties that are `""` where the body schema says `x-empty-is-unset`: `""`
+ * means "not given" there, as `null` does (before the check: `""` is no time zone and no unit system).
+ */
+function dropEmpty(value: unknown, schema: Schema): unknown {
+  if (schema['x-empty-is-unset'] !== true || !isObject(value) || !schema.properties) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const name of Object.keys(schema.properties)) {
+    if (Object.hasOwn(value, name) && value[name] === '' && !schema.required?.includes(name)) {
       copy ??= { ...value };
       delete copy[name];
     }

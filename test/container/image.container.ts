@@ -3,13 +3,15 @@
  * Dockerfile unchanged (--format docker keeps HEALTHCHECK; --pull-never uses the stand-in base image of
  * scripts/container/base-image.sh), runs it, waits for `podman healthcheck run` to pass, calls the API with a
  * static token, checks that the server runs as the unprivileged user and that it stops on SIGTERM within a
- * few seconds. Prints the image's size and its time from `podman run` to healthy. Needs root, podman, buildah
- * and runc (scripts/container/setup.sh).
+ * few seconds. Prints the image's size and its time from `podman run` to healthy. Runs the GitLab CI and
+ * Compose recipes' job scripts against it under their service alias. Needs root, podman, buildah and runc
+ * (scripts/container/setup.sh).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const repo = new URL('../..', import.meta.url).pathname;
 const IMAGE = 'localhost/orgs-mock:container-test';
@@ -151,4 +153,98 @@ describe('the image built from the Dockerfile', () => {
     expect(podman(['inspect', '--format', '{{.State.ExitCode}}', CONTAINER]).trim()).toBe('0');
     expect(stopMs).toBeLessThan(5000);
   }, 120_000);
+});
+
+/**
+ * The service recipes of examples/ci against the image: the mock runs with the recipe's settings, and the
+ * job's own script runs in a second container that reaches it under the alias. These machines allow only
+ * host networking, so the alias is mapped with --add-host (as the job's DNS would map it) and the port is a
+ * free one instead of 8080.
+ */
+describe('the service recipes against the image', () => {
+  const recipes = () => {
+    const gitlab = parse(readFileSync(`${repo}examples/ci/gitlab-ci.yml`, 'utf8')).e2e;
+    const compose = parse(readFileSync(`${repo}examples/ci/compose.yaml`, 'utf8')).services;
+    return [
+      {
+        name: 'gitlab-ci.yml',
+        env: gitlab.services[0].variables as Record<string, string>,
+        alias: gitlab.services[0].alias as string,
+        baseUrl: gitlab.variables.API_BASE_URL as string,
+        script: (gitlab.script as string[]).filter((line) => !line.startsWith('npm ')),
+      },
+      {
+        name: 'compose.yaml',
+        env: compose['orgs-mock'].environment as Record<string, string>,
+        alias: 'orgs-mock',
+        baseUrl: compose.tests.environment.API_BASE_URL as string,
+        script: [String(compose.tests.command[2]).split(' && npm ')[0]!],
+      },
+    ];
+  };
+
+  const job = (alias: string, baseUrl: string, script: string) =>
+    execFileSync(
+      'podman',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--add-host',
+        `${alias}:127.0.0.1`,
+        '--env',
+        `API_BASE_URL=${baseUrl}`,
+        '--entrypoint',
+        'sh',
+        IMAGE,
+        '-c',
+        script,
+      ],
+      { encoding: 'utf8', stdio: 'pipe', timeout: 60_000 },
+    );
+
+  for (const { name, env, alias, baseUrl, script } of recipes()) {
+    it(`${name}: the job's script waits for the service, and resets it under the alias with CONTROL_HOSTS`, async () => {
+      const port = await freePort();
+      const url = baseUrl.replace(':8080', `:${port}`);
+      const service = `${CONTAINER}-${alias}-${port}`;
+      const start = (settings: Record<string, string>) =>
+        podman([
+          'run',
+          '--detach',
+          '--name',
+          service,
+          '--network',
+          'host',
+          '--env',
+          `PORT=${port}`,
+          ...Object.entries(settings).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+          IMAGE,
+        ]);
+      try {
+        start(env);
+        // The job starts at once, as GitLab's does; its script does the waiting.
+        const output = job(alias, url, script.join('\n'));
+        expect(output).toMatch(/^reset: 200 /m);
+      } finally {
+        succeeds(['rm', '--force', '--time', '0', service]);
+      }
+      try {
+        const { CONTROL_HOSTS: _, ...without } = env;
+        start(without);
+        const reset = script.at(-1)!;
+        let refused = '';
+        try {
+          job(alias, url, `${script[0] ?? ''}\n${reset}`);
+        } catch (error) {
+          refused = String((error as { stdout?: string }).stdout);
+        }
+        expect(refused).toContain('reset: 403');
+        expect(refused).toContain('list other names in CONTROL_HOSTS');
+      } finally {
+        succeeds(['rm', '--force', '--time', '0', service]);
+      }
+    }, 180_000);
+  }
 });

@@ -218,3 +218,162 @@ describe('POST /oauth2/token', () => {
     expect(reply.body).toEqual({ error, error_description: description });
   });
 });
+
+describe('POST /oauth2/token: every refusal in RFC 6749’s body, with both cache headers', () => {
+  const expectNoCache = (reply: { headers: Headers }) => {
+    expect(reply.headers.get('cache-control')).toBe('no-store');
+    expect(reply.headers.get('pragma')).toBe('no-cache');
+  };
+
+  it('a token, and a refusal, carry Cache-Control: no-store and Pragma: no-cache (§5.1)', async () => {
+    const ok = await tokenRequest('?grant_type=client_credentials', {
+      authorization: basic('root-client', 'root-secret'),
+    });
+    expect(ok.status).toBe(200);
+    expectNoCache(ok);
+    const refused = await tokenRequest('?grant_type=client_credentials', { authorization: basic('root-client', 'x') });
+    expect(refused.status).toBe(400);
+    expectNoCache(refused);
+  });
+
+  it('a wrong method is 405 with Allow and the OAuth body', async () => {
+    const response = await app.request('/oauth2/token', { method: 'GET' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expectNoCache(response);
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'Method GET is not allowed here; use POST.',
+    });
+  });
+
+  it('the rate limit is 429 with Retry-After and the OAuth body', async () => {
+    const limited = await makeApp({ now: () => clock, config: { rateLimitPerMinute: 1 } });
+    const auth = { Authorization: basic('root-client', 'root-secret') };
+    const send = () =>
+      call(limited, 'POST', '/oauth2/token?grant_type=client_credentials', { token: null, headers: auth });
+    expect((await send()).status).toBe(200);
+    const reply = await send();
+    expect(reply.status).toBe(429);
+    expect(reply.headers.get('retry-after')).toBe('60');
+    expectNoCache(reply);
+    expect(reply.body).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'Too many requests: the limit is 1 requests per minute per organization.',
+    });
+  });
+
+  it('a seeded fault is 500 with the OAuth body', async () => {
+    const faulty = await makeApp({ config: { faultRate: 1 } });
+    const reply = await call(faulty, 'POST', '/oauth2/token?grant_type=client_credentials', {
+      token: null,
+      headers: { Authorization: basic('root-client', 'root-secret') },
+    });
+    expect(reply.status).toBe(500);
+    expectNoCache(reply);
+    expect(reply.body).toEqual({ error: 'server_error', error_description: 'Internal server error.' });
+  });
+
+  it('Prefer: code=429 and code=500 answer in the OAuth body too', async () => {
+    for (const [code, error] of [
+      ['429', 'temporarily_unavailable'],
+      ['500', 'server_error'],
+    ]) {
+      const reply = await call(app, 'POST', '/oauth2/token?grant_type=client_credentials', {
+        token: null,
+        headers: { Authorization: basic('root-client', 'root-secret'), Prefer: `code=${code}` },
+      });
+      expect(reply.status).toBe(Number(code));
+      expectNoCache(reply);
+      expect(reply.body.error).toBe(error);
+    }
+  });
+});
+
+describe('POST /oauth2/token: RFC 6749 §2.3 and §3.2', () => {
+  const refused = {
+    several: {
+      error: 'invalid_request',
+      error_description:
+        'Client credentials should come one way only: in the Authorization header or as parameters, not both.',
+    },
+    repeated: (name: string) => ({
+      error: 'invalid_request',
+      error_description: `Parameter ${name} should be given once.`,
+    }),
+  };
+  const auth = basic('root-client', 'root-secret');
+
+  it('refuses HTTP Basic together with a client_secret, or with another client_id, as parameters (§2.3)', async () => {
+    const inQuery = await tokenRequest(
+      '?grant_type=client_credentials&client_id=root-client&client_secret=root-secret',
+      {
+        authorization: auth,
+      },
+    );
+    expect([inQuery.status, inQuery.body]).toEqual([400, refused.several]);
+    const inForm = await tokenRequest('', {
+      authorization: auth,
+      form: 'grant_type=client_credentials&client_id=noscope-client',
+    });
+    expect([inForm.status, inForm.body]).toEqual([400, refused.several]);
+    // The same client id beside Basic is no second method: some client libraries send it.
+    const same = await tokenRequest('', {
+      authorization: auth,
+      form: 'grant_type=client_credentials&client_id=root-client',
+    });
+    expect(same.status).toBe(200);
+  });
+
+  it('refuses a parameter given twice: in the query, in the form body, or in both (§3.2)', async () => {
+    const twiceInQuery = await tokenRequest('?grant_type=client_credentials&grant_type=refresh_token', {
+      authorization: auth,
+    });
+    expect([twiceInQuery.status, twiceInQuery.body]).toEqual([400, refused.repeated('grant_type')]);
+    const twiceInForm = await tokenRequest('', {
+      form: 'grant_type=client_credentials&client_id=root-client&client_secret=wrong&client_secret=root-secret',
+    });
+    expect([twiceInForm.status, twiceInForm.body]).toEqual([400, refused.repeated('client_secret')]);
+    const inBoth = await tokenRequest('?grant_type=client_credentials', {
+      authorization: auth,
+      form: 'grant_type=client_credentials',
+    });
+    expect([inBoth.status, inBoth.body]).toEqual([400, refused.repeated('grant_type')]);
+    // Nothing was issued.
+    expect(app.mock.state.tokens.issuedCount).toBe(0);
+  });
+});
+
+describe('POST /oauth2/token: a foreign page cannot lock the real client out', () => {
+  const FOREIGN = { Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' };
+  const formPost = (headers: Record<string, string>, secret: string) =>
+    call(app, 'POST', '/oauth2/token', {
+      token: null,
+      headers,
+      raw: `grant_type=client_credentials&client_id=root-client&client_secret=${secret}`,
+    });
+
+  it('21 cross-site form posts with wrong secrets lock out only that origin; the app still gets its token', async () => {
+    for (let i = 0; i < 20; i++) expect((await formPost(FOREIGN, `guess-${i}`)).body.error).toBe('invalid_client');
+    const locked = await formPost(FOREIGN, 'guess-21');
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBe('60');
+    expect(locked.body).toEqual({
+      error: 'invalid_client',
+      error_description: 'Too many failed client authentications: the limit is 20 per minute per client id and origin.',
+    });
+    // The foreign origin waits for the window, even with the right secret.
+    expect((await formPost(FOREIGN, 'root-secret')).status).toBe(429);
+    // The app itself: from its server with Basic or parameters, and from its own page.
+    const server = await tokenRequest('?grant_type=client_credentials', {
+      authorization: basic('root-client', 'root-secret'),
+    });
+    expect(server.status).toBe(200);
+    const serverParams = await formPost({ 'Content-Type': 'application/x-www-form-urlencoded' }, 'root-secret');
+    expect(serverParams.status).toBe(200);
+    const ownPage = await formPost({ ...FOREIGN, Origin: 'http://localhost:3000' }, 'root-secret');
+    expect(ownPage.status).toBe(200);
+    clock += 60_000;
+    expect((await formPost(FOREIGN, 'root-secret')).status).toBe(200);
+  });
+});

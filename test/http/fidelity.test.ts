@@ -3,6 +3,8 @@
  * gives (Prefer, challenges, hints), browsers' needs, and a spec that says what the mock does.
  */
 import { describe, expect, it } from 'vitest';
+import { messages } from '../../src/domain/errors.ts';
+import { MAX_BODY_BYTES } from '../../src/generated/openapi.ts';
 import { cachedSpec, type MockApp } from '../../src/http/app.ts';
 import { exampleOf } from '../../src/openapi/document.ts';
 import { basic, call, expectError, makeApp, type Reply, TOKENS } from '../helpers.ts';
@@ -72,9 +74,12 @@ describe('create and update: null means "not given", "" is accepted where the se
     expect(reply.body).toEqual({
       id: 106,
       name: 'Null Fields',
+      description: '',
       parentOrganizationId: 1,
       tz: 'Europe/Kyiv',
       unitSystem: 'METRIC',
+      phoneNumber: '',
+      address: null,
       lastModifiedTs: reply.body.lastModifiedTs,
     });
   });
@@ -118,6 +123,128 @@ describe('create and update: null means "not given", "" is accepted where the se
       'Organization name should be from 3 to 100 symbols.',
     );
     expect(app.mock.state.tree.size).toBe(105);
+  });
+});
+
+describe('never-set optional fields are answered as the live service answers them: "" and null, never left out', () => {
+  const UNSET = { description: '', phoneNumber: '', address: null };
+
+  it('on create with only a name, and on every later read (get, search, profile)', async () => {
+    const app = await makeApp();
+    const created = await call(app, 'POST', CREATE, { body: { name: 'Only A Name' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject(UNSET);
+    // The keys in the published order, all of them there.
+    expect(Object.keys(created.body)).toEqual([
+      'id',
+      'name',
+      'description',
+      'parentOrganizationId',
+      'tz',
+      'unitSystem',
+      'phoneNumber',
+      'address',
+      'lastModifiedTs',
+    ]);
+    const id = created.body.id;
+    expect((await call(app, 'GET', `/api/v1/organization?orgId=${id}`)).body).toMatchObject(UNSET);
+    const found = await call(app, 'GET', '/api/v1/organization/search?query=Only%20A%20Name');
+    expect(found.body.content).toEqual([created.body]);
+  });
+
+  it('"address": null on create comes back as null, not as a missing key', async () => {
+    const app = await makeApp();
+    const created = await call(app, 'POST', CREATE, { body: { name: 'Null Address', address: null } });
+    expect(created.body).toHaveProperty('address', null);
+    expect((await call(app, 'GET', `/api/v1/organization?orgId=${created.body.id}`)).text).toContain('"address":null');
+  });
+
+  it('on update, and for the fixed skeleton (organization 3 has no phone and no address in the fixture)', async () => {
+    const app = await makeApp();
+    const renamed = await call(app, 'PUT', '/api/v1/organization?orgId=3', { body: { name: 'Renamed Lab' } });
+    expect(renamed.body).toMatchObject({ phoneNumber: '', address: null });
+    const branch = await call(app, 'GET', '/api/v1/organization?orgId=2');
+    expect(branch.body).toHaveProperty('address', null);
+    const all = await call(app, 'GET', '/api/v1/organization/search?query=&size=1000');
+    for (const org of all.body.content) {
+      for (const key of ['description', 'phoneNumber', 'address']) expect(org, `${org.id} ${key}`).toHaveProperty(key);
+    }
+  });
+
+  it('for imported organizations without those fields', async () => {
+    const app = await makeApp();
+    const imported = await call(app, 'PUT', '/_mock/state', {
+      body: {
+        format: 'orgs-mock/state@1',
+        organizations: [{ id: 1, name: 'Bare Root', tz: 'UTC', lastModifiedTs: 0 }],
+      },
+    });
+    expect(imported.status).toBe(200);
+    const root = await call(app, 'GET', '/api/v1/organization/profile');
+    expect(root.body).toEqual({ id: 1, name: 'Bare Root', tz: 'UTC', lastModifiedTs: 0, ...UNSET });
+  });
+});
+
+describe('time zones: every TZDB name, zones and links; "" means "not given"', () => {
+  it.each([
+    'CET',
+    'EET',
+    'WET',
+    'MET',
+    'EST',
+    'MST',
+    'HST',
+    'EST5EDT',
+    'PST8PDT',
+    'Etc/GMT+5',
+    'Etc/UTC',
+    'UTC',
+    'GMT0',
+    'US/Pacific',
+    'Europe/Kiev',
+    'America/Argentina/ComodRivadavia',
+    'W-SU',
+  ])('accepts %s', async (tz) => {
+    const app = await makeApp();
+    const reply = await call(app, 'POST', CREATE, { body: { name: 'Zone Check', tz } });
+    expect(reply.status).toBe(201);
+    expect(reply.body.tz).toBe(tz);
+  });
+
+  it.each(['+01:00', 'GMT+1', 'PST', 'IST', 'europe/kyiv', 'Mars/Olympus_Mons', 'SystemV/AST4'])(
+    'refuses %s',
+    async (tz) => {
+      const app = await makeApp();
+      expectError(
+        await call(app, 'POST', CREATE, { body: { name: 'Zone Check', tz } }),
+        400,
+        'Time zone should be a valid IANA time zone name.',
+      );
+    },
+  );
+
+  it('takes "" for tz, unitSystem and every optional field as not given: the parent’s zone and units', async () => {
+    const app = await makeApp();
+    const reply = await call(app, 'POST', CREATE, {
+      body: {
+        name: 'Empty Means Unset',
+        tz: '',
+        unitSystem: '',
+        description: '',
+        phoneNumber: '',
+        parentId: '',
+        address: '',
+      },
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({
+      parentOrganizationId: 1,
+      tz: 'Europe/Kyiv',
+      unitSystem: 'METRIC',
+      description: '',
+      phoneNumber: '',
+      address: null,
+    });
   });
 });
 
@@ -380,6 +507,30 @@ describe('the spec says what the mock does', () => {
     ]!.post!;
     const app = await makeApp();
     expect(rawCreate['x-max-depth']).toBe(app.mock.config.maxDepth);
+  });
+
+  it('marks every [ours] fact with the spec’s own convention, and gives each limit one home', async () => {
+    const spec = await cachedSpec();
+    const raw = spec.raw as Record<string, any>;
+    // The 2 MB limit: the vendor's; the status past it: ours.
+    expect(raw['x-max-body-bytes']).toBe(2 * 1024 * 1024);
+    expect(MAX_BODY_BYTES).toBe(raw['x-max-body-bytes']);
+    expect(messages.bodyTooLarge).toBe('Request body should be at most 2 MB.');
+    expect(raw.components.responses.PayloadTooLarge['x-status-source']).toBe('ours');
+    // The permission names are ours: the vendor names no permission constants.
+    for (const op of spec.apiOperations.filter((o) => o.permission)) {
+      expect(raw.paths[op.path][op.method]['x-permission-source'], op.operationId).toBe('ours');
+    }
+    // The failed-authentication limit is ours; the update's 404 text is ours (the vendor published it for get).
+    const token = raw.paths['/oauth2/token'].post.responses;
+    expect(token['429']['x-refusals'].failuresLimited['x-source']).toBe('ours');
+    expect(raw.paths['/api/v1/organization'].put['x-refusals'].notVisible['x-message-source']).toBe('ours');
+    expect(raw.paths['/api/v1/organization'].get['x-refusals'].notVisible['x-message-source']).toBe('doc');
+    // The spec's examples say what the mock sends.
+    expect(raw.components.responses.TooManyRequests.content['application/json'].example.error.message).toBe(
+      messages.rateLimited(10000),
+    );
+    expect(token['429'].content['application/json'].example.error_description).toBe(messages.rateLimited(10000));
   });
 
   it('has examples that succeed when sent', async () => {

@@ -188,9 +188,12 @@ describe('POST /api/v1/organization/create', () => {
     expect(reply.body).toEqual({
       id: 106,
       name: 'Nova Labs',
+      description: '',
       parentOrganizationId: 1,
       tz: 'Europe/Kyiv',
       unitSystem: 'METRIC',
+      phoneNumber: '',
+      address: null,
       lastModifiedTs: T0,
     });
     const fetched = await call(app, 'GET', '/api/v1/organization?orgId=106');

@@ -27,7 +27,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   browser = await launchChromium();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -79,7 +79,7 @@ describe('a page on another origin', () => {
     await tab.waitForFunction(
       'document.body.dataset.total !== undefined || document.body.dataset.error !== undefined',
       undefined,
-      { timeout: 15_000 },
+      { timeout: 60_000 },
     );
     expect(await tab.evaluate('document.body.dataset.error')).toBeUndefined();
     const items = await tab.locator('#orgs li').allTextContents();
@@ -95,7 +95,7 @@ describe('a page on another origin', () => {
     ]);
     // Retry-After is the true time until the window resets: 1 to 60 seconds.
     await expect.poll(() => tab.locator('#limit').textContent()).toMatch(/^429 retry after ([1-9]|[1-5][0-9]|60)$/);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('the docs page', () => {
@@ -129,7 +129,7 @@ describe('the docs page', () => {
     await search.locator('button.execute').click();
 
     const status = search.locator('.live-responses-table tr.response .response-col_status').first();
-    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('200');
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toContain('200');
     const body = await search
       .locator('.live-responses-table tr.response .response-col_description pre.microlight')
       .first()
@@ -141,7 +141,7 @@ describe('the docs page', () => {
     expect(curl).toContain('Authorization: Bearer root-admin-token');
     expect(requested.length).toBeGreaterThan(0);
     for (const url of requested) expect(url.startsWith(`${mock.url}/`) || url.startsWith('data:'), url).toBe(true);
-  }, 45_000);
+  }, 120_000);
 });
 
 describe('orgs-mock/msw in the browser', () => {
@@ -216,7 +216,7 @@ describe('orgs-mock/msw in the browser', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
@@ -230,7 +230,7 @@ describe('orgs-mock/msw in the browser', () => {
     await tab.waitForFunction(
       'document.body.dataset.result !== undefined || document.body.dataset.error !== undefined',
       undefined,
-      { timeout: 20_000 },
+      { timeout: 60_000 },
     );
     expect(await tab.evaluate('document.body.dataset.error'), consoleErrors.join('\n')).toBeUndefined();
     type Answer = { status: number; contentType: string; text: string };
@@ -272,5 +272,5 @@ describe('orgs-mock/msw in the browser', () => {
     });
     // Nothing but the three static files was asked of the only server there is.
     expect(reachedServer).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

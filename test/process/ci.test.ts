@@ -1,13 +1,17 @@
 /**
  * The CI that users copy and the project's own: the workflow files say what the package promises (Node
  * lines, architectures), and every wait loop in the docs and workflows fails when the mock never becomes
- * healthy — run here as written, with its timeout cut to 2 s — and passes when it is.
+ * healthy — run here as written, with its timeout cut to 2 s — and passes when it is. The service recipes of
+ * examples/ci (GitLab CI, Compose) reach the control plane under their alias with the CONTROL_HOSTS they set,
+ * and their job scripts run as written; test/container runs them against the built image.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { resolveConfig } from '../../src/config.ts';
+import { messages } from '../../src/domain/errors.ts';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { makeApp } from '../helpers.ts';
 
@@ -40,15 +44,22 @@ describe('the workflows', () => {
 
   it('publish the tested package with provenance, only for the version the tag names', () => {
     const release = steps(workflow('release.yml'), 'publish').map((s) => s.run ?? '');
-    const publish = release.findIndex((r) => r.startsWith('npm publish --provenance'));
+    const publish = release.findIndex((r) => /^npm publish \S+\.tgz --provenance/.test(r));
     expect(release.findIndex((r) => r.includes('$GITHUB_REF_NAME'))).toBeLessThan(publish);
     expect(release.indexOf('npm test')).toBeLessThan(publish);
+    // The tarball of scripts/pack.mjs (no scripts in its manifest), not the repository as it stands.
+    expect(release.indexOf('npm run pack -- --out .')).toBeLessThan(publish);
   });
 });
 
 /** Every `timeout N sh -c '… until …'` line of the docs and workflows. */
 function waitLoops(): { source: string; line: string }[] {
-  const sources = ['README.md', 'docs/ci.md', ...readdirSync(workflowDir).map((f) => `.github/workflows/${f}`)];
+  const sources = [
+    'README.md',
+    'docs/ci.md',
+    'examples/ci/github-actions.yml',
+    ...readdirSync(workflowDir).map((f) => `.github/workflows/${f}`),
+  ];
   return sources.flatMap((source) =>
     readFileSync(join(repo, source), 'utf8')
       .split('\n')
@@ -74,9 +85,14 @@ describe('the wait loops of the docs and workflows', () => {
   });
   afterAll(() => mock?.close());
 
-  it('are there: in the README, docs/ci.md and the image workflow', () => {
+  it('are there: in the README, docs/ci.md, the GitHub Actions recipe and the image workflow', () => {
     const sources = new Set(waitLoops().map((w) => w.source));
-    expect([...sources].sort()).toEqual(['.github/workflows/image.yml', 'README.md', 'docs/ci.md']);
+    expect([...sources].sort()).toEqual([
+      '.github/workflows/image.yml',
+      'README.md',
+      'docs/ci.md',
+      'examples/ci/github-actions.yml',
+    ]);
   });
 
   it('fail when the mock never becomes healthy', async () => {
@@ -98,9 +114,89 @@ describe('the wait loops of the docs and workflows', () => {
     expect(curlLoops.length).toBeGreaterThan(0);
     for (const { source, line } of curlLoops) {
       expect(
-        await exitCode(line.replace(/^timeout \d+/, 'timeout 10').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`)),
+        await exitCode(line.replace(/^timeout \d+/, 'timeout 30').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`)),
         `${source}: ${line}`,
       ).toBe(0);
+    }
+  }, 60_000);
+});
+
+const recipe = (name: string) => parse(readFileSync(join(repo, 'examples', 'ci', name), 'utf8'));
+
+/** The mock of each service recipe (its settings as the image reads them) and what its job runs and sends. */
+function serviceRecipes(): {
+  name: string;
+  env: Record<string, string>;
+  alias: string;
+  baseUrl: string;
+  script: string[];
+}[] {
+  const gitlab = recipe('gitlab-ci.yml').e2e;
+  const compose = recipe('compose.yaml').services;
+  return [
+    {
+      name: 'examples/ci/gitlab-ci.yml',
+      env: gitlab.services[0].variables,
+      alias: gitlab.services[0].alias,
+      baseUrl: gitlab.variables.API_BASE_URL,
+      // The user's own steps (npm ci, their tests) are not ours to run.
+      script: gitlab.script.filter((line: string) => !line.startsWith('npm ')),
+    },
+    {
+      name: 'examples/ci/compose.yaml',
+      env: compose['orgs-mock'].environment,
+      alias: 'orgs-mock',
+      baseUrl: compose.tests.environment.API_BASE_URL,
+      script: [String(compose.tests.command[2]).split(' && npm ')[0]!],
+    },
+  ];
+}
+
+/** A job's script line, in a shell, as the CI runs it; asynchronous, so that the in-process mock answers. */
+function runLine(line: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', line], { env: { ...process.env, ...env }, timeout: 20_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+}
+
+describe('the service recipes (GitLab CI, Docker Compose)', () => {
+  it('reach /_mock/reset under the service alias with their CONTROL_HOSTS, and are refused without it', async () => {
+    const recipes = serviceRecipes();
+    expect(recipes.length).toBe(2);
+    for (const { name, env, alias, baseUrl } of recipes) {
+      expect(new URL(baseUrl).hostname, name).toBe(alias);
+      // The image sets HOST=0.0.0.0; the job's requests carry Host: <alias>:8080.
+      const config = resolveConfig([], { HOST: '0.0.0.0', ...env }).config;
+      const reset = await (await makeApp({ config })).request(`${baseUrl}/_mock/reset`, { method: 'POST' });
+      expect(reset.status, name).toBe(200);
+      const refused = await (await makeApp({ config: { ...config, controlHosts: '' } })).request(
+        `${baseUrl}/_mock/reset`,
+        { method: 'POST' },
+      );
+      expect(refused.status, name).toBe(403);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(messages.controlOtherHost);
+    }
+  });
+
+  it('run their job scripts as written: wait for health, then reset; and fail when no mock answers', async () => {
+    const mock = await listen(await makeApp(), '127.0.0.1', 0);
+    try {
+      for (const { name, script } of serviceRecipes()) {
+        for (const line of script) {
+          const { code, output } = await runLine(line, { API_BASE_URL: mock.url });
+          expect(code, `${name}: ${line}\n${output}`).toBe(0);
+        }
+        expect((await runLine(script.at(-1)!, { API_BASE_URL: mock.url })).output).toMatch(/^reset: 200 /m);
+      }
+      const [gitlab] = serviceRecipes();
+      // Nothing listens on port 9 (discard); the wait's 30 s cut to 2.
+      const wait = await runLine(gitlab!.script[0]!.replace('30000', '2000'), { API_BASE_URL: 'http://127.0.0.1:9' });
+      expect(wait.code).toBe(1);
+      expect(wait.output).toContain('orgs-mock is not healthy at http://127.0.0.1:9/_mock/health');
+    } finally {
+      await mock.close();
     }
   }, 60_000);
 });

@@ -1,6 +1,9 @@
 /** The `orgs-mock` command as a user runs it: real process, real port on loopback. */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { changedSettingsLine } from '../../src/cli/serve.ts';
 import { resolveConfig, SETTINGS } from '../../src/config.ts';
 import { COMMAND } from '../setup/command.ts';
 import { waitForBanner } from './banner.ts';
@@ -14,7 +17,7 @@ function startServer(args: string[], env: Record<string, string> = {}): Promise<
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return waitForBanner(child, 20_000);
+  return waitForBanner(child, 60_000);
 }
 
 describe('orgs-mock serve', () => {
@@ -124,5 +127,138 @@ describe('configuration', () => {
       controlPlane: false,
       logFormat: 'json',
     });
+  });
+});
+
+describe('what the command says about itself and its settings', () => {
+  it('--version prints the version of package.json', () => {
+    const result = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    );
+  });
+
+  it('names every changed setting in the banner, secrets as set only', () => {
+    // A value other than the default for every setting; a new setting needs one here.
+    const samples: Record<string, string> = {
+      PORT: '9999',
+      HOST: '0.0.0.0',
+      SEED: '7',
+      ORG_COUNT: '3',
+      FIXTURES: 'my.json',
+      RATE_LIMIT_PER_MINUTE: '60',
+      TOKEN_TTL_SECONDS: '30',
+      MAX_DEPTH: '6',
+      MAX_ORGANIZATIONS: '5000',
+      LATENCY_MS: '100-600',
+      FAULT_RATE: '0.1',
+      FAULT_SEED: '9',
+      CONTROL_PLANE: 'false',
+      MAX_SESSIONS: '5',
+      SESSION_MEMORY_MB: '64',
+      SESSION_IDLE_SECONDS: '60',
+      JOURNAL_SIZE: '10',
+      CORS_ORIGIN: 'http://localhost:5173',
+      LOG_FORMAT: 'json',
+      QUIET: 'true',
+      CONTROL_TOKEN: 's3cret',
+      CONTROL_HOSTS: 'orgs-mock',
+      IMPORT_MAX_BYTES: '2048',
+      CLIENT_FAILURES_PER_MINUTE: '3',
+    };
+    expect(Object.keys(samples).sort()).toEqual(SETTINGS.map((s) => s.env).sort());
+    expect(changedSettingsLine(resolveConfig([], {}).config)).toEqual([]);
+    const [line] = changedSettingsLine(resolveConfig([], samples).config);
+    // Port, host, seed and count are in the banner's first line already.
+    for (const s of SETTINGS.filter((s) => !['PORT', 'HOST', 'SEED', 'ORG_COUNT'].includes(s.env)))
+      expect(line, s.env).toContain(s.env === 'CONTROL_TOKEN' ? 'CONTROL_TOKEN=(set)' : `${s.env}=${samples[s.env]}`);
+    expect(line).not.toContain('s3cret');
+  });
+
+  it('shows FAULT_RATE, LATENCY_MS and MAX_DEPTH in the banner of a running server', async () => {
+    const { output } = await startServer(['--port', '0', '--quiet'], {
+      FAULT_RATE: '0.1',
+      LATENCY_MS: '100-600',
+      MAX_DEPTH: '6',
+    });
+    expect(output()).toMatch(/^ {2}settings: MAX_DEPTH=6, LATENCY_MS=100-600, FAULT_RATE=0\.1, QUIET=true$/m);
+  });
+
+  it('refuses a port in use in one line that names --port', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const c = spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        c.stderr.on('data', (chunk) => {
+          stderr += chunk;
+        });
+        c.once('exit', (code) => resolve({ code, stderr }));
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `orgs-mock: port ${port} on 127.0.0.1 is in use; choose another with --port <number> (or PORT=<number>), or --port 0 for any free port.\n`,
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('refuses a CORS_ORIGIN without a scheme and a HOST with a scheme or port, in one line each', () => {
+    const refusals = [
+      [
+        { CORS_ORIGIN: 'localhost:5173' },
+        'CORS_ORIGIN should be * or origins with their scheme, such as http://localhost:5173 (comma-separated, no path), not "localhost:5173".',
+      ],
+      [
+        { CORS_ORIGIN: 'http://localhost:5173/' },
+        'CORS_ORIGIN should be * or origins with their scheme, such as http://localhost:5173 (comma-separated, no path), not "http://localhost:5173/".',
+      ],
+      [
+        { HOST: 'http://0.0.0.0' },
+        'HOST should be an address or host name such as 127.0.0.1, 0.0.0.0 or ::, without scheme or port (the port is PORT / --port), not "http://0.0.0.0".',
+      ],
+      [
+        { HOST: '0.0.0.0:8080' },
+        'HOST should be an address or host name such as 127.0.0.1, 0.0.0.0 or ::, without scheme or port (the port is PORT / --port), not "0.0.0.0:8080".',
+      ],
+    ] as const;
+    for (const [env, message] of refusals) expect(() => resolveConfig([], env), message).toThrow(message);
+    // One of them end to end: exit 2, the message on one line of stderr, nothing else.
+    const result = spawnSync(process.execPath, [bin, 'serve'], {
+      encoding: 'utf8',
+      env: { ...process.env, CORS_ORIGIN: 'localhost:5173' },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`orgs-mock: ${refusals[0][1]}\n`);
+    for (const good of ['*', 'http://localhost:5173', 'http://localhost:5173, https://app.example.com'])
+      expect(resolveConfig([], { CORS_ORIGIN: good }).config.corsOrigin).toBe(good.replace(', ', ','));
+    for (const good of ['127.0.0.1', '0.0.0.0', '::', '::1', '[::1]', 'localhost', 'orgs-mock'])
+      expect(resolveConfig([], { HOST: good }).config.host).toBe(good);
+  });
+});
+
+describe("the README's commands", () => {
+  it('"Five minutes with the mock" runs as printed against a fresh server, every request succeeding', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /### Five minutes with the mock\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    expect(block).not.toMatch(/<[a-z_]+>/); // no placeholder to fill in by hand
+    const { url } = await startServer(['--port', '0', '--quiet']);
+    // curl -f: an answer of 400 or more fails the line, and set -e the block.
+    const script = `set -e\ncurl() { command curl -f "$@"; }\n${block!.replaceAll('http://127.0.0.1:8080', url)}`;
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', ['-c', script], { timeout: 30_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('"name":"Acme Lisboa"');
+    expect(result.stdout).toMatch(/HTTP\/1\.1 204/);
   });
 });

@@ -781,8 +781,11 @@ describe('secrets, logs and client authentication under attack', () => {
       const limited = await token('root-client', 'guess-6');
       expect(limited.status).toBe(429);
       expect(limited.headers['retry-after']).toBe('60');
-      expect(errorOf(limited)).toEqual({
-        error: { message: 'Too many failed client authentications: the limit is 5 per minute per client id.' },
+      // RFC 6749's body, as every refusal of the token endpoint (the fidelity change of issue 18).
+      expect(JSON.parse(limited.body)).toEqual({
+        error: 'invalid_client',
+        error_description:
+          'Too many failed client authentications: the limit is 5 per minute per client id and origin.',
       });
       const problems = s.app.mock.validators.responseProblems('issueToken', {
         status: 429,

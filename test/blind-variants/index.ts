@@ -1,0 +1,15 @@
+/**
+ * Broken servers written blind: from openapi.yaml and the reference alone, without reading the contract
+ * runner's checks. Each departs from one [doc] fact of the reference in a way a frontend developer would
+ * notice; `fact` names the section. test/http/blind-variants.test.ts measures the runner's catch rate on them.
+ */
+import type { BlindVariant } from './kit.ts';
+import { OAUTH } from './oauth.ts';
+import { PROTOCOL } from './protocol.ts';
+import { ROUND_TRIPS } from './round-trips.ts';
+import { SEARCH } from './search.ts';
+import { WRITES_AND_ACCESS } from './writes-and-access.ts';
+
+export type { BlindVariant } from './kit.ts';
+
+export const BLIND: BlindVariant[] = [...SEARCH, ...ROUND_TRIPS, ...WRITES_AND_ACCESS, ...OAUTH, ...PROTOCOL];
