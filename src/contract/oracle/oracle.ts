@@ -38,7 +38,7 @@ const NOT_ZONES = new Set([
  * this branch still leaves them out, so an absent one is accepted for now (a known limit, see
  * docs/contract-checks.md).
  */
-const NEVER_SET_MAY_BE_ABSENT = true;
+const NEVER_SET_MAY_BE_ABSENT = false;
 /** Without a Date header the server's clock is unknown: this much either way is allowed. */
 const NO_DATE_TOLERANCE_MS = 10 * 60_000;
 /** A Date header has whole seconds; the answer took some time: this much is allowed around it. */
@@ -365,7 +365,12 @@ export class Oracle {
     const schema = this.spec.bodySchema(operationId);
     if (!schema) return undefined;
     const name = body.name;
-    const trimmed = typeof name === 'string' && this.model.rules.trimName ? { ...body, name: name.trim() } : body;
+    const given: Record<string, unknown> = { ...body };
+    // `""` for an optional field means "not given" where the spec says so (x-empty-is-unset).
+    if (this.model.rules.emptyIsUnset)
+      for (const [key, value] of Object.entries(given))
+        if (value === '' && !schema.required?.includes(key)) delete given[key];
+    const trimmed = typeof name === 'string' && this.model.rules.trimName ? { ...given, name: name.trim() } : given;
     if (this.spec.validators.validate(schema, trimmed).length > 0) return false;
     const tz = body.tz;
     if (typeof tz === 'string' && operationId === 'createOrganization') {
