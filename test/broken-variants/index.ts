@@ -783,6 +783,13 @@ export const MODEL_VARIANTS: Variant[] = [
     },
   },
   {
+    name: "the profile answers the parent's organization",
+    check: MODEL,
+    options: { token: 'branch-admin-token' },
+    handler: async (u, i, next) =>
+      is(u, '/api/v1/organization/profile') ? next(u, { ...i, headers: ROOT_AUTH }) : next(u, i),
+  },
+  {
     name: 'expires_in in milliseconds',
     check: 'oauth_token_works',
     handler: answer(

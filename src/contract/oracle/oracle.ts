@@ -170,6 +170,12 @@ export class Oracle {
     }
     const id = this.viewRoot(role);
     const org = id === undefined ? undefined : this.model.orgs.get(id);
+    if (!org && role === 'main' && this.model.orgs.size > 0 && e.response.status === 200)
+      this.add(e, {
+        expected: `the token's organization, which search shows among the ${this.model.orgs.size} it sees`,
+        actual: `organization ${String(id)}, which no page of an empty-query search shows`,
+        specLocation: this.spec.operationPointer('getCurrentOrganization'),
+      });
     if (!org) return;
     this.expectOrg(e, org, 200, `the token's organization ${org.id}`);
   }
