@@ -4,7 +4,7 @@ import { EXPLORATION_CHECKS } from './checks/explore.ts';
 import { inputClasses, statefulSequences } from './checks/input-space.ts';
 import { readsMatchModel, searchAcrossPages } from './checks/model-traffic.ts';
 import { answersMatchModel, ORACLE_CHECK, TRANSPORT_CHECK, transportSound } from './checks/oracle.ts';
-import { EXCHANGE_CHECKS } from './checks/response.ts';
+import { EXCHANGE_CHECKS, notAServerError } from './checks/response.ts';
 import { searchMatching, searchPaging, searchSorting } from './checks/search.ts';
 import { WRITE_CHECKS } from './checks/writes.ts';
 import type { Check, ExchangeCheck } from './context.ts';
@@ -39,7 +39,7 @@ export const CHECKS: Check[] = [
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);
 export const ORACLE = ORACLE_CHECK;
 /** Checks the runner itself refers to. */
-export const REPEATED = { transport: TRANSPORT_CHECK } as const;
+export const REPEATED = { transport: TRANSPORT_CHECK, serverError: notAServerError.name } as const;
 
 // A name declared twice would merge two checks' verdicts: refused when the registry loads.
 const duplicate = CHECK_NAMES.find((n, i) => CHECK_NAMES.indexOf(n) !== i);

@@ -123,9 +123,10 @@ export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks
 async function setupCall(client: TargetClient, req: OutgoingRequest, repeats: WeakSet<Exchange>): Promise<Exchange> {
   for (let attempt = 0; ; attempt++) {
     const e = await client.send(req);
+    // The first 5xx of a call is a finding; its repeats are not counted again.
+    if (attempt > 0 && !e.transport && e.response.status >= 500) repeats.add(e);
     if (e.transport || e.response.status < 500 || attempt >= DEFAULTS.setupRetries) return e;
     await client.pause(DEFAULTS.setupBackoffMs * 2 ** attempt);
-    repeats.add(e);
   }
 }
 
@@ -414,6 +415,8 @@ class ContractRun {
     const counted: Finding[] = [];
     for (const f of found) {
       if (!CHECK_NAMES.includes(f.check)) throw new Error(`A finding names no check of the registry: ${f.check}.`);
+      // No second finding for an exchange that had no usable answer (interfaces.md §1).
+      if (f.exchange?.transport && f.check !== REPEATED.transport) continue;
       const recap = this.recaps.get(f.check);
       if (!recap) continue; // a check not chosen for this run
       if (f.severity === 'contract') recap.contractFailures++;
@@ -431,8 +434,10 @@ class ContractRun {
     for (const e of this.client.exchanges.slice(this.inspected)) {
       if (this.repeats.has(e)) continue;
       for (const c of this.exchangeChecks) {
-        // An exchange without a usable answer is transport_sound's alone (and the oracle's, which skips it).
+        // An exchange without a usable answer is transport_sound's alone (and the oracle's, which skips it);
+        // a 5xx is not_a_server_error's alone among the exchange checks: each is counted once.
         if (e.transport && c.name !== REPEATED.transport) continue;
+        if (!e.transport && e.response.status >= 500 && c.name !== REPEATED.serverError) continue;
         found.push(...c.inspect(e, this.contextFor(c)));
       }
     }

@@ -268,3 +268,36 @@ describe('diff', () => {
     expect(diffReports(a, b)).toEqual([]);
   });
 });
+
+describe('set-up calls', () => {
+  it('retry a 5xx with back-off: the run goes on, and the 5xx counts once, under not_a_server_error', async () => {
+    const app = await makeApp();
+    const failed: Record<string, number> = {};
+    // The token request and the profile each answer 500 twice before they work.
+    const flaky: Fetch = async (input, init) => {
+      const path = new URL(String(input)).pathname;
+      if (path === '/oauth2/token' || path.endsWith('/profile')) {
+        failed[path] = (failed[path] ?? 0) + 1;
+        if (failed[path] <= 2)
+          return new Response(JSON.stringify({ error: { message: 'Internal server error.' } }), {
+            status: 500,
+            headers: { 'content-type': 'application/json' },
+          });
+      }
+      return fetchOf(app)(input, init);
+    };
+    const waits: number[] = [];
+    const { report } = await run(flaky, {
+      strict: false,
+      checks: ['not_a_server_error', 'response_schema_conformance', 'answers_match_model'],
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    expect(waits.slice(0, 2)).toEqual([250, 500]);
+    const groups = report.failures.map((f) => [f.check, f.operation, f.count]);
+    expect(groups).toContainEqual(['not_a_server_error', 'issueToken', 1]);
+    expect(groups).toContainEqual(['not_a_server_error', 'getCurrentOrganization', 1]);
+    expect(report.failures.filter((f) => f.check !== 'not_a_server_error')).toEqual([]);
+  });
+});
