@@ -28,6 +28,8 @@ export interface JournalEntry {
   session?: string;
   /** Slips the mock noticed, such as body fields the operation ignores. */
   warnings?: string[];
+  /** What the mock did by itself, not a request: `session evicted: <why>` (method EVICT). */
+  event?: string;
 }
 
 export type PublicJournalEntry = Omit<JournalEntry, 'at'> & { time: string };
@@ -48,6 +50,11 @@ export class Journal {
     if (this.entries.length < this.capacity) this.entries.push(entry);
     else this.entries[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** A session dropped with its changes, at `at`, for `why`: not a request, but when and why a client's data went. */
+  addEviction(session: string, at: number, why: string): void {
+    this.add({ at, method: 'EVICT', path: '', status: 410, ms: 0, session, event: `session evicted: ${why}` });
   }
 
   /** The newest `limit` entries, oldest first, as JSON shows them. */

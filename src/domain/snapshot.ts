@@ -10,7 +10,7 @@ import { SNAPSHOT_MESSAGES } from '../generated/openapi.ts';
 import { at, isObject } from './checked.ts';
 import { invalidInput, messages, Refusal } from './errors.ts';
 import type { Address, OrgRecord } from './organization.ts';
-import { OrgTree, type TreeLimits } from './tree.ts';
+import { OrgTree, type Tree, type TreeLimits } from './tree.ts';
 
 export const SNAPSHOT_FORMAT = 'orgs-mock/state@1';
 
@@ -20,7 +20,7 @@ export interface Snapshot {
   organizations: OrgRecord[];
 }
 
-export function exportTree(tree: OrgTree): Snapshot {
+export function exportTree(tree: Tree): Snapshot {
   return { format: SNAPSHOT_FORMAT, nextOrganizationId: tree.nextOrganizationId, organizations: tree.all() };
 }
 
@@ -31,7 +31,7 @@ const EXPORT_BATCH = 2_000;
  * The export as JSON text in pieces, of the tree as it is now (records never change in place, so later
  * writes do not show in an export already started).
  */
-export function* exportPieces(tree: OrgTree): Generator<string> {
+export function* exportPieces(tree: Tree): Generator<string> {
   const records = tree.all();
   yield `{"format":"${SNAPSHOT_FORMAT}","nextOrganizationId":${tree.nextOrganizationId},"organizations":[`;
   for (let i = 0; i < records.length; i += EXPORT_BATCH) {

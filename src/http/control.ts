@@ -175,7 +175,10 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
         },
         config.importMaxBytes,
       );
-      return importTree(reader.end(), runtime.limits, pause);
+      const read = reader.end();
+      // Refused before the tree is built when it would push out other sessions' changes.
+      runtime.checkImportRoom(read.records.size, session);
+      return importTree(read, runtime.limits, pause);
     });
     importing = turn.catch(() => {});
     const tree = await turn;
