@@ -801,7 +801,7 @@ export const MODEL_VARIANTS: Variant[] = [
     name: 'a refresh that returns no new refresh token',
     check: 'oauth_refresh_once',
     handler: answer(
-      (u, i, r) => is(u, TOKEN) && r.status === 200 && String(u.searchParams.get('grant_type')) === 'refresh_token',
+      (u, _i, r) => is(u, TOKEN) && r.status === 200 && String(u.searchParams.get('grant_type')) === 'refresh_token',
       (b) => ({ ...b, refresh_token: null }),
     ),
   },
