@@ -37,8 +37,8 @@ export const searchAcrossPages = scenario(
     const [broadest, ...others] = queries(ctx);
     if (broadest === undefined) return out;
     const plan: Array<[string, string]> = [
-      ...sorts.map((s) => [broadest, s] as [string, string]),
-      ...others.map((q) => [q, ctx.model.rules.defaultSortBy] as [string, string]),
+      ...sorts.map((s): [string, string] => [broadest, s]),
+      ...others.map((q): [string, string] => [q, ctx.model.rules.defaultSortBy]),
     ];
     for (const [query, by] of plan) {
       const full: Record<string, Org[]> = {};
@@ -138,9 +138,9 @@ function firstDisorder(
   key: (o: Org) => number | string,
   sign: number,
 ): { text: string; tie: boolean } | undefined {
-  for (let i = 1; i < items.length; i++) {
-    const a = items[i - 1] as Org;
-    const b = items[i] as Org;
+  for (const [i, b] of items.entries()) {
+    const a = items[i - 1];
+    if (!a) continue; // the first has nothing before it
     const [x, y] = [key(a), key(b)];
     const c = x < y ? -1 : x > y ? 1 : 0;
     if (c * sign > 0)
@@ -160,9 +160,9 @@ function firstDisorder(
  */
 function crossOrder(asc: Org[], desc: Org[]): string | undefined {
   const at = new Map(desc.map((o, i) => [o.id, i]));
-  for (let i = 0; i < asc.length; i++)
-    for (let j = i + 1; j < asc.length; j++) {
-      const [b, a] = [asc[i] as Org, asc[j] as Org]; // b before a in ASC
+  for (const [i, b] of asc.entries())
+    for (const a of asc.slice(i + 1)) {
+      // b before a in ASC
       if (Number(b.id) <= Number(a.id)) continue;
       const [ia, ib] = [at.get(a.id), at.get(b.id)];
       if (ia !== undefined && ib !== undefined && ia > ib)

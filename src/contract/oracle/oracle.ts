@@ -560,12 +560,15 @@ function abbreviate(ids: unknown[]): string {
 /** Equal as JSON values, whatever the order of object keys. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  const rb = b as Record<string, unknown>;
-  const ra = a as Record<string, unknown>;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    const other: unknown[] = b;
+    return a.every((item: unknown, i) => sameValue(item, other[i]));
+  }
+  const ra = fieldsOf(a);
+  const rb = fieldsOf(b);
+  if (!ra || !rb) return false;
+  const ka = Object.keys(ra);
+  if (ka.length !== Object.keys(rb).length) return false;
   return ka.every((k) => k in rb && sameValue(ra[k], rb[k]));
 }
