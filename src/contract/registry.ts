@@ -6,7 +6,7 @@ import { readsMatchModel, searchAcrossPages } from './checks/model-traffic.ts';
 import { answersMatchModel, ORACLE_CHECK, TRANSPORT_CHECK, transportSound } from './checks/oracle.ts';
 import { EXCHANGE_CHECKS, notAServerError } from './checks/response.ts';
 import { searchMatching, searchPaging, searchSorting } from './checks/search.ts';
-import { WRITE_CHECKS } from './checks/writes.ts';
+import { oversizedBodyRejected, WRITE_CHECKS } from './checks/writes.ts';
 import type { Check, ExchangeCheck } from './context.ts';
 import { WRITES_VERIFIED } from './sandbox.ts';
 
@@ -31,9 +31,11 @@ export const CHECKS: Check[] = [
   searchAcrossPages,
   readsMatchModel,
   ...ACCESS_CHECKS,
-  ...WRITE_CHECKS,
+  ...WRITE_CHECKS.filter((c) => c !== oversizedBodyRejected),
   inputClasses,
   statefulSequences,
+  // Last: a server may close the connection after refusing a body it did not read.
+  oversizedBodyRejected,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);
