@@ -790,6 +790,42 @@ export const MODEL_VARIANTS: Variant[] = [
       is(u, '/api/v1/organization/profile') ? next(u, { ...i, headers: ROOT_AUTH }) : next(u, i),
   },
   {
+    name: 'an update that applies the fields it should ignore',
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'input_classes'] },
+    handler: answer(
+      (u, i, r) => is(u, ORG) && method(i) === 'PUT' && r.status === 200 && typeof bodyOf(i)?.tz === 'string',
+      (b, _u, i) => ({ ...b, tz: bodyOf(i).tz }),
+    ),
+  },
+  {
+    name: 'a create filed under parentOrganizationId',
+    check: 'writes_verified',
+    options: { ...writes, checks: ['writes_verified', 'input_classes'] },
+    handler: ask(
+      (u, i) => is(u, CREATE) && typeof bodyOf(i)?.parentOrganizationId === 'number',
+      editBody((b) => ({ ...b, parentId: b.parentOrganizationId })),
+    ),
+  },
+  {
+    name: 'an unknown refresh token answers invalid_request',
+    check: 'oauth_grant_errors',
+    handler: answer(
+      (u, _i, r) =>
+        is(u, TOKEN) && r.status === 400 && u.searchParams.get('refresh_token')?.includes('unknown') === true,
+      (b) => ({ ...b, error: 'invalid_request' }),
+    ),
+  },
+  {
+    name: "the token's GET of the other branch's organization answers 200",
+    check: MODEL,
+    options: { otherToken: 'americas-admin-token', token: 'branch-admin-token', checks: [MODEL, 'visibility'] },
+    handler: async (u, i, next) =>
+      is(u, ORG) && method(i) === 'GET' && u.searchParams.get('orgId') === '5'
+        ? next(u, { ...i, headers: ROOT_AUTH })
+        : next(u, i),
+  },
+  {
     name: 'expires_in in milliseconds',
     check: 'oauth_token_works',
     handler: answer(

@@ -143,9 +143,10 @@ export const visibility = scenario(
       request(ctx, 'getOrganization', { orgId: String(ctx.organizationId) }, undefined, other),
     );
     await probe(first, 'getOrganization');
+    // The other organization with the token: the model predicts 404 unless it lies in the token's subtree.
+    const seen = await send(ctx, request(ctx, 'getOrganization', { orgId: String(otherOrg) }));
     if (first.response.status === 200) {
       // Either the server ignores visibility, or the other organization is an ancestor: the token sees its descendants only.
-      const seen = await send(ctx, request(ctx, 'getOrganization', { orgId: String(otherOrg) }));
       const last = out[out.length - 1];
       if (last && seen.response.status !== 200)
         last.actual += ` (organization ${otherOrg} of --other-token is not visible to --token, so it may be an ancestor: give a token of a sibling or a descendant)`;
@@ -373,6 +374,38 @@ export const oauthRefreshOnce = scenario(
   },
 );
 
+export const oauthGrantErrors = scenario(
+  'oauth_grant_errors',
+  'Refused grants of a known client answer 400 in the RFC 6749 body: no grant_type is invalid_request, another grant type unsupported_grant_type, an unknown refresh token invalid_grant (the codes for each case are ours: fidelity).',
+  ['client'],
+  async (ctx) => {
+    const out: Finding[] = [];
+    const cases: Array<[Record<string, string>, string, string]> = [
+      [{}, 'invalid_request', 'no grant_type'],
+      [{ grant_type: 'password' }, 'unsupported_grant_type', 'grant_type=password'],
+      [
+        {
+          grant_type: 'refresh_token',
+          refresh_token: `orgs-mock-contract-unknown-${ctx.sandbox.namePrefix.split(' ').pop()}`,
+        },
+        'invalid_grant',
+        'an unknown refresh token',
+      ],
+    ];
+    for (const [params, code, what] of cases) {
+      const e = await tokenRequest(ctx, params);
+      if (e.response.status >= 500) continue; // not_a_server_error's
+      if (e.response.status !== 400) {
+        out.push(f(ctx, e, `400 for ${what}`));
+        continue;
+      }
+      const error = fieldsOf(e.response.body)?.error;
+      if (error !== code) out.push(f(ctx, e, `error "${code}" for ${what}`, JSON.stringify(error), 'fidelity'));
+    }
+    return out;
+  },
+);
+
 export const oauthRefreshBoundToClient = scenario(
   'oauth_refresh_bound_to_client',
   'A refresh token presented by another client (--other-client-id) is refused with 400.',
@@ -444,6 +477,7 @@ export const ACCESS_CHECKS = [
   oauthTokenWorks,
   oauthRefreshOnce,
   oauthRefreshBoundToClient,
+  oauthGrantErrors,
   oauthClientRejected,
   rateLimit,
 ];

@@ -55,6 +55,23 @@ export const inputClasses = scenario(
       if (past.exchange.response.status !== 400 && past.exchange.response.status < 500)
         out.push(limitFinding(ctx, past.exchange, `400 for ${field} of ${property.maxLength + 1} characters`, pointer));
     }
+    // Fields a create does not take are ignored (parentOrganizationId where parentId was meant, the legacy
+    // type); a null parentId is not given: both file under the token's organization.
+    const elsewhere = await ctx.sandbox.create(base(), ctx.organizationId);
+    if (elsewhere.id !== undefined) {
+      await ctx.sandbox.create(
+        { name: ctx.sandbox.name('Ignored'), parentOrganizationId: elsewhere.id, type: 2 },
+        ctx.organizationId,
+      );
+      await ctx.sandbox.create({ name: ctx.sandbox.name('Null parent'), parentId: null }, ctx.organizationId);
+      // An update renames only: other fields are ignored, the name is trimmed.
+      await ctx.sandbox.update(elsewhere.id, {
+        name: `  ${ctx.sandbox.name('Renamed')}  `,
+        tz: 'UTC',
+        description: 'Changed',
+      });
+      await send(ctx, ctx.sandbox.getRequest(elsewhere.id));
+    }
     // Content-Type: an empty one as near to absent as the client sends ([doc]: absent is JSON), and an odd one.
     for (const type of ['', 'text/plain']) {
       const req = request(ctx, 'createOrganization', {}, base());

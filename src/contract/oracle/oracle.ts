@@ -431,6 +431,14 @@ export class Oracle {
       return;
     }
     this.created.add(id);
+    const highest = Math.max(0, ...this.model.seen);
+    if (id < highest)
+      this.add(e, {
+        expected: `a new id above every id seen (${highest}): ids are assigned in increasing order [ours]`,
+        actual: `id ${id}`,
+        specLocation: this.spec.operationPointer('createOrganization'),
+        severity: 'fidelity',
+      });
     const want = this.createdOrg(id, body, parent);
     this.compareFields(e, want, answer ?? {}, `the created organization`, (field) =>
       this.model.rules.inherited.includes(field) && (body[field] === undefined || body[field] === null)
@@ -518,6 +526,16 @@ export class Oracle {
     delete want.lastModifiedTs;
     this.compareFields(e, want, answer, `organization ${id} renamed, its other fields as before`);
     this.checkTimestamp(e, answer.lastModifiedTs);
+    if (
+      typeof org.lastModifiedTs === 'number' &&
+      typeof answer.lastModifiedTs === 'number' &&
+      answer.lastModifiedTs < org.lastModifiedTs
+    )
+      this.add(e, {
+        expected: `a new lastModifiedTs, not before the last change (${org.lastModifiedTs})`,
+        actual: `lastModifiedTs ${answer.lastModifiedTs}`,
+        specLocation: `${this.orgSchema}/properties/lastModifiedTs`,
+      });
     this.model.update({ ...want, lastModifiedTs: answer.lastModifiedTs });
   }
 
