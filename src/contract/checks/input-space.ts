@@ -72,6 +72,21 @@ export const inputClasses = scenario(
       });
       await send(ctx, ctx.sandbox.getRequest(elsewhere.id));
     }
+    // Defaults come from the parent, not from the token's organization: a parent unlike it, and a child.
+    const [tz, unitSystem] = [
+      ctx.ownOrganization.tz === 'Asia/Tokyo' ? 'America/New_York' : 'Asia/Tokyo',
+      ctx.ownOrganization.unitSystem === 'IMPERIAL' ? 'METRIC' : 'IMPERIAL',
+    ];
+    const unlike = await ctx.sandbox.create({ ...base(), tz, unitSystem }, ctx.organizationId);
+    if (unlike.id !== undefined) {
+      const child = { name: ctx.sandbox.name('Inherits'), parentId: unlike.id };
+      await ctx.sandbox.create(child, unlike.id);
+    }
+    // Case-insensitive matching beyond ASCII: a name of the run in Greek and Cyrillic, searched in other cases.
+    const greek = ctx.sandbox.name('Ωμέγα Жук');
+    if ((await ctx.sandbox.create({ name: greek, parentId: ctx.organizationId }, ctx.organizationId)).id !== undefined)
+      for (const query of ['ωμέγα жук', 'ΩΜΈΓΑ ЖУК'])
+        await send(ctx, request(ctx, 'searchOrganizations', { query, size: '1000' }));
     // Content-Type: an empty one as near to absent as the client sends ([doc]: absent is JSON), and an odd one.
     for (const type of ['', 'text/plain']) {
       const req = request(ctx, 'createOrganization', {}, base());

@@ -18,7 +18,8 @@ function queries(ctx: CheckContext): string[] {
   const name = String(ctx.ownOrganization.name ?? '');
   const word = (name.split(/\s+/).find((w) => w.length >= 3) ?? name).slice(0, 4);
   const swapped = [...word].map((ch, i) => (i % 2 ? ch.toLowerCase() : ch.toUpperCase())).join('');
-  const candidates = ['', word, swapped, 'a', 'orgs-mock-no-such-name'];
+  // Characters a pattern or SQL LIKE would read specially, matched literally by a substring search.
+  const candidates = ['', word, swapped, 'a', '.', '%', '_', "'", 'orgs-mock-no-such-name'];
   return [...new Set(candidates)].filter((q) => model.matching(view, q).length <= MOST);
 }
 

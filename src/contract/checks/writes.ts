@@ -135,7 +135,7 @@ export const nameAlphabet = writeScenario(
     requireCreate(ctx);
     const out: Finding[] = [];
     const schema = nameSchema(ctx);
-    for (const label of ["Ünïcødé Київ 東京 Ελλάδα O'Neil-Smith J.R. 42", 'عربي हिन्दी'] as const) {
+    for (const label of ["Ünïcødé Київ 東京 Ελλάδα O'Neil-Smith J.R. 42", 'عربي हिन्दी', 'D\u2019Arcy 123'] as const) {
       const name = ctx.sandbox.name(label);
       const { id, exchange, unverified } = await ctx.sandbox.create(
         { name, parentId: ctx.organizationId },
@@ -258,10 +258,18 @@ function zones(schema: Schema): { valid: string[]; invalid: string[] } {
     listed && first !== undefined
       ? [
           first,
-          ...['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'America/Argentina/Buenos_Aires'].filter((z) => listed.includes(z)),
+          ...[
+            'Europe/Kyiv',
+            'UTC',
+            'Europe/Kiev',
+            'America/Argentina/Buenos_Aires',
+            'Etc/GMT+5',
+            'CET',
+            'EST5EDT',
+          ].filter((z) => listed.includes(z)),
         ]
-      : ['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'America/Argentina/Buenos_Aires'];
-  const invalid = ['Mars/Olympus_Mons', 'Europe/Atlantis', 'Kyiv', '+02:00', 'Europe/Kyiv/Extra'].filter(
+      : ['Europe/Kyiv', 'UTC', 'Europe/Kiev', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5', 'CET', 'EST5EDT'];
+  const invalid = ['Mars/Olympus_Mons', 'Europe/Atlantis', 'Kyiv', '+02:00', 'Europe/Kyiv/Extra', 'PST'].filter(
     (z) => !listed?.includes(z),
   );
   return { valid: [...new Set(valid)], invalid };

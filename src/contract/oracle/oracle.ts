@@ -26,6 +26,7 @@ const KNOWN_ZONES = new Set([
 ]);
 const NOT_ZONES = new Set([
   'Mars/Olympus',
+  'PST',
   'Mars/Olympus_Mons',
   'Europe/Atlantis',
   'Europe/Nowhere',
