@@ -11,6 +11,32 @@ const AUTH_VARIANTS: Array<{ key: string; header?: string; label: string }> = [
   { key: 'unknownToken', header: 'Bearer orgs-mock-contract-unknown-token', label: 'an unknown token' },
 ];
 
+/**
+ * The challenge says whether a token was sent (RFC 6750 §3.1): `error="invalid_token"` for an unknown token,
+ * none without a token. (The header's shape is response_headers_conformance's.)
+ */
+function challengeProblems(ctx: CheckContext, e: Exchange, key: string): Finding[] {
+  const challenge = e.response.headers.get('www-authenticate');
+  if (e.response.status !== 401 || challenge === null || !['missingToken', 'unknownToken'].includes(key)) return [];
+  const says = /error="invalid_token"/.test(challenge);
+  if (says === (key === 'unknownToken')) return [];
+  const header = ctx.spec.op(e.request.operationId).responses['401']?.headers?.['WWW-Authenticate'];
+  const pointer = `${ctx.spec.pointerOf(ctx.spec.op(e.request.operationId).responses['401'])}/headers/WWW-Authenticate`;
+  return [
+    ctx.finding({
+      operation: e.request.operationId,
+      expected:
+        key === 'unknownToken'
+          ? 'WWW-Authenticate with error="invalid_token" (a token was sent, and it is bad)'
+          : 'WWW-Authenticate without an error (no token was sent)',
+      actual: challenge,
+      specLocation: pointer,
+      severity: header ? ctx.spec.severityAt(pointer) : 'fidelity',
+      exchange: e,
+    }),
+  ];
+}
+
 export const authRequired = scenario(
   'auth_required',
   'Every operation without a valid Bearer token answers 401 (with a WWW-Authenticate challenge, checked by response_headers_conformance). Writes are tried only with --allow-writes, on organizations of the run.',
@@ -69,6 +95,7 @@ export const authRequired = scenario(
             variant.label,
           ),
         );
+        out.push(...challengeProblems(ctx, e, variant.key));
       }
     }
     return out;
@@ -178,6 +205,19 @@ export const visibility = scenario(
         "a parent outside the other token's subtree",
       ),
     );
+    // A create of the token under the other organization, when it lies outside the token's subtree: 404.
+    if (ctx.model.whole && !ctx.model.orgs.has(otherOrg)) {
+      const under = await ctx.sandbox.create({ name: ctx.sandbox.name('Outside'), parentId: otherOrg }, otherOrg);
+      out.push(
+        ...refused(
+          ctx,
+          under.exchange,
+          ctx.spec.refusal('createOrganization', 'parentNotVisible'),
+          {},
+          "a parent outside the token's subtree",
+        ),
+      );
+    }
     const { id } = await ctx.sandbox.create(
       { name: ctx.sandbox.name('Hidden'), parentId: ctx.organizationId },
       ctx.organizationId,

@@ -28,7 +28,7 @@ function judged(ctx: CheckContext, from: number): FindingInput[] {
 
 export const inputClasses = scenario(
   'input_classes',
-  'With --allow-writes: each optional create field absent, null and "" (a value class each), each string at its exact maxLength (accepted) and one past it (400); the body with an empty and with an odd Content-Type (an absent one is treated as JSON); PUT without orgId only as a refusal probe with a body that is no JSON object, the token\'s organization read back unchanged. Every answer is judged by answers_match_model; a length limit off by one is this check\'s finding.',
+  'With --allow-writes: a body that is not JSON; each optional create field absent, null and "" (a value class each), each string at its exact maxLength (accepted) and one past it (400); the body with an empty and with an odd Content-Type (an absent one is treated as JSON); PUT without orgId only as a refusal probe with a body that is no JSON object, the token\'s organization read back unchanged. Every answer is judged by answers_match_model; a length limit off by one is this check\'s finding.',
   ['writes'],
   async (ctx) => {
     requireCreate(ctx);
@@ -87,6 +87,8 @@ export const inputClasses = scenario(
     if ((await ctx.sandbox.create({ name: greek, parentId: ctx.organizationId }, ctx.organizationId)).id !== undefined)
       for (const query of ['ωμέγα жук', 'ΩΜΈΓΑ ЖУК'])
         await send(ctx, request(ctx, 'searchOrganizations', { query, size: '1000' }));
+    // A body that is not JSON at all: 400, and nothing is created.
+    await ctx.sandbox.create(`{"name": "${ctx.sandbox.name('Broken JSON')}"`, ctx.organizationId);
     // Content-Type: an empty one as near to absent as the client sends ([doc]: absent is JSON), and an odd one.
     for (const type of ['', 'text/plain']) {
       const req = request(ctx, 'createOrganization', {}, base());
