@@ -465,7 +465,7 @@ export const oauthRefreshBoundToClient = scenario(
 
 export const oauthClientRejected = scenario(
   'oauth_client_rejected',
-  'An unknown client or a wrong secret answers 400 invalid_client with the documented description.',
+  'An unknown client or a wrong secret answers 400 invalid_client with the documented description, whichever documented way the client is sent (HTTP Basic, query, form).',
   [],
   async (ctx) => {
     const out: Finding[] = [];
@@ -475,12 +475,13 @@ export const oauthClientRejected = scenario(
     ];
     if (ctx.credentials)
       creds.push({ clientId: ctx.credentials.clientId, clientSecret: `${ctx.credentials.clientSecret}-wrong` });
-    for (const c of creds) {
-      const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, c);
-      out.push(...refused(ctx, e, refusal));
-      if (e.response.status === 400 && refusal?.error && fieldsOf(e.response.body)?.error !== refusal.error)
-        out.push(f(ctx, e, `error "${refusal.error}"`));
-    }
+    for (const c of creds)
+      for (const how of ['basic', 'query', 'form'] as const) {
+        const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, c, how);
+        out.push(...refused(ctx, e, refusal, {}, how === 'basic' ? '' : `the client sent in the ${how}`));
+        if (e.response.status === 400 && refusal?.error && fieldsOf(e.response.body)?.error !== refusal.error)
+          out.push(f(ctx, e, `error "${refusal.error}"`));
+      }
     return out;
   },
 );

@@ -20,6 +20,12 @@ function queries(ctx: CheckContext): string[] {
   const swapped = [...word].map((ch, i) => (i % 2 ? ch.toLowerCase() : ch.toUpperCase())).join('');
   // Characters a pattern or SQL LIKE would read specially, matched literally by a substring search.
   const candidates = ['', word, swapped, 'a', '.', '%', '_', "'", 'orgs-mock-no-such-name'];
+  // A word of a description that no name holds: matching is on the name alone.
+  const names = [...view].map((id) => String(model.orgs.get(id)?.name ?? '').toLowerCase());
+  const described = [...view]
+    .flatMap((id) => String(model.orgs.get(id)?.description ?? '').split(/[^\p{L}]+/u))
+    .find((w) => w.length >= 4 && !names.some((n) => n.includes(w.toLowerCase())));
+  if (described) candidates.push(described);
   return [...new Set(candidates)].filter((q) => model.matching(view, q).length <= MOST);
 }
 
