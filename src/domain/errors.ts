@@ -61,6 +61,7 @@ export const messages = {
     `Field ${field} is ignored by ${operationId}; did you mean ${meant}?`,
   ignoredFieldInQuery: (field: string, operationId: string) =>
     `Field ${field} is ignored by ${operationId}; ${field} travels in the query string.`,
+  ignoredFieldsMore: (count: number, operationId: string) => `${count} more fields are ignored by ${operationId}.`,
   preferInvalid: (possible: string) =>
     `Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=${possible}.`,
   // OAuth2 error descriptions (RFC 6749 bodies).
@@ -72,6 +73,7 @@ export const messages = {
   internal: 'Internal server error.',
   sessionIdTooLong: (max: number) => `Session id should be at most ${max} characters.`,
   bodyIncomplete: 'Request body ended before it was complete.',
+  bodyStalled: (seconds: number) => `Request body stalled: nothing arrived for ${seconds} s.`,
   controlOtherOrigin: 'The control plane does not answer requests from other origins.',
   controlOtherHost: 'The control plane answers only under its own host name; list other names in CONTROL_HOSTS.',
   controlTokenMissing: 'The control plane needs "Authorization: Bearer <CONTROL_TOKEN>".',

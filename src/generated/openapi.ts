@@ -244,7 +244,7 @@ export interface components {
              * @description Organization description; `""` when never set (never left out), as on the live service.
              * @example A test organization
              */
-            description: string;
+            description?: string;
             /**
              * Format: int32
              * @description Parent organization ID (for hierarchical structure); absent on the root.
@@ -265,8 +265,8 @@ export interface components {
              * @description Phone number, associated with the organization; `""` when never set (never left out), as on the live service.
              * @example +11234567890
              */
-            phoneNumber: string;
-            address: components["schemas"]["Address"];
+            phoneNumber?: string;
+            address?: components["schemas"]["Address"];
             /**
              * Format: int64
              * @description Timestamp, indicating the time, when the organization was modified last time (Unix epoch milliseconds)

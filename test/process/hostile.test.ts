@@ -139,9 +139,14 @@ const corpus: Array<[string, () => Promise<Raw>, RegExp | string | null]> = [
     () => send('POST', '/api/v1/organization/create', json, '{"name":"Trailing",}'),
     'Request body should be valid JSON.',
   ],
-  // A chunked body on a GET: the adapter does not read it, so Node's parser meets it as a next request and
-  // answers its own bare 400 — still a 4xx, and the server goes on.
-  ['a chunked body on a GET', () => send('GET', '/api/v1/organization?orgId=x', json, '{"name":"ignored"}'), null],
+  // A body on a GET without framing: Node's parser meets it as a next request it cannot parse, after the GET
+  // has had its answer, and then closes the connection (HTTP must). The client says Connection: close so
+  // that its agent does not hand that closing socket to the next test.
+  [
+    'a chunked body on a GET',
+    () => send('GET', '/api/v1/organization?orgId=x', { ...json, Connection: 'close' }, '{"name":"ignored"}'),
+    null,
+  ],
   [
     'a body with Content-Length on a GET',
     () => send('GET', '/api/v1/organization?orgId=x', { ...json, 'Content-Length': '18' }, '{"name":"ignored"}'),
