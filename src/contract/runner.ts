@@ -121,6 +121,22 @@ export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks
   return chosen;
 }
 
+/**
+ * Secrets a refusal or a server error echoes (a token field, a Bearer or Basic value, a client secret): the
+ * masker learns them before any finding quotes the answer, since they may be secrets the run never saw.
+ */
+const ECHOED = [
+  /"(?:access_token|refresh_token|token|client_secret|secret|password|authorization)"\s*:\s*"(?:Bearer\s+|Basic\s+)?([^"\s]{8,})"/gi,
+  /\b(?:Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{8,})/g,
+  /\b(?:client_secret|refresh_token|access_token)=([^&\s"]{8,})/g,
+];
+
+function learnEchoes(masker: Masker, e: Exchange): void {
+  if (e.response.status < 400) return;
+  for (const pattern of ECHOED)
+    for (const match of e.response.text.slice(0, 100_000).matchAll(pattern)) masker.add(match[1], '$ECHOED_SECRET');
+}
+
 /** A set-up call: a 5xx is retried with back-off; the repeats are marked so that it counts once. */
 async function setupCall(client: TargetClient, req: OutgoingRequest, repeats: WeakSet<Exchange>): Promise<Exchange> {
   for (let attempt = 0; ; attempt++) {
@@ -268,6 +284,9 @@ class ContractRun {
   private inspected = 0;
   private sandboxSeen = 0;
   private readonly exchangeChecks: ExchangeCheck[];
+  /** Whether transport_sound runs: then it alone reports exchanges without a usable answer. */
+  private readonly transportChosen: boolean;
+  private readonly transportReported = new WeakSet<Exchange>();
   /** The ids the inventory saw at the start: never the run's. */
   private readonly before = new Set<number>();
 
@@ -303,6 +322,7 @@ class ContractRun {
           fidelityFindings: 0,
           durationMs: 0,
         });
+    this.transportChosen = this.recaps.has(REPEATED.transport);
     this.exchangeChecks = this.chosen.filter(
       (c): c is ExchangeCheck => c.kind === 'exchange' && this.recaps.has(c.name),
     );
@@ -353,7 +373,10 @@ class ContractRun {
       });
     } catch (error) {
       // The fatal message may quote what the set-up was issued (a refresh token): the masker learns it first.
-      for (const e of client.exchanges) this.masker.learn(e);
+      for (const e of client.exchanges) {
+        this.masker.learn(e);
+        learnEchoes(this.masker, e);
+      }
       if (error instanceof TargetUnreachable || error instanceof BudgetExceeded) throw new RunnerError(error.message);
       throw error;
     } finally {
@@ -370,11 +393,13 @@ class ContractRun {
     const observe = client.onExchange;
     client.onExchange = (e) => {
       this.masker.learn(e);
+      learnEchoes(this.masker, e);
       observe?.(e);
       this.oracle.observe(e);
     };
     for (const e of client.exchanges) {
       this.masker.learn(e);
+      learnEchoes(this.masker, e);
       if (!this.repeats.has(e)) this.oracle.observe(e);
     }
     options.onSandbox?.(() => sandbox.leftovers());
@@ -420,8 +445,12 @@ class ContractRun {
     const counted: Finding[] = [];
     for (const f of found) {
       if (!CHECK_NAMES.includes(f.check)) throw new Error(`A finding names no check of the registry: ${f.check}.`);
-      // No second finding for an exchange that had no usable answer (interfaces.md §1).
-      if (f.exchange?.transport && f.check !== REPEATED.transport) continue;
+      // No second finding for an exchange that had no usable answer (interfaces.md §1): transport_sound's
+      // when it runs; else the first check's that reports it.
+      if (f.exchange?.transport) {
+        if (this.transportChosen ? f.check !== REPEATED.transport : this.transportReported.has(f.exchange)) continue;
+        this.transportReported.add(f.exchange);
+      }
       const recap = this.recaps.get(f.check);
       if (!recap) continue; // a check not chosen for this run
       if (f.severity === 'contract') recap.contractFailures++;
@@ -441,7 +470,7 @@ class ContractRun {
       for (const c of this.exchangeChecks) {
         // An exchange without a usable answer is transport_sound's alone (and the oracle's, which skips it);
         // a 5xx is not_a_server_error's alone among the exchange checks: each is counted once.
-        if (e.transport && c.name !== REPEATED.transport) continue;
+        if (e.transport && this.transportChosen && c.name !== REPEATED.transport) continue;
         if (!e.transport && e.response.status >= 500 && c.name !== REPEATED.serverError) continue;
         found.push(...c.inspect(e, this.contextFor(c)));
       }
