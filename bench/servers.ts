@@ -27,10 +27,14 @@ function start(
       child.kill('SIGKILL');
       reject(new Error(`not started within ${timeoutMs} ms: ${output}`));
     }, timeoutMs);
+    let banner = false;
     const onData = (chunk: Buffer) => {
+      // After the banner, the output (the request log) is read and dropped, as a terminal would show it.
+      if (banner) return;
       output += chunk.toString();
       const match = pattern.exec(output);
       if (!match) return;
+      banner = true;
       clearTimeout(timer);
       resolve({
         url: match[1] as string,
@@ -50,10 +54,25 @@ function start(
   });
 }
 
-export function startMock(env: Record<string, string> = {}): Promise<Started> {
+/**
+ * The command `npm start` runs (package.json's `start`, `node <file> <args>`), run with this Node and
+ * without npm's shell in between, so that the bench can read the server's own CPU time.
+ */
+export function npmStartCommand(): string[] {
+  const { scripts } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = scripts.start.split(/\s+/);
+  if (node !== 'node') throw new Error(`npm start runs "${scripts.start}", not node: teach bench/servers.ts to run it`);
+  return args;
+}
+
+/**
+ * The mock as `npm start` runs it: the request log on (text lines to stdout, a pipe read by the bench),
+ * unless `quiet`. The rate limit is lifted so that a load measures the server, not its 429s.
+ */
+export function startMock(env: Record<string, string> = {}, { quiet = false } = {}): Promise<Started> {
   return start(
     process.execPath,
-    ['bin/orgs-mock.mjs', 'serve', '--quiet'],
+    [...npmStartCommand(), ...(quiet ? ['--quiet'] : [])],
     { HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_PER_MINUTE: '1000000000', ...env },
     /serving \d+ organizations on (http:\/\/\S+)/,
   );
@@ -61,6 +80,14 @@ export function startMock(env: Record<string, string> = {}): Promise<Started> {
 
 export function startBare(): Promise<Started> {
   return start(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], {}, /bare on (http:\/\/\S+)/);
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 10 ms ticks). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Peak and current resident memory of a process, in MB, from /proc (Linux). */

@@ -117,7 +117,7 @@ async function aroundTheApi(url: string, deadline: number): Promise<{ requests: 
 }
 
 async function main(): Promise<void> {
-  const mock = await startMock({ ORG_COUNT });
+  const mock = await startMock({ ORG_COUNT }, { quiet: true });
   const pid = mock.child.pid as number;
   const before = await health(mock.url);
   const start = memoryOf(pid);

@@ -53,6 +53,15 @@ export function pack({ root, out, build = true }) {
   }
 }
 
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--refuse')) {
+  // prepack: `npm pack` or `npm publish` of the repository itself would ship its scripts (prepare) and the
+  // README's relative links.
+  console.error(
+    'orgs-mock: the repository itself is not what is published; make the tarball with `npm run pack` (then `npm publish <tarball>`).',
+  );
+  process.exit(1);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--out');

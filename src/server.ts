@@ -1,6 +1,7 @@
 /** Serves a mock app on HOST:PORT with the Node adapter, and stops it within a deadline. */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type IncomingHttpHeaders, type Server, STATUS_CODES } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import type { MockApp } from './http/app.ts';
 
@@ -16,9 +17,48 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** What the adapter passes as `env` (HTTP/1 and HTTP/2 alike), as far as it is read here. */
+interface Incoming {
+  readonly method?: string | undefined;
+  readonly readableEnded: boolean;
+  readonly headers: IncomingHttpHeaders;
+}
+interface NodeBindings {
+  incoming: Incoming;
+}
+
+/**
+ * Whether the adapter cuts the connection after the answer: it drains the unread body of a request other
+ * than GET or HEAD for a moment and then destroys the socket (Node itself reads past a GET's body).
+ */
+const cutAfterAnswer = (incoming: Incoming) => {
+  if (incoming.readableEnded || incoming.method === 'GET' || incoming.method === 'HEAD') return false;
+  const length = incoming.headers['content-length'];
+  return (length !== undefined && length !== '0') || incoming.headers['transfer-encoding'] !== undefined;
+};
+
+/**
+ * An answer sent before the request's body was read (a 413 by Content-Length, a 401 to a large create)
+ * leaves unread bytes on the connection, and the adapter then cuts it: the answer says
+ * `Connection: close`, so that a keep-alive client opens a new connection instead of failing on this one.
+ */
+function closingIfUnread(response: Response, incoming: Incoming): Response {
+  if (cutAfterAnswer(incoming)) response.headers.set('Connection', 'close');
+  return response;
+}
+
+export function fetchOf(app: MockApp) {
+  return (request: Request, env: NodeBindings): Response | Promise<Response> => {
+    const answer = app.fetch(request, env);
+    return answer instanceof Promise
+      ? answer.then((response) => closingIfUnread(response, env.incoming))
+      : closingIfUnread(answer, env.incoming);
+  };
+}
+
 export function listen(app: MockApp, host: string, port: number): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    const server = serve({ fetch: fetchOf(app), hostname: host, port }, (info: AddressInfo) => {
       const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${shownHost}:${info.port}`,
@@ -27,15 +67,49 @@ export function listen(app: MockApp, host: string, port: number): Promise<Runnin
       });
     });
     server.once('error', reject);
+    server.on('clientError', closeAfterAnswers);
   });
+}
+
+/** Node's own answers to bytes it cannot parse (lib/_http_server.js), by the parser's error code. */
+const CANNED: Record<string, number> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+/**
+ * Bytes Node cannot parse (a GET's unframed body read as a next request, headers past the limit). Node's
+ * own handler writes its bare answer and destroys the socket, which drops an answer still buffered for the
+ * request before them (one written synchronously within the same read): then the connection is ended
+ * instead, so that answer goes out first. Otherwise this does what Node does.
+ */
+function closeAfterAnswers(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // Node's own test (lib/_http_server.js): an answer in flight whose headers are out.
+  // cast: Node's server keeps the answer in flight on the socket as _httpMessage, a field its types do not name.
+  const inFlight = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
+  if (socket.writable && (socket.writableLength > 0 || inFlight?._headerSent)) {
+    // End, not destroy: a reset would make the client drop the answer it has not read yet.
+    socket.end();
+    setTimeout(() => socket.destroy(), 1_000).unref();
+    return;
+  }
+  if (socket.writable) {
+    const status = CANNED[error.code ?? ''] ?? 400;
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
+  }
+  socket.destroy(error);
 }
 
 function stop(server: Server, graceMs: number): Promise<void> {
   return new Promise((done) => {
     const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
     deadline.unref();
+    // A keep-alive connection whose request in flight has been answered is idle from then on: close it then.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
       clearTimeout(deadline);
+      clearInterval(sweep);
       done();
     });
     server.closeIdleConnections();

@@ -20,7 +20,33 @@ const overLimit =
     return send(app);
   };
 
+/** Sends in a session that was evicted with its changes (MAX_SESSIONS=1, another session opened since). */
+const inEvictedSession =
+  (method: string, path: string, options: { body?: unknown } = {}): Scenario =>
+  async (app) => {
+    const small = await makeApp({ now: app.mock.runtime.now, config: { maxSessions: 1 } });
+    await call(small, 'POST', '/api/v1/organization/create', {
+      body: { name: 'Lost' },
+      headers: { 'X-Mock-Session': 'gone' },
+    });
+    await call(small, 'GET', '/api/v1/organization/profile', { headers: { 'X-Mock-Session': 'other' } });
+    return call(small, method, path, { ...options, headers: { 'X-Mock-Session': 'gone' } });
+  };
+
 export const scenarios: Record<string, Scenario> = {
+  'getCurrentOrganization 410': inEvictedSession('GET', '/api/v1/organization/profile'),
+  'searchOrganizations 410': inEvictedSession('GET', '/api/v1/organization/search?query='),
+  'getOrganization 410': inEvictedSession('GET', '/api/v1/organization?orgId=2'),
+  'createOrganization 410': inEvictedSession('POST', '/api/v1/organization/create', json({ name: 'Again' })),
+  'updateOrganization 410': inEvictedSession('PUT', '/api/v1/organization?orgId=3', json({ name: 'Renamed' })),
+  'deleteOrganization 410': inEvictedSession('DELETE', '/api/v1/organization?orgId=3'),
+  'mockExportState 410': inEvictedSession('GET', '/_mock/state'),
+  // 1,105 organizations need about 1.1 MB in a session, more than SESSION_MEMORY_MB=1 leaves free.
+  'mockImportState 409': async (app) => {
+    const bigger = await makeApp({ now: app.mock.runtime.now, config: { orgCount: 1_100, sessionMemoryMb: 1 } });
+    const state = (await call(bigger, 'GET', '/_mock/state')).body;
+    return call(bigger, 'PUT', '/_mock/state', { body: state, headers: { 'X-Mock-Session': 'big' } });
+  },
   'getCurrentOrganization 200': (app) => call(app, 'GET', '/api/v1/organization/profile'),
   'getCurrentOrganization 400': (app) =>
     call(app, 'GET', '/api/v1/organization/profile', { headers: { Prefer: 'code=404' } }),

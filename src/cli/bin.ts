@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `orgs-mock` command of the built package (bin/orgs-mock.mjs runs the sources in development). */
+/** The `orgs-mock` command of the built package, and of `npm start` in a clone (scripts/start.mjs). */
 import module from 'node:module';
 
 // Node 22.1+ keeps the compiled code of modules on disk and reuses it on the next start; before the

@@ -2,6 +2,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { type Config, ConfigError, DEFAULT_CONFIG, fitToHeap, resolveConfig, SETTINGS } from '../config.ts';
 import { createApp } from '../node/app.ts';
+import { drainStdout } from '../node/stdout.ts';
 import { listen } from '../server.ts';
 
 export function serveHelp(): string {
@@ -67,17 +68,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ].join('\n'),
   );
   stopWhenOrphanedUnderNpm();
+  // SIGHUP (the terminal closed) stops like SIGTERM, draining requests in flight, as a dev server does.
+  const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   await new Promise<void>((resolve) => {
     const stop = () => {
       // A second signal while draining stops at once.
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
+      for (const [signal, code] of Object.entries(signals)) process.once(signal, () => process.exit(code));
       resolve();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    for (const signal of Object.keys(signals)) process.once(signal, stop);
   });
   await server.close();
+  // The request log's last batch is written a turn after its requests, and without blocking: let it out.
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  await drainStdout();
   return 0;
 }
 

@@ -58,6 +58,8 @@ export interface RunOptions {
   onSandbox?: (leftovers: () => Array<{ id: number; name: string }>) => void;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
+  /** The caller's masker (the CLI masks what it prints with it, fatal errors included); it learns the run's secrets. */
+  masker?: Masker;
 }
 
 /** What diff compares: each exchange of each check, masked. */
@@ -156,7 +158,7 @@ async function obtainToken(
   const token = fieldsOf(e.response.body)?.access_token;
   if (e.response.status !== 200 || typeof token !== 'string')
     throw new RunnerError(
-      `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
+      `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.transport ? `${e.transport.detail} ` : ''}${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
     );
   return token;
 }
@@ -176,7 +178,7 @@ async function ownOrganization(
   const body = fieldsOf(e.response.body);
   if (e.response.status !== 200 || !body || !Number.isInteger(Number(body.id))) {
     throw new RunnerError(
-      `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.response.text.slice(0, 200)}`,
+      `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.transport ? `${e.transport.detail} ` : ''}${e.response.text.slice(0, 200)}`,
     );
   }
   return body;
@@ -247,7 +249,7 @@ function coverage(spec: ContractSpec, exchanges: Exchange[]): RunReport['coverag
 class ContractRun {
   readonly started = Date.now();
   readonly spec: ContractSpec;
-  readonly masker = new Masker();
+  readonly masker: Masker;
   readonly client: TargetClient;
   readonly runId = randomBytes(4).toString('hex');
   readonly chosen: Check[];
@@ -270,6 +272,7 @@ class ContractRun {
 
   constructor(private readonly options: RunOptions) {
     this.spec = new ContractSpec(options.spec);
+    this.masker = options.masker ?? new Masker();
     const masker = this.masker;
     masker.add(options.token);
     masker.add(options.otherToken, '$OTHER_TOKEN');
@@ -343,6 +346,8 @@ class ContractRun {
       });
       start = await inventory(client, spec, token, this.repeats);
     } catch (error) {
+      // The fatal message may quote what the set-up was issued (a refresh token): the masker learns it first.
+      for (const e of client.exchanges) this.masker.learn(e);
       if (error instanceof TargetUnreachable || error instanceof BudgetExceeded) throw new RunnerError(error.message);
       throw error;
     } finally {

@@ -61,6 +61,7 @@ export const messages = {
     `Field ${field} is ignored by ${operationId}; did you mean ${meant}?`,
   ignoredFieldInQuery: (field: string, operationId: string) =>
     `Field ${field} is ignored by ${operationId}; ${field} travels in the query string.`,
+  ignoredFieldsMore: (count: number, operationId: string) => `${count} more fields are ignored by ${operationId}.`,
   preferInvalid: (possible: string) =>
     `Header Prefer should be code=<status> and/or delay=<milliseconds from 0 to 60000>; this operation documents code=${possible}.`,
   // OAuth2 error descriptions (RFC 6749 bodies).
@@ -72,17 +73,28 @@ export const messages = {
   internal: 'Internal server error.',
   sessionIdTooLong: (max: number) => `Session id should be at most ${max} characters.`,
   bodyIncomplete: 'Request body ended before it was complete.',
+  bodyStalled: (seconds: number) => `Request body stalled: nothing arrived for ${seconds} s.`,
   controlOtherOrigin: 'The control plane does not answer requests from other origins.',
   controlOtherHost: 'The control plane answers only under its own host name; list other names in CONTROL_HOSTS.',
   controlTokenMissing: 'The control plane needs "Authorization: Bearer <CONTROL_TOKEN>".',
   controlTokenWrong: 'The control token is wrong.',
+  sessionHeaderRepeated:
+    'Header X-Mock-Session should be sent once, with an id without commas (repeated headers arrive joined by commas).',
+  sessionEvicted: (at: string, why: string) =>
+    `This session was evicted at ${at} (${why}); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id.`,
+  sessionEvictedMemory: (mb: number) => `the sessions' memory passed SESSION_MEMORY_MB=${mb}`,
+  sessionEvictedCount: (max: number) => `more than MAX_SESSIONS=${max} sessions were open`,
+  sessionEvictedIdle: (seconds: number) => `it was idle for more than SESSION_IDLE_SECONDS=${seconds}`,
+  sessionImportNoRoom: (neededKb: number, freeKb: number, limitMb: number) =>
+    `This import needs about ${neededKb} KB of session memory and ${freeKb} KB of SESSION_MEMORY_MB=${limitMb} is free (other sessions' changes are never evicted for an import). Reset sessions, raise SESSION_MEMORY_MB, or import without X-Mock-Session.`,
 } as const;
 
 /**
- * Why the domain refuses: the input breaks a rule, or what it names does not exist for the caller. The
+ * Why the domain refuses: the input breaks a rule, what it names does not exist for the caller, it
+ * would push out other sessions' changes (conflict), or the session's state was dropped (gone). The
  * domain knows no statuses; the HTTP layer maps each code to one (src/http/http-error.ts).
  */
-export type RefusalCode = 'invalid' | 'not_found';
+export type RefusalCode = 'invalid' | 'not_found' | 'conflict' | 'gone';
 
 /** A refusal of the domain (or of the spec's rules), with the catalogue's message. */
 export class Refusal extends Error {
@@ -97,3 +109,5 @@ export class Refusal extends Error {
 
 export const invalidInput = (message: string) => new Refusal('invalid', message);
 export const notFound = (message: string) => new Refusal('not_found', message);
+export const conflict = (message: string) => new Refusal('conflict', message);
+export const gone = (message: string) => new Refusal('gone', message);

@@ -7,9 +7,12 @@ export const MAX_JOURNAL_PATH = 2_048;
 /** Query parameters whose values are secrets; masked in the journal and the log. */
 const SECRET_PARAMETERS = /([?&](?:client_secret|refresh_token|access_token|authorization|password|token)=)[^&#]*/gi;
 
+/** A word that every name above holds: a path without one has nothing to mask (a cheap test, on every request). */
+const SECRET_WORD = /secret|token|password|authorization/i;
+
 /** The path with the values of secret query parameters replaced by `***`. */
 export function redactSecrets(path: string): string {
-  return path.replace(SECRET_PARAMETERS, '$1***');
+  return SECRET_WORD.test(path) ? path.replace(SECRET_PARAMETERS, '$1***') : path;
 }
 
 /** Control characters (CR, LF, ESC, …) as \xNN, so that a line of log is one line and draws nothing. */
@@ -28,6 +31,8 @@ export interface JournalEntry {
   session?: string;
   /** Slips the mock noticed, such as body fields the operation ignores. */
   warnings?: string[];
+  /** What the mock did by itself, not a request: `session evicted: <why>` (method EVICT). */
+  event?: string;
 }
 
 export type PublicJournalEntry = Omit<JournalEntry, 'at'> & { time: string };
@@ -48,6 +53,11 @@ export class Journal {
     if (this.entries.length < this.capacity) this.entries.push(entry);
     else this.entries[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** A session dropped with its changes, at `at`, for `why`: not a request, but when and why a client's data went. */
+  addEviction(session: string, at: number, why: string): void {
+    this.add({ at, method: 'EVICT', path: '', status: 410, ms: 0, session, event: `session evicted: ${why}` });
   }
 
   /** The newest `limit` entries, oldest first, as JSON shows them. */

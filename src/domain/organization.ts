@@ -7,8 +7,14 @@ export type Organization = components['schemas']['Organization'];
 export type Address = NonNullable<components['schemas']['Address']>;
 export type UnitSystem = NonNullable<Organization['unitSystem']>;
 
-/** What the mock keeps: the public fields plus the counts that drive sorting and deletion. */
-export interface OrgRecord extends Organization {
+/**
+ * What the mock keeps: the public fields plus the counts that drive sorting and deletion. The fields that
+ * may never have been set are optional here; toPublic answers them as the live service does.
+ */
+export interface OrgRecord extends Omit<Organization, keyof typeof UNSET> {
+  description?: string;
+  phoneNumber?: string;
+  address?: Address | null;
   deviceCount: number;
   userCount: number;
 }

@@ -10,7 +10,7 @@ import { SNAPSHOT_MESSAGES } from '../generated/openapi.ts';
 import { at, isObject } from './checked.ts';
 import { invalidInput, messages, Refusal } from './errors.ts';
 import type { Address, OrgRecord } from './organization.ts';
-import { OrgTree, type TreeLimits } from './tree.ts';
+import { OrgTree, type Tree, type TreeLimits } from './tree.ts';
 
 export const SNAPSHOT_FORMAT = 'orgs-mock/state@1';
 
@@ -20,7 +20,7 @@ export interface Snapshot {
   organizations: OrgRecord[];
 }
 
-export function exportTree(tree: OrgTree): Snapshot {
+export function exportTree(tree: Tree): Snapshot {
   return { format: SNAPSHOT_FORMAT, nextOrganizationId: tree.nextOrganizationId, organizations: tree.all() };
 }
 
@@ -31,7 +31,7 @@ const EXPORT_BATCH = 2_000;
  * The export as JSON text in pieces, of the tree as it is now (records never change in place, so later
  * writes do not show in an export already started).
  */
-export function* exportPieces(tree: OrgTree): Generator<string> {
+export function* exportPieces(tree: Tree): Generator<string> {
   const records = tree.all();
   yield `{"format":"${SNAPSHOT_FORMAT}","nextOrganizationId":${tree.nextOrganizationId},"organizations":[`;
   for (let i = 0; i < records.length; i += EXPORT_BATCH) {
@@ -128,10 +128,15 @@ const STRING_STOP = /["\\]/g;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const notJson = () => invalidInput(messages.bodyNotJson);
 
+/** The top-level fields the reader keeps besides the organizations; others are skipped unread. */
+const KEPT_FIELDS = new Set(['format', 'nextOrganizationId']);
+
 /**
  * Reads a snapshot as it arrives: the organizations one by one (each parsed and checked when complete),
- * the other top-level fields whole. Memory holds the records read so far and one unfinished item, never
- * the whole text.
+ * the known top-level fields whole. Unknown top-level fields are skipped as they stream past, without
+ * being kept or built (only their brackets and strings are followed): a file of `[{},{},…]` under unknown
+ * keys, or millions of distinct keys, costs a scan, not a heap. Memory holds the records read so far and
+ * one unfinished item, never the whole text.
  */
 export class SnapshotReader {
   private text = '';
@@ -147,6 +152,8 @@ export class SnapshotReader {
   private start = -1;
   private captureDepth = 0;
   private bare = false;
+  /** Inside the value of an unknown top-level field: followed, not kept. */
+  private skipping = false;
   private inOrganizations = false;
   private sawOrganizations = false;
   private readonly fields: Record<string, unknown> = {};
@@ -178,12 +185,12 @@ export class SnapshotReader {
       if (this.bare) {
         if (!(isSpace(c) || c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY)) continue;
         this.bare = false;
-        this.emit(text.slice(this.start, i));
+        this.emitValue(i);
       }
       this.structural(c, i);
     }
     // Keep only what an unfinished item still needs.
-    const keep = this.start >= 0 ? this.start : this.keyStart >= 0 ? this.keyStart : text.length;
+    const keep = this.start >= 0 && !this.skipping ? this.start : this.keyStart >= 0 ? this.keyStart : text.length;
     if (text.length - keep > MAX_ORGANIZATION_CHARS) {
       throw this.inOrganizations
         ? invalid(`organization ${this.records.size + 1} is longer than ${MAX_ORGANIZATION_CHARS} characters`)
@@ -191,7 +198,8 @@ export class SnapshotReader {
     }
     this.text = text.slice(keep);
     this.at = this.text.length;
-    if (this.start >= 0) this.start -= keep;
+    if (this.skipping) this.start = 0;
+    else if (this.start >= 0) this.start -= keep;
     if (this.keyStart >= 0) this.keyStart -= keep;
   }
 
@@ -199,7 +207,7 @@ export class SnapshotReader {
   end(): { nextOrganizationId: number | undefined; records: Map<number, OrgRecord> } {
     if (this.bare) {
       this.bare = false;
-      this.emit(this.text.slice(this.start));
+      this.emitValue(this.text.length);
     }
     if (this.phase !== 'done' || this.text.slice(this.at).trim() !== '')
       throw invalidInput(this.phase === 'start' ? messages.bodyMissing : messages.bodyNotJson);
@@ -232,7 +240,7 @@ export class SnapshotReader {
       else if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.depth++;
       else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
         this.depth--;
-        if (this.depth === this.captureDepth) this.emit(this.text.slice(this.start, i + 1));
+        if (this.depth === this.captureDepth) this.emitValue(i + 1);
       }
       return;
     }
@@ -274,6 +282,7 @@ export class SnapshotReader {
       return;
     }
     this.start = i;
+    this.skipping = top && !KEPT_FIELDS.has(this.key ?? '');
     this.captureDepth = this.depth;
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.depth++;
     else if (c === QUOTE) this.inString = true;
@@ -286,8 +295,20 @@ export class SnapshotReader {
       this.keyStart = -1;
       this.phase = 'colon';
     } else if (this.start >= 0 && this.depth === this.captureDepth) {
-      this.emit(this.text.slice(this.start, i + 1));
+      this.emitValue(i + 1);
     }
+  }
+
+  /** The value that ends before `end`: parsed, or, for a skipped field, only left behind. */
+  private emitValue(end: number): void {
+    if (!this.skipping) {
+      this.emit(this.text.slice(this.start, end));
+      return;
+    }
+    this.skipping = false;
+    this.start = -1;
+    this.phase = 'next';
+    this.key = undefined;
   }
 
   private emit(json: string): void {

@@ -13,10 +13,26 @@ export type KeyCompare = (a: number, b: number) => number;
 const BLOCK = 512;
 
 class BlockList {
+  /** Where each block starts in the order; made when first needed, dropped by every change. */
+  private starts: number[] | undefined;
+
   constructor(
     readonly compare: KeyCompare,
     private blocks: number[][],
   ) {}
+
+  private startsOf(): number[] {
+    if (!this.starts) {
+      const starts: number[] = [];
+      let position = 0;
+      for (const block of this.blocks) {
+        starts.push(position);
+        position += block.length;
+      }
+      this.starts = starts;
+    }
+    return this.starts;
+  }
 
   static from(sorted: number[], compare: KeyCompare): BlockList {
     const blocks: number[][] = [];
@@ -32,6 +48,7 @@ class BlockList {
   }
 
   insert(id: number): void {
+    this.starts = undefined;
     if (this.blocks.length === 0) {
       this.blocks.push([id]);
       return;
@@ -43,6 +60,7 @@ class BlockList {
   }
 
   remove(id: number): void {
+    this.starts = undefined;
     if (this.blocks.length === 0) return;
     const b = this.blockFor(id);
     const block = at(this.blocks, b);
@@ -58,6 +76,49 @@ class BlockList {
 
   forEach(visit: (id: number) => boolean | undefined): void {
     for (const block of this.blocks) for (const id of block) if (visit(id) === false) return;
+  }
+
+  /** Visits ids from position `start` on, with their positions, until `visit` returns false. */
+  forEachFrom(start: number, visit: (id: number, position: number) => boolean | undefined): void {
+    const starts = this.startsOf();
+    // The last block that starts at or before `start`.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (at(starts, mid) <= start) low = mid + 1;
+      else high = mid;
+    }
+    for (let b = Math.max(0, low - 1); b < this.blocks.length; b++) {
+      const block = at(this.blocks, b);
+      const position = at(starts, b);
+      for (let i = Math.max(0, start - position); i < block.length; i++)
+        if (visit(at(block, i), position + i) === false) return;
+    }
+  }
+
+  /** How many ids come first in this order by `before`, which must hold for a prefix of the order and no further. */
+  countBefore(before: (id: number) => boolean): number {
+    let low = 0;
+    let high = this.blocks.length;
+    // The first block whose last id is not before.
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const block = at(this.blocks, mid);
+      if (before(at(block, block.length - 1))) low = mid + 1;
+      else high = mid;
+    }
+    const block = this.blocks[low];
+    if (!block) return this.blocks.length === 0 ? 0 : at(this.startsOf(), low - 1) + at(this.blocks, low - 1).length;
+    const position = at(this.startsOf(), low);
+    let first = 0;
+    let last = block.length;
+    while (first < last) {
+      const mid = (first + last) >>> 1;
+      if (before(at(block, mid))) first = mid + 1;
+      else last = mid;
+    }
+    return position + first;
   }
 
   slice(from: number, to: number): number[] {
@@ -173,6 +234,22 @@ export class SortedIndex {
 
   slice(descending: boolean, from: number, to: number): number[] {
     return (descending ? this.descending : this.ascending).slice(from, to);
+  }
+
+  /** Visits ids in order from position `start`, with their positions, until `visit` returns false. */
+  forEachFrom(descending: boolean, start: number, visit: (id: number, position: number) => boolean | undefined): void {
+    (descending ? this.descending : this.ascending).forEachFrom(start, visit);
+  }
+
+  /** How many ids come before a place in the order, found by binary search: `before` holds for a prefix only. */
+  countBefore(descending: boolean, before: (id: number) => boolean): number {
+    return (descending ? this.descending : this.ascending).countBefore(before);
+  }
+
+  /** The position of an id in the order (its key as it was inserted). */
+  positionOf(descending: boolean, id: number): number {
+    const compare = descending ? this.compareDescending : this.compare;
+    return this.countBefore(descending, (other) => compare(other, id) < 0);
   }
 }
 

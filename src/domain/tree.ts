@@ -37,6 +37,89 @@ export interface SearchPage {
 }
 
 /**
+ * What a request reads and writes: a full tree (OrgTree: the seeded base, or an imported one) or a
+ * session's copy-on-write overlay over the shared base (OverlayTree). Both follow the rules below.
+ */
+export interface Tree {
+  readonly limits: TreeLimits;
+  readonly size: number;
+  /** Writes since this tree was built; sessions estimate their memory from what they hold. */
+  readonly writes: number;
+  readonly nextOrganizationId: number;
+  all(): OrgRecord[];
+  get(id: number): OrgRecord | undefined;
+  childCount(id: number): number;
+  childIds(id: number): number[];
+  descendantCount(id: number): number;
+  levelOf(id: number): number;
+  isWithin(id: number, ancestorId: number): boolean;
+  visible(id: number, viewerOrgId: number): OrgRecord | undefined;
+  getVisible(id: number, viewerOrgId: number): OrgRecord;
+  create(viewerOrgId: number, input: CreateInput, now: number): OrgRecord;
+  rename(viewerOrgId: number, id: number | undefined, name: string, now: number): OrgRecord;
+  remove(viewerOrgId: number, id: number): void;
+  search(viewerOrgId: number, q: SearchQuery): SearchPage;
+}
+
+/**
+ * The refusals of a create, in the order the service answers them, and its parent. One place for both
+ * kinds of tree. `parentPath` is the parent's path from the root (its length is the parent's level).
+ */
+export function checkCreate(
+  tree: Tree,
+  viewerOrgId: number,
+  input: CreateInput,
+  pathOf: (id: number) => readonly number[],
+): { parent: OrgRecord; parentPath: readonly number[] } {
+  const parent = tree.visible(input.parentId ?? viewerOrgId, viewerOrgId);
+  if (!parent) throw notFound(messages.parentNotFound);
+  const parentPath = pathOf(parent.id);
+  // parentPath.length is the parent's level counting the root as 1; the child would be one deeper.
+  if (parentPath.length >= tree.limits.maxDepth) throw invalidInput(messages.depthExceeded(tree.limits.maxDepth));
+  if (tree.size >= tree.limits.maxOrganizations) {
+    throw invalidInput(messages.organizationLimit(tree.limits.maxOrganizations));
+  }
+  if (tree.nextOrganizationId > MAX_INT32) throw invalidInput(messages.idsExhausted);
+  return { parent, parentPath };
+}
+
+/** The record a create makes: the one place that decides which optional keys a created organization carries. */
+export function createdRecord(id: number, input: CreateInput, parent: OrgRecord, now: number): OrgRecord {
+  const org: OrgRecord = {
+    id,
+    name: input.name,
+    parentOrganizationId: parent.id,
+    tz: input.tz ?? parent.tz,
+    lastModifiedTs: now,
+    deviceCount: 0,
+    userCount: 0,
+  };
+  if (input.description !== undefined) org.description = input.description;
+  const unitSystem = input.unitSystem ?? parent.unitSystem;
+  if (unitSystem !== undefined) org.unitSystem = unitSystem;
+  if (input.phoneNumber !== undefined) org.phoneNumber = input.phoneNumber;
+  if (input.address) org.address = pickAddress(input.address);
+  return org;
+}
+
+/** A rename stores a new record (records never change in place); within the same millisecond it still moves lastModifiedTs forward. */
+export function renamedRecord(org: OrgRecord, name: string, now: number): OrgRecord {
+  return { ...org, name, lastModifiedTs: Math.max(now, org.lastModifiedTs + 1) };
+}
+
+/** The refusals of a delete, in the service's order; the organization to delete and its parent. */
+export function checkRemove(tree: Tree, viewerOrgId: number, id: number): { org: OrgRecord; parentId: number } {
+  const org = tree.visible(id, viewerOrgId);
+  if (!org) throw notFound(messages.orgNotFoundForDelete(id));
+  if (org.id === viewerOrgId) throw invalidInput(messages.deleteOwn);
+  const parentId = org.parentOrganizationId;
+  if (parentId === undefined) throw invalidInput(messages.deleteRoot);
+  if (tree.childCount(org.id) > 0) throw invalidInput(messages.deleteHasChildren);
+  if (org.deviceCount > 0) throw invalidInput(messages.deleteHasDevices);
+  return { org, parentId };
+}
+
+/**
  * Per-organization data in dense arrays indexed by id: ids are small consecutive integers, and a scan
  * of 100,000 organizations must cost a few milliseconds, which Map lookups do not allow.
  */
@@ -52,7 +135,7 @@ interface Columns {
 const ADDRESS_FIELDS = ['fullAddress', 'country', 'city', 'state', 'zip'] as const;
 
 /** Below this share of the tree, a viewer's subtree is collected and sorted rather than filtered from an index. */
-const SMALL_SUBTREE_SHARE = 1 / 16;
+export const SMALL_SUBTREE_SHARE = 1 / 16;
 /** Cached (viewer, query) match sets: a few bitmaps of one byte per id. */
 const MATCH_CACHE_SIZE = 16;
 /** Whether a numeric sort key can be packed with its id into one float64 (see SortedIndex). */
@@ -60,7 +143,7 @@ const fitsPacked = (key: number) => Number.isInteger(key) && key >= 0 && key < 2
 /** Organizations placed between two pauses of an incremental build. */
 const BUILD_STEP = 20_000;
 
-export class OrgTree {
+export class OrgTree implements Tree {
   private c: Columns = { records: [], lowerNames: [], paths: [], children: [], descendants: [] };
   private count = 0;
   private rootId = 0;
@@ -213,6 +296,31 @@ export class OrgTree {
     return this.count;
   }
 
+  // Read-only views for an OverlayTree over this tree (src/domain/overlay-tree.ts); it never writes here.
+
+  /** The path from the root of an organization of this tree; undefined when it has none. */
+  pathOf(id: number): readonly number[] | undefined {
+    return this.get(id) ? this.c.paths[id] : undefined;
+  }
+
+  lowerNameOf(id: number): string {
+    return at(this.c.lowerNames, id);
+  }
+
+  /** The kept order of a sort field. */
+  orderOf(field: SortField): SortedIndex {
+    return this.indexes[field];
+  }
+
+  get rootOrganizationId(): number {
+    return this.rootId;
+  }
+
+  /** See matchesFor; `selectedHas` reads either kind of match set. */
+  matchesOf(viewerOrgId: number, needle: string): { selected: Uint8Array | Set<number>; total: number } {
+    return this.matchesFor(viewerOrgId, needle);
+  }
+
   /** Writes since this tree was built or cloned; sessions estimate their memory from it. */
   get writes(): number {
     return this.version;
@@ -277,31 +385,8 @@ export class OrgTree {
 
   /** `input` has passed the spec's rules (alphabet, time zone, lengths); the tree checks the hierarchy. */
   create(viewerOrgId: number, input: CreateInput, now: number): OrgRecord {
-    const parentId = input.parentId ?? viewerOrgId;
-    const parent = this.visible(parentId, viewerOrgId);
-    if (!parent) throw notFound(messages.parentNotFound);
-    const parentPath = at(this.c.paths, parent.id);
-    // parentPath.length is the parent's level counting the root as 1; the child would be one deeper.
-    if (parentPath.length >= this.limits.maxDepth) throw invalidInput(messages.depthExceeded(this.limits.maxDepth));
-    if (this.count >= this.limits.maxOrganizations) {
-      throw invalidInput(messages.organizationLimit(this.limits.maxOrganizations));
-    }
-    if (this.nextId > MAX_INT32) throw invalidInput(messages.idsExhausted);
-
-    const org: OrgRecord = {
-      id: this.nextId++,
-      name: input.name,
-      parentOrganizationId: parent.id,
-      tz: input.tz ?? parent.tz,
-      lastModifiedTs: now,
-      deviceCount: 0,
-      userCount: 0,
-    };
-    if (input.description !== undefined) org.description = input.description;
-    const unitSystem = input.unitSystem ?? parent.unitSystem;
-    if (unitSystem !== undefined) org.unitSystem = unitSystem;
-    if (input.phoneNumber !== undefined) org.phoneNumber = input.phoneNumber;
-    if (input.address) org.address = pickAddress(input.address);
+    const { parent, parentPath } = checkCreate(this, viewerOrgId, input, (id) => at(this.c.paths, id));
+    const org = createdRecord(this.nextId++, input, parent, now);
 
     const subOrgs = this.indexes['Sub Organizations'];
     subOrgs.remove(parent.id); // its key is about to change
@@ -321,8 +406,7 @@ export class OrgTree {
   /** Renames `id`, or the viewer's own organization when `id` is absent. */
   rename(viewerOrgId: number, id: number | undefined, name: string, now: number): OrgRecord {
     const org = this.getVisible(id ?? viewerOrgId, viewerOrgId);
-    // A rename within the same millisecond still moves lastModifiedTs forward.
-    const renamed: OrgRecord = { ...org, name, lastModifiedTs: Math.max(now, org.lastModifiedTs + 1) };
+    const renamed = renamedRecord(org, name, now);
     const byName = this.indexes.Name;
     byName.remove(org.id); // while its old name still orders it
     this.c.records[org.id] = renamed;
@@ -333,15 +417,8 @@ export class OrgTree {
   }
 
   remove(viewerOrgId: number, id: number): void {
-    const org = this.visible(id, viewerOrgId);
-    if (!org) throw notFound(messages.orgNotFoundForDelete(id));
-    if (org.id === viewerOrgId) throw invalidInput(messages.deleteOwn);
-    if (org.parentOrganizationId === undefined) throw invalidInput(messages.deleteRoot);
-    if (this.childCount(org.id) > 0) throw invalidInput(messages.deleteHasChildren);
-    if (org.deviceCount > 0) throw invalidInput(messages.deleteHasDevices);
-
+    const { org, parentId } = checkRemove(this, viewerOrgId, id);
     for (const index of Object.values(this.indexes)) index.remove(org.id);
-    const parentId = org.parentOrganizationId;
     const subOrgs = this.indexes['Sub Organizations'];
     subOrgs.remove(parentId);
     this.c.children[parentId]?.delete(org.id);

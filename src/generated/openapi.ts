@@ -396,6 +396,11 @@ export interface components {
                 session?: string;
                 /** @description Slips the mock noticed, such as body fields the operation ignores, with the field probably meant. */
                 warnings?: string[];
+                /**
+                 * @description Not a request but something the mock did: `session evicted: <why>` (with method `EVICT`,
+                 *     status 410, the session and the time it was dropped).
+                 */
+                event?: string;
             }[];
         };
         MockConfig: {
@@ -559,7 +564,11 @@ export interface components {
         };
     };
     parameters: {
-        /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
+        /**
+         * @description An isolated state, per id: an overlay of the session's own changes over the shared seeded state (at
+         *     most 200 characters, without commas; longer ids, and repeated headers, which arrive joined by commas,
+         *     are refused with 400). An evicted session is refused with 410 until it is reset.
+         */
         MockSession: string;
         /**
          * @description Organization ID
@@ -598,7 +607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Only from orgs-mock, never from the real service, for a `Prefer` header it cannot honour. */
+            /** @description Only from orgs-mock, never from the real service, for a `Prefer` header it cannot honour, or an X-Mock-Session it refuses. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -609,6 +618,26 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /**
+             * @description Only from orgs-mock, never from the real service: this `X-Mock-Session` was evicted with its
+             *     changes (a session bound was passed; the message names it). Answered until the session is reset
+             *     (`POST /_mock/reset` with the header) or replaced by an import; or use a new session id.
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "This session was evicted at 2026-01-01T12:00:00.000Z (the sessions' memory passed SESSION_MEMORY_MB=256); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -664,6 +693,26 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /**
+             * @description Only from orgs-mock, never from the real service: this `X-Mock-Session` was evicted with its
+             *     changes (a session bound was passed; the message names it). Answered until the session is reset
+             *     (`POST /_mock/reset` with the header) or replaced by an import; or use a new session id.
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "This session was evicted at 2026-01-01T12:00:00.000Z (the sessions' memory passed SESSION_MEMORY_MB=256); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -696,6 +745,26 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /**
+             * @description Only from orgs-mock, never from the real service: this `X-Mock-Session` was evicted with its
+             *     changes (a session bound was passed; the message names it). Answered until the session is reset
+             *     (`POST /_mock/reset` with the header) or replaced by an import; or use a new session id.
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "This session was evicted at 2026-01-01T12:00:00.000Z (the sessions' memory passed SESSION_MEMORY_MB=256); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -737,6 +806,26 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /**
+             * @description Only from orgs-mock, never from the real service: this `X-Mock-Session` was evicted with its
+             *     changes (a session bound was passed; the message names it). Answered until the session is reset
+             *     (`POST /_mock/reset` with the header) or replaced by an import; or use a new session id.
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "This session was evicted at 2026-01-01T12:00:00.000Z (the sessions' memory passed SESSION_MEMORY_MB=256); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -768,6 +857,26 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /**
+             * @description Only from orgs-mock, never from the real service: this `X-Mock-Session` was evicted with its
+             *     changes (a session bound was passed; the message names it). Answered until the session is reset
+             *     (`POST /_mock/reset` with the header) or replaced by an import; or use a new session id.
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "This session was evicted at 2026-01-01T12:00:00.000Z (the sessions' memory passed SESSION_MEMORY_MB=256); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -808,6 +917,26 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /**
+             * @description Only from orgs-mock, never from the real service: this `X-Mock-Session` was evicted with its
+             *     changes (a session bound was passed; the message names it). Answered until the session is reset
+             *     (`POST /_mock/reset` with the header) or replaced by an import; or use a new session id.
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "This session was evicted at 2026-01-01T12:00:00.000Z (the sessions' memory passed SESSION_MEMORY_MB=256); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -948,7 +1077,11 @@ export interface operations {
                 all?: "true" | "false";
             };
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
+                /**
+                 * @description An isolated state, per id: an overlay of the session's own changes over the shared seeded state (at
+                 *     most 200 characters, without commas; longer ids, and repeated headers, which arrive joined by commas,
+                 *     are refused with 400). An evicted session is refused with 410 until it is reset.
+                 */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -974,7 +1107,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
+                /**
+                 * @description An isolated state, per id: an overlay of the session's own changes over the shared seeded state (at
+                 *     most 200 characters, without commas; longer ids, and repeated headers, which arrive joined by commas,
+                 *     are refused with 400). An evicted session is refused with 410 until it is reset.
+                 */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -994,13 +1131,37 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /**
+             * @description Only from orgs-mock, never from the real service: this `X-Mock-Session` was evicted with its
+             *     changes (a session bound was passed; the message names it). Answered until the session is reset
+             *     (`POST /_mock/reset` with the header) or replaced by an import; or use a new session id.
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "This session was evicted at 2026-01-01T12:00:00.000Z (the sessions' memory passed SESSION_MEMORY_MB=256); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     mockImportState: {
         parameters: {
             query?: never;
             header?: {
-                /** @description An isolated copy of the seeded state, per id (at most 200 characters; longer ids are refused with 400). */
+                /**
+                 * @description An isolated state, per id: an overlay of the session's own changes over the shared seeded state (at
+                 *     most 200 characters, without commas; longer ids, and repeated headers, which arrive joined by commas,
+                 *     are refused with 400). An evicted session is refused with 410 until it is reset.
+                 */
                 "X-Mock-Session"?: components["parameters"]["MockSession"];
             };
             path?: never;
@@ -1024,6 +1185,18 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /**
+             * @description Only from orgs-mock: with `X-Mock-Session`, the imported tree would not fit in the free part of
+             *     `SESSION_MEMORY_MB` and would evict other sessions' changes; nothing is changed.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
         };
     };

@@ -7,11 +7,12 @@
 
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { methodNotAllowed } from 'hono/method-not-allowed';
+import { TrieRouter } from 'hono/router/trie-router';
+import { getPath } from 'hono/utils/url';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { messages } from '../domain/errors.ts';
 import { defaultFixtures, type Fixtures, generatedOrganizations } from '../domain/fixtures.ts';
-import { escapeControl, type JournalEntry, redactSecrets, toJson } from '../domain/journal.ts';
+import { escapeControl, type JournalEntry, MAX_JOURNAL_PATH, redactSecrets, toJson } from '../domain/journal.ts';
 import { MAX_SESSION_ID_LENGTH, MockRuntime, type MockState, sessionIdOf } from '../domain/runtime.ts';
 import { bundledSpec } from '../openapi/bundled.ts';
 import type { Operation, SpecDocument } from '../openapi/model.ts';
@@ -19,7 +20,7 @@ import { SpecValidators } from '../openapi/validators.ts';
 import { CONTROL_PREFIX, controlRoutes, healthRoute, SESSION_HEADER } from './control.ts';
 import { type DocsAssets, docsRoutes } from './docs.ts';
 import { handlerFor } from './handlers.ts';
-import { headerOf } from './header-of.ts';
+import { headerOf, requestHeader } from './header-of.ts';
 import { closestRoute, ignoredFieldWarnings } from './hints.ts';
 import { answerOf, type HttpError, refusals } from './http-error.ts';
 import { bearerRealm, operationRoute, type RouteContext } from './operation-route.ts';
@@ -44,8 +45,13 @@ export interface AppOptions {
   docsAssets?: DocsAssets;
   /** Check every response against openapi.yaml; a non-conforming one is logged and answered as 500. */
   validateResponses?: boolean;
-  /** Where request and error lines go; default stdout, nothing when `config.quiet`. */
+  /**
+   * Where request and error lines go, one call per line as it happens. Without it, request lines go to
+   * stdout in batches written off the request path (nothing when `config.quiet`), error lines at once.
+   */
   log?: (line: string) => void;
+  /** Where batched request lines go when `log` is not given: default console.log (in Node, src/node/stdout.ts). */
+  logBatch?: (lines: string) => void;
   /** A full garbage collection, run as sessions are evicted for SESSION_MEMORY_MB (in Node, src/node/gc.ts). */
   collectGarbage?: () => void;
 }
@@ -73,7 +79,7 @@ const warningsOf = new WeakMap<Request, string[]>();
 export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const now = options.now ?? Date.now;
-  const log = options.log ?? (config.quiet ? () => {} : (line: string) => console.log(line));
+  const log = options.log ?? (config.quiet ? undefined : batched(options.logBatch ?? ((text) => console.log(text))));
   // A bug is worth a line even in quiet mode.
   const logError = options.log ?? ((line: string) => console.error(line));
   const spec = options.spec ?? bundledSpec();
@@ -123,25 +129,11 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
-  // The control plane sends no CORS headers at all: it is not for pages of other origins.
-  app.use((c, next) =>
-    headerOf(c, 'origin') === undefined || c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : corsHeaders(c, next),
-  );
-  app.use(requestLog(runtime, config, log));
+  // No middleware on `app` itself: a route whose pipeline is synchronous (every read) then stays synchronous
+  // through Hono and the Node adapter, which answers such a request on its fast path. CORS and the request
+  // log wrap `fetch` instead (below).
   // The token endpoint answers every refusal in RFC 6749's body, a wrong method's too.
   const tokenPaths = new Set(spec.apiOperations.filter((op) => !op.bearer).map((op) => op.path));
-  // A path served with another method: 405 with Allow (HEAD wherever GET is), in our Error body. The
-  // methods keep the spec's order, HEAD last, as the messages have always listed them.
-  app.use(
-    methodNotAllowed({
-      app,
-      onMethodNotAllowed: (c, methods) => {
-        const allow = [...methods.filter((m) => m !== 'HEAD'), ...methods.filter((m) => m === 'HEAD')].join(', ');
-        const refusal = refusals.methodNotAllowed(c.req.method, allow);
-        return tokenPaths.has(c.req.path) ? oauthRefusalResponse(refusal) : apiErrorResponse(refusal);
-      },
-    }),
-  );
 
   app.route(CONTROL_PREFIX, healthRoute(runtime));
   if (config.controlPlane) app.route(CONTROL_PREFIX, controlRoutes(runtime, validators, config));
@@ -164,7 +156,16 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
   const hintRoutes = new Map(methodsByPath);
   for (const path of ['/docs', '/openapi.yaml']) hintRoutes.set(path, ['GET']);
 
+  const allowedMethods = methodsOfPaths(app);
   app.notFound((c) => {
+    // A path served with another method: 405 with Allow (HEAD wherever GET is), in our Error body. Only
+    // requests that no route took get here, so this costs the others nothing (Hono's methodNotAllowed
+    // middleware was one more async layer around every request).
+    const allow = allowedMethods(c.req.path);
+    if (allow !== undefined) {
+      const refusal = refusals.methodNotAllowed(c.req.method, allow);
+      return tokenPaths.has(c.req.path) ? oauthRefusalResponse(refusal) : apiErrorResponse(refusal);
+    }
     const hint = closestRoute(c.req.method, c.req.path, hintRoutes);
     return errorResponse(404, hint ? messages.resourceNotFoundHint(hint) : messages.resourceNotFound);
   });
@@ -175,6 +176,24 @@ export async function createApp(options: AppOptions = {}): Promise<MockApp> {
       logError(`error: ${stack ?? String(internal)}`);
     }),
   );
+  // Only browsers send Origin: CORS runs for those requests alone, through an app of its own around this one.
+  // The control plane sends no CORS headers at all: it is not for pages of other origins.
+  const dispatch = app.fetch;
+  const withCors = new Hono();
+  withCors.use(corsHeaders);
+  withCors.all('*', (c) => dispatch(c.req.raw, c.env));
+  const logged = requestLog(runtime, config, log);
+  app.fetch = (request, env, executionCtx) => {
+    const started = performance.now();
+    const path = getPath(request);
+    const answer =
+      requestHeader(request, env, 'origin') === undefined || path.startsWith(`${CONTROL_PREFIX}/`)
+        ? dispatch(request, env, executionCtx)
+        : withCors.fetch(request, env, executionCtx);
+    return answer instanceof Promise
+      ? answer.then((response) => logged(request, env, path, started, response))
+      : logged(request, env, path, started, answer);
+  };
   return Object.assign(app, { mock });
 }
 
@@ -184,25 +203,80 @@ function apiRoute(op: Operation, validators: SpecValidators, ctx: RouteContext) 
   return operationRoute(op, validators.request(op.operationId), handler, ctx);
 }
 
-/** One line per request (text or JSON), and the journal of API requests. Cheap: it runs on every request. */
-function requestLog(runtime: MockRuntime, config: Config, log: (line: string) => void) {
-  const quiet = config.quiet;
-  return async (c: Context, next: () => Promise<void>) => {
-    const started = performance.now();
-    await next();
+/**
+ * The methods served on a path, in the spec's order with HEAD last (as the messages have always listed
+ * them), or undefined for a path no route serves. Built on first use, from the routes as registered.
+ */
+function methodsOfPaths(app: Hono): (path: string) => string | undefined {
+  let router: TrieRouter<string[]> | undefined;
+  return (path) => {
+    if (!router) {
+      const byPath = new Map<string, string[]>();
+      for (const route of app.routes) {
+        if (route.method === 'ALL' || route.method === 'HEAD') continue;
+        const methods = byPath.get(route.path) ?? [];
+        if (!methods.includes(route.method)) methods.push(route.method);
+        byPath.set(route.path, methods);
+      }
+      router = new TrieRouter();
+      for (const [routePath, methods] of byPath)
+        router.add('ALL', routePath, methods.includes('GET') ? [...methods, 'HEAD'] : methods);
+    }
+    const methods = new Set(router.match('ALL', path)[0].flatMap(([found]) => found));
+    if (methods.size === 0) return undefined;
+    return [...[...methods].filter((m) => m !== 'HEAD'), ...(methods.has('HEAD') ? ['HEAD'] : [])].join(', ');
+  };
+}
+
+/**
+ * Lines gathered and written together once the requests of this turn have been answered (one write per
+ * batch, not per request), or at once past MAX_BATCH lines.
+ */
+function batched(write: (text: string) => void): (line: string) => void {
+  const MAX_BATCH = 512;
+  let lines: string[] = [];
+  const flush = () => {
+    const text = lines.join('\n');
+    lines = [];
+    write(text);
+  };
+  return (line) => {
+    if (lines.push(line) === 1) setTimeout(flush, 0);
+    else if (lines.length >= MAX_BATCH) flush();
+  };
+}
+
+/** Control characters (CR, LF, ESC, …): a line with none needs no escaping. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * One line per request (text or JSON), and the journal of API requests. Cheap: it runs on every request.
+ * The path is cut as the journal cuts it, secrets masked (only where a secret's name appears), and
+ * control characters escaped only where there are some.
+ */
+function requestLog(runtime: MockRuntime, config: Config, log: ((line: string) => void) | undefined) {
+  const json = config.logFormat === 'json';
+  return (request: Request, env: unknown, requestPath: string, started: number, response: Response): Response => {
     // Secrets in the query are masked, and the text log escapes control characters: a decoded %0d%0a
     // or %1b in a path must not write fake lines or terminal escapes.
-    const path = redactSecrets(`${c.req.path}${queryStringOf(c.req.url)}`);
+    let path = `${requestPath}${queryStringOf(request.url)}`;
+    if (path.length > MAX_JOURNAL_PATH) path = `${path.slice(0, MAX_JOURNAL_PATH)}…`;
+    path = redactSecrets(path);
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    const session = headerOf(c, SESSION_HEADER);
-    const entry: JournalEntry = { at: runtime.now(), method: c.req.method, path, status: c.res.status, ms };
+    const session = requestHeader(request, env, SESSION_HEADER);
+    const entry: JournalEntry = { at: runtime.now(), method: request.method, path, status: response.status, ms };
     if (session !== undefined) entry.session = session.slice(0, MAX_SESSION_ID_LENGTH);
-    const warnings = warningsOf.get(c.req.raw);
+    const warnings = warningsOf.get(request);
     if (warnings) entry.warnings = warnings;
-    if (!c.req.path.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
-    if (quiet) return;
-    const text = `${entry.method} ${path} ${entry.status} ${ms}ms${warnings ? ` (${warnings.join(' ')})` : ''}`;
-    log(config.logFormat === 'json' ? JSON.stringify(toJson(entry)) : escapeControl(text));
+    if (!requestPath.startsWith(`${CONTROL_PREFIX}/`)) runtime.journal.add(entry);
+    if (log === undefined) return response;
+    if (json) log(JSON.stringify(toJson(entry)));
+    else {
+      const text = `${entry.method} ${path} ${entry.status} ${ms}ms${warnings ? ` (${warnings.join(' ')})` : ''}`;
+      log(CONTROL.test(text) ? escapeControl(text) : text);
+    }
+    return response;
   };
 }
 

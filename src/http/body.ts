@@ -8,7 +8,7 @@ import { answerOf, HttpError, refusals } from './http-error.ts';
 /** openapi.yaml's x-max-body-bytes, its one home. */
 export { MAX_BODY_BYTES };
 
-const tooLarge = (maxBytes: number) =>
+const tooLargeError = (maxBytes: number) =>
   maxBytes === MAX_BODY_BYTES
     ? refusals.bodyTooLarge()
     : new HttpError(413, messages.bodyTooLargeFor(Math.round(maxBytes / 1024 / 1024)));
@@ -18,7 +18,7 @@ const limits = {
   413: bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw tooLarge(MAX_BODY_BYTES);
+      throw tooLargeError(MAX_BODY_BYTES);
     },
   }),
   400: bodyLimit({
@@ -44,17 +44,28 @@ export async function limitBody(c: Context, tooLargeStatus: 400 | 413 = 413): Pr
   }
 }
 
+/** A read that waits at most `idleMs` for the next piece; past it, a 400 naming the stall. */
+function readWithin<T>(read: Promise<T>, idleMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(invalidInput(messages.bodyStalled(Math.round(idleMs / 1000)))), idleMs);
+  });
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
+}
+
 /**
  * The body as it arrives, decoded as UTF-8 piece by piece, refused with 413 past the limit whether or not
- * Content-Length tells the truth. A client that goes away mid-body is a 400, not an error of ours.
+ * Content-Length tells the truth. A client that goes away mid-body is a 400, not an error of ours; so is
+ * one that sends nothing for `idleMs`, when given.
  */
 export async function streamText(
   request: Request,
   onText: (text: string) => void | Promise<void>,
   maxBytes = MAX_BODY_BYTES,
+  idleMs?: number,
 ): Promise<void> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (declared !== null && Number(declared) > maxBytes) throw tooLargeError(maxBytes);
   if (!request.body) return;
   const reader = request.body.getReader();
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -70,13 +81,13 @@ export async function streamText(
     for (;;) {
       let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
-        chunk = await reader.read();
-      } catch {
-        throw invalidInput(messages.bodyIncomplete);
+        chunk = await (idleMs === undefined ? reader.read() : readWithin(reader.read(), idleMs));
+      } catch (error) {
+        throw answerOf(error) ? error : invalidInput(messages.bodyIncomplete);
       }
       if (chunk.done) break;
       size += chunk.value.byteLength;
-      if (size > maxBytes) throw tooLarge(maxBytes);
+      if (size > maxBytes) throw tooLargeError(maxBytes);
       await onText(decode(chunk.value));
     }
     await onText(decode());
@@ -103,14 +114,51 @@ export function isJsonType(contentType: string | null): boolean {
   return essence === 'application/json' || essence.endsWith('+json') || essence === 'text/plain';
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const tooLargeFor = (status: 400 | 413) =>
+  status === 413 ? tooLargeError(MAX_BODY_BYTES) : invalidInput(messages.bodyTooLarge);
+
+/**
+ * The body as text within the limit. With a Content-Length (which Node's parser holds the body to), the
+ * size is checked first and the body read in one piece: `arrayBuffer()` is the Node adapter's direct read,
+ * with no web stream built around the request. A chunked body is counted as it streams.
+ */
+async function bodyText(c: Context, tooLargeStatus: 400 | 413): Promise<string> {
+  const request = c.req.raw;
+  const declared = request.headers.get('content-length');
+  if (declared === null || request.headers.has('transfer-encoding')) {
+    // Counted as it streams; c.req.raw stays the request the app was given (the log keys on it).
+    const pieces: string[] = [];
+    try {
+      await streamText(request, (text) => void pieces.push(text), MAX_BODY_BYTES);
+    } catch (error) {
+      throw tooLargeStatus === 400 && answerOf(error)?.status === 413 ? tooLargeFor(400) : error;
+    }
+    return pieces.join('');
+  }
+  if (Number(declared) > MAX_BODY_BYTES) throw tooLargeFor(tooLargeStatus);
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await request.arrayBuffer();
+  } catch {
+    throw invalidInput(messages.bodyIncomplete);
+  }
+  // Where nothing holds a body to its Content-Length (a Request made in-process), the size is checked again.
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLargeFor(tooLargeStatus);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw invalidInput(messages.bodyNotJson);
+  }
+}
+
 /**
  * A JSON body, within the API's limit; the schema check that it is an object belongs to the spec validator.
  * The Content-Type is checked first: a form is refused as such, whatever its size.
  */
 export async function readJson(c: Context, tooLargeStatus: 400 | 413 = 413): Promise<unknown> {
   if (!isJsonType(c.req.raw.headers.get('content-type'))) throw invalidInput(messages.contentTypeUnsupported);
-  await limitBody(c, tooLargeStatus);
-  const text = await readText(c.req.raw);
+  const text = await bodyText(c, tooLargeStatus);
   if (text.trim() === '') throw invalidInput(messages.bodyMissing);
   try {
     return JSON.parse(text);

@@ -103,6 +103,30 @@ function sameOrigin(origin: string, host: string): boolean {
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Text read between two pauses of an import, so that other requests are answered meanwhile. */
 const IMPORT_PAUSE_CHARS = 1024 * 1024;
+/** An import body that sends nothing for this long is refused: a stalled client holds no reader for ever. */
+export const IMPORT_IDLE_MS = 10_000;
+/** Exports written at once; more wait for a turn. Each holds the list of its tree's records. */
+export const MAX_EXPORTS = 4;
+/** An export whose client reads nothing for this long is cut, and gives its turn to the next. */
+export const EXPORT_IDLE_MS = 10_000;
+
+/** Turns for at most `size` holders at once; the others wait in order. */
+function turns(size: number) {
+  let busy = 0;
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else busy--;
+  };
+  return (): Promise<() => void> => {
+    if (busy < size) {
+      busy++;
+      return Promise.resolve(release);
+    }
+    return new Promise((resolve) => waiting.push(() => resolve(release)));
+  };
+}
 
 export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, config: Config): Hono {
   const control = new Hono();
@@ -121,16 +145,47 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
     return c.json(session && all !== 'true' ? { session, organizations: tree.size } : { organizations: tree.size });
   });
 
-  control.get('/state', (c) => {
-    const pieces = exportPieces(runtime.treeFor(sessionOf(c)));
+  const exportTurn = turns(MAX_EXPORTS);
+  control.get('/state', async (c) => {
+    const release = await exportTurn();
+    let pieces: Generator<string>;
+    try {
+      pieces = exportPieces(runtime.treeFor(sessionOf(c)));
+    } catch (error) {
+      release();
+      throw error;
+    }
     const encoder = new TextEncoder();
-    // Pulled as the client reads: a million organizations never sit in memory as one string.
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    let finished = false;
+    const finish = () => {
+      clearTimeout(idle);
+      if (finished) return;
+      finished = true;
+      release();
+    };
+    // Pulled as the client reads: a million organizations never sit in memory as one string. A pause after
+    // each piece lets other requests be answered while a fast reader takes a large export.
     const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
+      async pull(controller) {
+        clearTimeout(idle);
         const next = pieces.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
+        if (next.done) {
+          controller.close();
+          finish();
+          return;
+        }
+        controller.enqueue(encoder.encode(next.value));
+        idle = setTimeout(() => {
+          // The adapter takes this code as the client's going away (no error line), which it is.
+          controller.error(
+            Object.assign(new Error('The client stopped reading an export.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }),
+          );
+          finish();
+        }, EXPORT_IDLE_MS);
+        await pause();
       },
+      cancel: finish,
     });
     return c.body(stream, 200, { 'Content-Type': 'application/json' });
   });
@@ -155,27 +210,33 @@ export function controlRoutes(runtime: MockRuntime, validators: SpecValidators, 
       return validators.checkedBody('createOrganization', fields);
     },
   };
-  // One import at a time: two large ones at once would hold two extra trees.
+  // One tree built at a time: two large ones at once would hold two extra trees.
   let importing: Promise<unknown> = Promise.resolve();
   control.put('/state', async (c) => {
     const session = sessionOf(c);
     if (!isJsonType(headerOf(c, 'content-type') ?? null)) throw invalidInput(messages.contentTypeUnsupported);
-    const turn = importing.then(async () => {
-      const reader = new SnapshotReader(rules);
-      let sincePause = 0;
-      await streamText(
-        c.req.raw,
-        async (text) => {
-          reader.push(text);
-          sincePause += text.length;
-          if (sincePause >= IMPORT_PAUSE_CHARS) {
-            sincePause = 0;
-            await pause();
-          }
-        },
-        config.importMaxBytes,
-      );
-      return importTree(reader.end(), runtime.limits, pause);
+    // Read and checked first, outside the turn: a slow body holds only its own reader, never the other
+    // imports (and a stalled one is cut after IMPORT_IDLE_MS); then the tree is built in turn.
+    const reader = new SnapshotReader(rules);
+    let sincePause = 0;
+    await streamText(
+      c.req.raw,
+      async (text) => {
+        reader.push(text);
+        sincePause += text.length;
+        if (sincePause >= IMPORT_PAUSE_CHARS) {
+          sincePause = 0;
+          await pause();
+        }
+      },
+      config.importMaxBytes,
+      IMPORT_IDLE_MS,
+    );
+    const read = reader.end();
+    const turn = importing.then(() => {
+      // Refused before the tree is built when it would push out other sessions' changes.
+      runtime.checkImportRoom(read.records.size, session);
+      return importTree(read, runtime.limits, pause);
     });
     importing = turn.catch(() => {});
     const tree = await turn;

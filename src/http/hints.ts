@@ -35,8 +35,20 @@ const isSubsequence = (short: string, long: string) => {
   return short.length >= 2 && at === short.length;
 };
 
+/**
+ * Hints look at bounded prefixes: a field name past this length is nobody's slip, and is shown cut. A 2 MB
+ * key costs as much as a short one (it once took 47 s of edit distance), and no log line or journal entry
+ * grows with it.
+ */
+export const MAX_HINTED_NAME = 100;
+/** Ignored fields named one by one; the rest are counted. */
+export const MAX_WARNED_FIELDS = 10;
+
+const shown = (field: string) => (field.length > MAX_HINTED_NAME ? `${field.slice(0, MAX_HINTED_NAME)}…` : field);
+
 /** The body field that was probably meant by an unknown one, if any looks close. */
 export function probableField(field: string, known: readonly string[]): string | undefined {
+  if (field.length > MAX_HINTED_NAME) return undefined;
   const lower = field.toLowerCase();
   const scored = known.map((name) => {
     const candidate = name.toLowerCase();
@@ -44,6 +56,8 @@ export function probableField(field: string, known: readonly string[]): string |
     const prefix = commonPrefix(candidate, lower);
     if (prefix >= 3) return { name, score: 50 + prefix };
     if (isSubsequence(candidate, lower) || isSubsequence(lower, candidate)) return { name, score: 20 };
+    // Lengths 3 apart are at least 3 edits apart: no hint, and no table to fill.
+    if (Math.abs(candidate.length - lower.length) > 2) return { name, score: 0 };
     const distance = editDistance(candidate, lower);
     return { name, score: distance <= 2 ? 10 - distance : 0 };
   });
@@ -51,18 +65,21 @@ export function probableField(field: string, known: readonly string[]): string |
   return best && best.score > 0 ? best.name : undefined;
 }
 
-/** One line per ignored field, naming what was probably meant. */
+/** One line per ignored field (the first MAX_WARNED_FIELDS, then a count), naming what was probably meant. */
 export function ignoredFieldWarnings(op: Operation, fields: readonly string[]): string[] {
   const schema = op.requestBody?.content['application/json']?.schema;
   const bodyFields = Object.keys(schema?.properties ?? {});
   const queryParameters = op.parameters.filter((p) => p.in === 'query').map((p) => p.name);
-  return fields.map((field) => {
+  const warnings = fields.slice(0, MAX_WARNED_FIELDS).map((field) => {
     if (queryParameters.includes(field)) return messages.ignoredFieldInQuery(field, op.operationId);
     const meant = probableField(field, bodyFields);
     return meant
       ? messages.ignoredFieldMeant(field, op.operationId, meant)
-      : messages.ignoredField(field, op.operationId);
+      : messages.ignoredField(shown(field), op.operationId);
   });
+  if (fields.length > MAX_WARNED_FIELDS)
+    warnings.push(messages.ignoredFieldsMore(fields.length - MAX_WARNED_FIELDS, op.operationId));
+  return warnings;
 }
 
 /** The known route closest to an unknown path, as `METHOD /path`. */

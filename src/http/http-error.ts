@@ -6,7 +6,7 @@
 import { messages, Refusal, type RefusalCode } from '../domain/errors.ts';
 import type { OAuthErrorCode } from '../domain/tokens.ts';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 429 | 500;
 
 /** A refusal that only HTTP knows, answered as the Error body with this status and these headers. */
 export class HttpError extends Error {
@@ -22,7 +22,7 @@ export class HttpError extends Error {
   }
 }
 
-const STATUS_OF: Record<RefusalCode, ErrorStatus> = { invalid: 400, not_found: 404 };
+const STATUS_OF: Record<RefusalCode, ErrorStatus> = { invalid: 400, not_found: 404, conflict: 409, gone: 410 };
 
 export interface Answer {
   status: ErrorStatus;

@@ -1,9 +1,10 @@
 /**
  * The `Prefer` request header, as Prism users know it: `Prefer: code=429` answers with that documented
  * status, and exactly the body and headers the mock itself sends for it on that operation (built by the
- * same functions as the real refusals, `refusals` of http-error.ts); `Prefer: delay=800` delays the answer. A success code runs the
- * operation as usual. A `code` or `delay` that cannot be honoured is refused with 400, naming the header
- * and what is possible; preferences of other names are ignored, as RFC 7240 asks.
+ * same functions as the real refusals, `refusals` of http-error.ts); `Prefer: delay=800` delays the
+ * answer. A success code runs the operation as usual. A `code` or `delay` that cannot be honoured is
+ * refused with 400, naming the header and what is possible; preferences of other names are ignored, as
+ * RFC 7240 asks.
  */
 import type { Context } from 'hono';
 import { invalidInput, messages, notFound, type Refusal } from '../domain/errors.ts';

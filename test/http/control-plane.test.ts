@@ -279,8 +279,8 @@ describe('sessions', () => {
     expect(reset.body).toEqual({ session: 'alpha', organizations: 105 });
   });
 
-  it('are bounded in number and expire when idle', async () => {
-    let clock = 0;
+  it('are bounded in number and expire when idle, and an evicted writer is told so until it resets', async () => {
+    let clock = Date.UTC(2026, 0, 1, 12);
     const app = await makeApp({ now: () => clock, config: { maxSessions: 2, sessionIdleSeconds: 60 } });
     for (const s of ['one', 'two', 'three'])
       await call(app, 'POST', '/api/v1/organization/create', create(`In ${s}`, s));
@@ -288,11 +288,22 @@ describe('sessions', () => {
     const one = await call(app, 'GET', '/api/v1/organization/search?query=In%20one', {
       headers: { 'X-Mock-Session': 'one' },
     });
-    expect(one.body.totalElements).toBe(0);
+    expect(one.status).toBe(410);
+    expect(one.body.error.message).toBe(
+      'This session was evicted at 2026-01-01T12:00:00.000Z (more than MAX_SESSIONS=2 sessions were open); its changes are lost. Start it again with POST /_mock/reset and this X-Mock-Session, or use a new session id.',
+    );
     clock += 61_000;
-    expect((await call(app, 'GET', '/_mock/health')).body.sessions).toBe(3 - 1);
+    expect((await call(app, 'GET', '/_mock/health')).body.sessions).toBe(2);
     await call(app, 'GET', '/api/v1/organization/profile', { headers: { 'X-Mock-Session': 'four' } });
     expect(app.mock.runtime.sessions.ids()).toEqual(['four']);
+    const two = await call(app, 'GET', '/api/v1/organization/profile', { headers: { 'X-Mock-Session': 'two' } });
+    expect(two.body.error.message).toContain('(it was idle for more than SESSION_IDLE_SECONDS=60)');
+    const reset = await call(app, 'POST', '/_mock/reset', { headers: { 'X-Mock-Session': 'one' } });
+    expect(reset.body).toEqual({ session: 'one', organizations: 105 });
+    const again = await call(app, 'GET', '/api/v1/organization/search?query=In%20one', {
+      headers: { 'X-Mock-Session': 'one' },
+    });
+    expect([again.status, again.body.totalElements]).toEqual([200, 0]);
   });
 
   it('export and import work per session', async () => {

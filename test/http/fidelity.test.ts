@@ -130,6 +130,15 @@ describe('never-set optional fields are answered as the live service answers the
   const UNSET = { description: '', phoneNumber: '', address: null };
 
   it('on create with only a name, and on every later read (get, search, profile)', async () => {
+    // The spec says so too, so that a contract run fails a server that leaves them out.
+    // The published schema still requires only four fields; x-never-omitted carries the live answers' rule.
+    const schemas = (
+      (await cachedSpec()).raw.components as {
+        schemas: Record<string, { required: string[]; 'x-never-omitted'?: string[] }>;
+      }
+    ).schemas;
+    expect(schemas.Organization?.required).toEqual(['id', 'name', 'tz', 'lastModifiedTs']);
+    expect(schemas.Organization?.['x-never-omitted']).toEqual(['description', 'phoneNumber', 'address']);
     const app = await makeApp();
     const created = await call(app, 'POST', CREATE, { body: { name: 'Only A Name' } });
     expect(created.status).toBe(201);

@@ -245,3 +245,49 @@ describe('a thrown bug', () => {
     expect((await call(broken, 'GET', '/api/v1/organization/profile')).status).toBe(200);
   });
 });
+
+describe('bounded work per request', () => {
+  const logged = async () => {
+    const lines: string[] = [];
+    const logging = await makeApp({
+      config: { rateLimitPerMinute: 1_000_000, quiet: false },
+      log: (l) => lines.push(l),
+    });
+    return { logging, lines };
+  };
+
+  it('a huge unknown body key is named cut, and its log line and journal entry stay small', async () => {
+    const { logging, lines } = await logged();
+    const key = `k${'x'.repeat(300_000)}`;
+    const created = await call(logging, 'POST', '/api/v1/organization/create', {
+      body: { name: 'Huge Key', parentId: 1, [key]: 1 },
+    });
+    expect(created.status).toBe(201);
+    const [entry] = logging.mock.runtime.journal.recent(1);
+    expect(entry?.warnings).toEqual([`Field k${'x'.repeat(99)}… is ignored by createOrganization.`]);
+    expect(lines.at(-1)?.length).toBeLessThan(400);
+  });
+
+  it('names the first 10 ignored fields and counts the rest', async () => {
+    const { logging } = await logged();
+    const extra = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`extraField${i}`, i]));
+    const created = await call(logging, 'POST', '/api/v1/organization/create', {
+      body: { name: 'Many Fields', parentId: 1, ...extra },
+    });
+    expect(created.status).toBe(201);
+    const warnings = logging.mock.runtime.journal.recent(1)[0]?.warnings ?? [];
+    expect(warnings).toHaveLength(11);
+    expect(warnings[0]).toBe('Field extraField0 is ignored by createOrganization.');
+    expect(warnings[10]).toBe('15 more fields are ignored by createOrganization.');
+  });
+
+  it('cuts the path of a long-URL 404 in the log line as in the journal (2,048 characters)', async () => {
+    const { logging, lines } = await logged();
+    const missing = await call(logging, 'GET', `/nowhere/${'a'.repeat(15_000)}`, { token: null });
+    expect(missing.status).toBe(404);
+    const line = lines.at(-1) ?? '';
+    expect(line.length).toBeLessThan(2_100);
+    expect(line).toMatch(/^GET \/nowhere\/a+… 404 /);
+    expect(logging.mock.runtime.journal.recent(1)[0]?.path).toBe(line.split(' ')[1]);
+  });
+});

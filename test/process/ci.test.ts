@@ -50,6 +50,12 @@ describe('the workflows', () => {
     // The tarball of scripts/pack.mjs (no scripts in its manifest), not the repository as it stands.
     expect(release.indexOf('npm run pack -- --out .')).toBeLessThan(publish);
   });
+
+  it('cannot publish the repository itself by mistake: its prepack refuses, naming npm run pack', async () => {
+    const { code, output } = await runLine('npm pack --dry-run', {});
+    expect(code).not.toBe(0);
+    expect(output).toContain('make the tarball with `npm run pack` (then `npm publish <tarball>`)');
+  });
 });
 
 /** Every `timeout N sh -c '… until …'` line of the docs and workflows. */
@@ -155,8 +161,11 @@ function serviceRecipes(): {
 /** A job's script line, in a shell, as the CI runs it; asynchronous, so that the in-process mock answers. */
 function runLine(line: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', line], { env: { ...process.env, ...env }, timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    execFile(
+      'sh',
+      ['-c', line],
+      { cwd: repo, env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 }

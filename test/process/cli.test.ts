@@ -2,6 +2,8 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changedSettingsLine } from '../../src/cli/serve.ts';
 import { resolveConfig, SETTINGS } from '../../src/config.ts';
@@ -260,5 +262,34 @@ describe("the README's commands", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('"name":"Acme Lisboa"');
     expect(result.stdout).toMatch(/HTTP\/1\.1 204/);
+  });
+});
+
+describe("the README's browser snippet", () => {
+  it('ships no mock in a production build: behind its development-only guard, loaded by import()', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const snippet = /^if \(import\.meta\.env\.DEV\) \{\n[\s\S]*?\n\}$/m.exec(readme)?.[0];
+    expect(snippet).toContain("await import('orgs-mock/msw')");
+    // As Vite builds the app: import.meta.env.DEV replaced, dead code dropped, the rest bundled for the browser.
+    const bundle = async (dev: boolean) =>
+      (
+        await build({
+          stdin: { contents: snippet!, resolveDir: fileURLToPath(new URL('../..', import.meta.url)), loader: 'ts' },
+          bundle: true,
+          splitting: true,
+          outdir: 'out',
+          format: 'esm',
+          platform: 'browser',
+          target: 'es2022',
+          minify: true,
+          write: false,
+          define: { 'import.meta.env.DEV': String(dev) },
+          alias: { 'orgs-mock/msw': './src/msw.ts' },
+          logLevel: 'silent',
+        })
+      ).outputFiles.reduce((bytes, file) => bytes + file.contents.length, 0);
+    const [development, production] = await Promise.all([bundle(true), bundle(false)]);
+    expect(development).toBeGreaterThan(500_000);
+    expect(production).toBeLessThan(100);
   });
 });

@@ -90,4 +90,17 @@ describe('stopping', () => {
     ]);
     expect(code).toBe(0);
   }, 60_000);
+
+  it('SIGHUP stops like SIGTERM: the request in flight is answered, and the exit code is 0', async () => {
+    const { child, url } = launch(process.execPath, [bin, 'serve', '--quiet']);
+    const served = await url;
+    const inFlight = fetch(`${served}/api/v1/organization/profile`, {
+      headers: { Authorization: 'Bearer root-admin-token', Prefer: 'delay=500' },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    process.kill(child.pid as number, 'SIGHUP');
+    expect((await inFlight).status).toBe(200);
+    expect(await exited).toBe(0);
+  }, 60_000);
 });

@@ -1,8 +1,8 @@
 /**
  * The process tests run the `orgs-mock` command as it ships: dist/bin/orgs-mock.js, bundled from the
  * sources by esbuild once per run (this global set-up, under a second). A start through tsx
- * (bin/orgs-mock.mjs, `npm start`) costs three times the CPU, and these tests start the command about twenty
- * times; `npm start` has its own test in shutdown.test.ts.
+ * (bin/orgs-mock.mjs) costs three times the CPU, and these tests start the command about twenty times.
+ * `npm start` runs the same bundle (scripts/start.mjs) and has its own test in shutdown.test.ts.
  */
 import { fileURLToPath } from 'node:url';
 import { bundleCommand } from '../../scripts/command-bundle.mjs';

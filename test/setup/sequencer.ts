@@ -11,6 +11,8 @@ const LONGEST = [
   'test/process/package.test.ts',
   'test/process/memory.test.ts',
   'test/process/contract-cli.test.ts',
+  // 60 and more blind broken servers, each a whole contract run: it ended the run alone when it started last.
+  'test/http/blind-variants.test.ts',
   // Mostly waiting: on a body that never ends, until the runner gives up on it.
   'test/process/contract-hostile.test.ts',
   'test/process/hostile.test.ts',
@@ -19,6 +21,8 @@ const LONGEST = [
   'test/process/shutdown.test.ts',
   'test/http/contract-runner.test.ts',
   'test/http/contract-variants.test.ts',
+  'test/http/contract-no-false-positive.test.ts',
+  'test/process/contract-keepalive-proxy.test.ts',
   'test/http/properties.test.ts',
 ];
 

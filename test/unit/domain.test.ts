@@ -2,10 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { Refusal } from '../../src/domain/errors.ts';
 import type { OrgRecord } from '../../src/domain/organization.ts';
+import { OverlayTree } from '../../src/domain/overlay-tree.ts';
 import { RateLimiter, secondsUntilNextWindow } from '../../src/domain/rate-limiter.ts';
+import { isTombstone, SessionStore } from '../../src/domain/sessions.ts';
 import { SnapshotReader } from '../../src/domain/snapshot.ts';
 import { TokenStore } from '../../src/domain/tokens.ts';
-import { OrgTree } from '../../src/domain/tree.ts';
+import { OrgTree, SORT_FIELDS, type Tree } from '../../src/domain/tree.ts';
 import { closestRoute, probableField } from '../../src/http/hints.ts';
 import { parsePrefer } from '../../src/http/prefer.ts';
 
@@ -82,6 +84,139 @@ describe('OrgTree', () => {
         .search(2, { query: '', sortBy: 'Organization Id', sortOrder: 'ASC', page: 1, size: 1 })
         .content.map((o) => o.id),
     ).toEqual([3]);
+  });
+});
+
+/** A deterministic random source (mulberry32): the same sequence on every run. */
+function randomOf(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 300 organizations, four levels, names that tie, devices on some. */
+function randomRecords(random: () => number): OrgRecord[] {
+  const records = [org(1)];
+  const levels = new Map([[1, 1]]);
+  for (let id = 2; id <= 300; id++) {
+    const candidates = records.filter((r) => (levels.get(r.id) ?? 0) < 4);
+    const parent = candidates[Math.floor(random() * Math.min(candidates.length, id < 10 ? 4 : candidates.length))]!;
+    levels.set(id, (levels.get(parent.id) ?? 0) + 1);
+    records.push(
+      org(id, parent.id, {
+        name: `${['Alpha', 'beta', 'Gamma', 'delta'][Math.floor(random() * 4)]} ${Math.floor(random() * 20)}`,
+        deviceCount: random() < 0.3 ? Math.floor(random() * 3) : 0,
+        userCount: Math.floor(random() * 5),
+      }),
+    );
+  }
+  return records;
+}
+
+describe('OverlayTree', () => {
+  const limits = { maxDepth: 4, maxOrganizations: 1_000 };
+  const attempt = (action: () => unknown) => {
+    try {
+      return action();
+    } catch (error) {
+      if (error instanceof Refusal) return error.message;
+      throw error;
+    }
+  };
+
+  it('answers every read and write as a full tree would, and never writes its base', () => {
+    const random = randomOf(7);
+    const records = randomRecords(random);
+    const base = new OrgTree(records, limits);
+    const before = JSON.stringify(base.all());
+    const full: Tree = new OrgTree(records, limits);
+    const overlay: Tree = new OverlayTree(base);
+    const same = (read: (t: Tree) => unknown) => expect(read(overlay)).toEqual(read(full));
+    const ids = () => full.all().map((o) => o.id);
+    const viewers = [1, 2, 3, 4, 17, 150];
+    for (let step = 0; step < 400; step++) {
+      const all = ids();
+      const pick = () => all[Math.floor(random() * all.length)]!;
+      const viewer = random() < 0.7 ? 1 : pick();
+      const [roll, target] = [random(), pick()];
+      if (roll < 0.4)
+        same((t) => attempt(() => t.create(viewer, { name: `Made ${step % 7}`, parentId: target }, step)));
+      else if (roll < 0.7) same((t) => attempt(() => t.remove(viewer, target)));
+      else same((t) => attempt(() => t.rename(viewer, target, `${['Alpha', 'Zed'][step % 2]} ${step % 5}`, step)));
+      if (step % 50 !== 49) continue;
+      same((t) => [t.size, t.nextOrganizationId, t.all()]);
+      for (const id of all)
+        same((t) => [t.childCount(id), t.descendantCount(id), t.levelOf(id), t.childIds(id).sort()]);
+      for (const v of viewers)
+        for (const sortBy of SORT_FIELDS)
+          for (const [query, sortOrder, page, size] of [
+            ['', 'ASC', 0, 1000],
+            ['', 'DESC', 1, 7],
+            ['', 'ASC', 9, 13],
+            ['', 'DESC', 20, 11],
+            ['a', 'ASC', 2, 9],
+            ['alpha', 'DESC', 0, 25],
+            ['made', 'ASC', 0, 1000],
+          ] as const)
+            same((t) => t.search(v, { query, sortBy, sortOrder, page, size }));
+    }
+    expect(JSON.stringify(base.all())).toBe(before);
+  });
+
+  it('holds only its changes: a refused write copies nothing, and a write costs a few entries', () => {
+    const base = new OrgTree(randomRecords(randomOf(3)), limits);
+    const overlay = new OverlayTree(base);
+    expect(attempt(() => overlay.remove(1, 1))).toBe('You cannot delete your own organization.');
+    expect(attempt(() => overlay.create(1, { name: 'Nowhere', parentId: 999 }, 0))).toBe(
+      "Parent organization is not found or you don't have access to it.",
+    );
+    expect([overlay.changedIds, overlay.writes]).toEqual([0, 0]);
+    const made = overlay.create(1, { name: 'Mine' }, 0);
+    // The new organization, its parent (a child more) and the root's descendant count.
+    expect(overlay.changedIds).toBe(3);
+    expect([base.get(made.id), base.size, overlay.size]).toEqual([undefined, 300, 301]);
+  });
+});
+
+describe('SessionStore', () => {
+  const sized = (bytes: number, changed: boolean) => ({ estimatedBytes: bytes, changed });
+  it('evicts those that lose nothing first, then tombstones the rest until deleted on purpose', () => {
+    let clock = 0;
+    const evicted: string[] = [];
+    const values = new Map<string, { estimatedBytes: number; changed: boolean }>();
+    const store = new SessionStore(
+      { maxSessions: 3, idleMs: 60_000, maxBytes: 1_000 },
+      (id) => {
+        const value = sized(100, id.startsWith('w'));
+        values.set(id, value);
+        return value;
+      },
+      () => clock,
+      (id, _bytes, tombstone) => evicted.push(`${id}${tombstone ? ` (${tombstone.reason})` : ''}`),
+    );
+    store.open('w1');
+    store.open('r1');
+    store.open('w2');
+    store.open('w3'); // a fourth: the reader goes, though w1 is older
+    expect(evicted).toEqual(['r1']);
+    values.get('w3')!.estimatedBytes = 900;
+    store.remeasure('w3');
+    expect(evicted).toEqual(['r1', 'w1 (memory)']);
+    clock = 1_000;
+    expect(store.open('w1')).toEqual({ at: 0, reason: 'memory' });
+    expect(isTombstone(store.open('w1'))).toBe(true);
+    expect(store.ids()).toEqual(['w2', 'w3']);
+    clock = 200_000;
+    expect(isTombstone(store.open('w2'))).toBe(true);
+    expect(evicted).toEqual(['r1', 'w1 (memory)', 'w2 (idle)', 'w3 (idle)']);
+    expect(store.peek('w3')).toEqual({ at: 60_000, reason: 'idle' });
+    store.delete('w1');
+    expect(isTombstone(store.open('w1'))).toBe(false);
+    expect(store.evictedIds()).toEqual(['w2', 'w3']);
   });
 });
 
