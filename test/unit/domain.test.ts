@@ -1,7 +1,7 @@
 /** The domain on its own: the tree's rules, tokens, rate-limit windows, and the request hints. No app. */
 import { describe, expect, it } from 'vitest';
 import { Refusal } from '../../src/domain/errors.ts';
-import { type OrgRecord, publicJson, publicJsonText, toPublic } from '../../src/domain/organization.ts';
+import { type OrgRecord, publicJson, publicJsonList, publicJsonText, toPublic } from '../../src/domain/organization.ts';
 import { OverlayTree } from '../../src/domain/overlay-tree.ts';
 import { RateLimiter, secondsUntilNextWindow } from '../../src/domain/rate-limiter.ts';
 import { isTombstone, SessionStore } from '../../src/domain/sessions.ts';
@@ -192,8 +192,11 @@ describe('publicJsonText', () => {
     ];
     for (const record of records) {
       expect(publicJsonText(record)).toBe(JSON.stringify(toPublic(record)));
-      expect(publicJson(record)).toBe(JSON.stringify(toPublic(record)));
+      expect(new TextDecoder().decode(publicJson(record))).toBe(JSON.stringify(toPublic(record)));
     }
+    const list = publicJsonList(records, '{"content":[', '],"totalElements":4}');
+    expect(new TextDecoder().decode(list)).toBe(JSON.stringify({ content: records.map(toPublic), totalElements: 4 }));
+    expect(new TextDecoder().decode(publicJsonList([], '[', ']'))).toBe('[]');
   });
 });
 
