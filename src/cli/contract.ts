@@ -2,9 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { diffReports, formatDifferences } from '../contract/diff.ts';
+import { ANSWER_LIMITS } from '../contract/client.ts';
+import { contractDifferences, diffReports, formatDifferences } from '../contract/diff.ts';
 import { CHECKS } from '../contract/registry.ts';
-import type { RunReport } from '../contract/report.ts';
+import { errorReport, Masker, type RunReport } from '../contract/report.ts';
 import { checkLine, summary } from '../contract/reporters/console.ts';
 import { junitXml } from '../contract/reporters/junit.ts';
 import { DEFAULT_SEED, RunnerError, type RunOptions, runContract } from '../contract/runner.ts';
@@ -62,7 +63,9 @@ as shell variables, so that a report's curl lines run once you set them:
 
 Exit codes: 0 passed; 1 a contract failure (or, with --strict, a fidelity finding; or diff found
 differences); 2 the runner could not work, or the run was interrupted; 3 the budget ran out before every
-check ran (unless --allow-partial).`;
+check ran (unless --allow-partial). The json and junit reports are written on every exit code: when the
+runner could not work, with the verdict "error" and the reason. Redirects are never followed, and
+answers are read up to ${ANSWER_LIMITS.maxBytes / 1024 / 1024} MB (see docs/contract-checks.md, Safety).`;
 
 const OPTIONS = {
   target: { type: 'string' },
@@ -142,8 +145,30 @@ export function listChecks(): string {
   ).join('\n');
 }
 
+/** Where reports go once the options are read: from then on, every exit writes them. */
+interface Reporting {
+  reporters: Set<string>;
+  out: string | undefined;
+  target: string;
+  mode: RunReport['mode'];
+}
+
 export async function contractCommand(argv: string[]): Promise<number> {
   const isDiff = argv[0] === 'diff';
+  const startedAt = Date.now();
+  // Every line this command prints or writes passes this masker; the runner teaches it the run's secrets.
+  const masker = new Masker();
+  const say = (line: string) => console.log(masker.mask(line));
+  const warn = (line: string) => console.error(masker.mask(line));
+  let reporting: Reporting | undefined;
+  let leftovers: () => Array<{ id: number; name: string }> = () => [];
+  const failed = (reason: string) => {
+    if (reporting) {
+      const report = errorReport({ ...reporting, reason, startedAt, leftovers: leftovers(), masker });
+      writeReports(reporting, isDiff ? { error: report } : report, isDiff ? undefined : report, masker);
+    }
+    return 2;
+  };
   try {
     const { values } = parseArgs({
       args: isDiff ? argv.slice(1) : argv,
@@ -151,6 +176,14 @@ export async function contractCommand(argv: string[]): Promise<number> {
       strict: true,
       allowPositionals: false,
     });
+    masker.add(values.token);
+    masker.add(values['token-a']);
+    masker.add(values['token-b']);
+    masker.add(values['other-token'], '$OTHER_TOKEN');
+    masker.addClient(values['client-id'], values['client-secret'], '');
+    masker.addClient(values['other-client-id'], values['other-client-secret'], 'OTHER_');
+    masker.add(values['client-secret'], '$CLIENT_SECRET');
+    masker.add(values['other-client-secret'], '$OTHER_CLIENT_SECRET');
     if (values.help) {
       console.log(CONTRACT_HELP);
       return 0;
@@ -179,24 +212,35 @@ export async function contractCommand(argv: string[]): Promise<number> {
       examples: positiveNumber(values.examples, '--examples', 50),
       maxRps: positiveNumber(values['max-rps'], '--max-rps', 50),
       budgetSeconds: positiveNumber(values.budget, '--budget', 300),
+      masker,
+    };
+    reporting = {
+      reporters,
+      out: values.out,
+      target: (isDiff ? values.a : values.target) ?? '',
+      mode: {
+        allowWrites: common.allowWrites ?? false,
+        strict: common.strict ?? false,
+        seed: common.seed ?? DEFAULT_SEED,
+        examples: common.examples ?? 50,
+      },
     };
     if ((common.clientId === undefined) !== (common.clientSecret === undefined))
       throw new UsageError('--client-id and --client-secret go together.');
     if ((common.otherClientId === undefined) !== (common.otherClientSecret === undefined))
       throw new UsageError('--other-client-id and --other-client-secret go together.');
     const controller = new AbortController();
-    let leftovers: () => Array<{ id: number; name: string }> = () => [];
     const onSignal = () => {
       if (controller.signal.aborted) {
         const left = leftovers();
-        console.error(
+        warn(
           left.length
             ? `\nStopped during clean-up. Left behind: ${left.map((l) => `${l.id} "${l.name}"`).join(', ')}`
             : '\nStopped. Nothing of the run is left behind.',
         );
-        process.exit(2);
+        process.exit(failed('stopped by a second Ctrl-C during clean-up'));
       }
-      console.error(
+      warn(
         '\nInterrupted: finishing the current check and removing what the run created (Ctrl-C again to stop at once)…',
       );
       controller.abort();
@@ -213,12 +257,21 @@ export async function contractCommand(argv: string[]): Promise<number> {
       if (!common.clientId && (!tokenA || !tokenB))
         throw new UsageError('Give --token, or --token-a and --token-b, or client credentials.');
       const run = (target: string, token: string | undefined) =>
-        runContract({ ...common, target, token, spec, signal: controller.signal });
+        runContract({
+          ...common,
+          target,
+          token,
+          spec,
+          signal: controller.signal,
+          onSandbox: (get) => {
+            leftovers = get;
+          },
+        });
       const [resultA, resultB] = [await run(a, tokenA), await run(b, tokenB)];
-      const diffs = diffReports(resultA, resultB);
-      console.log(formatDifferences(diffs, a, b));
-      writeReports(reporters, values.out, { a: resultA.report, b: resultB.report, differences: diffs }, undefined);
-      return controller.signal.aborted ? 2 : diffs.length > 0 ? 1 : 0;
+      const diffs = diffReports(resultA, resultB, spec);
+      say(formatDifferences(diffs, a, b));
+      writeReports(reporting, { a: resultA.report, b: resultB.report, differences: diffs }, undefined, masker);
+      return controller.signal.aborted ? 2 : contractDifferences(diffs).length > 0 ? 1 : 0;
     }
 
     const target = url(values.target, '--target');
@@ -230,48 +283,45 @@ export async function contractCommand(argv: string[]): Promise<number> {
       token: values.token,
       spec,
       signal: controller.signal,
-      onCheck: live ? (r, foundBy) => console.log(checkLine(r, foundBy)) : undefined,
-      onNote: (line) => console.error(`  … ${line}`),
+      onCheck: live ? (r, foundBy) => say(checkLine(r, foundBy)) : undefined,
+      onNote: (line) => warn(`  … ${line}`),
       onSandbox: (get) => {
         leftovers = get;
       },
     });
-    if (live) console.log(summary(report));
-    writeReports(reporters, values.out, report, report);
+    if (live) say(summary(report));
+    writeReports(reporting, report, report, masker);
     if (report.interrupted) return 2;
     if (report.verdict === 'failed') return 1;
     if (report.notRun.length > 0 && !values['allow-partial']) {
-      console.error(
+      warn(
         `orgs-mock contract: the budget ran out before these checks ran: ${report.notRun.join(', ')} (--allow-partial accepts that).`,
       );
       return 3;
     }
     return 0;
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
     if (error instanceof UsageError || isParseArgsError(error)) {
-      console.error(`orgs-mock contract: ${error.message}\n\n${CONTRACT_HELP}`);
-      return 2;
+      console.error(`${masker.mask(`orgs-mock contract: ${message}`)}\n\n${CONTRACT_HELP}`);
+      return failed(message);
     }
-    if (error instanceof RunnerError) {
-      console.error(`orgs-mock contract: ${error.message}`);
-      return 2;
-    }
-    throw error;
+    if (error instanceof RunnerError) warn(`orgs-mock contract: ${message}`);
+    // Anything else is a fault of the runner: said (masked, with where it happened), and reported like the rest.
+    else warn(`orgs-mock contract: the runner failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
+    return failed(message);
   }
 }
 
-function writeReports(
-  reporters: Set<string>,
-  out: string | undefined,
-  json: unknown,
-  report: RunReport | undefined,
-): void {
-  const dir = out ?? join('reports', 'contract');
+function writeReports(reporting: Reporting, json: unknown, report: RunReport | undefined, masker: Masker): void {
+  const { reporters } = reporting;
+  const dir = reporting.out ?? join('reports', 'contract');
   if (!reporters.has('json') && !reporters.has('junit')) return;
   mkdirSync(dir, { recursive: true });
-  if (reporters.has('json')) writeFileSync(join(dir, 'contract-report.json'), `${JSON.stringify(json, null, 2)}\n`);
-  if (reporters.has('junit') && report) writeFileSync(join(dir, 'junit.xml'), junitXml(report));
-  console.log(`reports written to ${dir}`);
+  if (reporters.has('json'))
+    writeFileSync(join(dir, 'contract-report.json'), `${JSON.stringify(masker.maskDeep(json), null, 2)}\n`);
+  if (reporters.has('junit') && report) writeFileSync(join(dir, 'junit.xml'), junitXml(masker.maskDeep(report)));
+  console.log(`reports written to ${masker.mask(dir)}`);
 }
 
 /** What node:util's parseArgs throws for an unknown or malformed option. */

@@ -1,6 +1,12 @@
 /**
  * The runner's HTTP client for a target server: a request-rate cap, waiting as `Retry-After` says on
  * 429, a total time budget, and a record of every exchange for the checks and the reports.
+ *
+ * Safety: redirects are never followed (a 3xx is recorded, nothing is resent); answers are read with a
+ * byte cap and idle and total time limits, and what goes wrong with one answer (a redirect, an answer too
+ * large, too slow, cut, or none at all) becomes an exchange carrying `transport`, so the run goes on and a
+ * check reports it on that request. Every write is shown to the write guard (the sandbox) right before it
+ * leaves and once its answer is in.
  */
 
 export interface OutgoingRequest {
@@ -14,6 +20,26 @@ export interface OutgoingRequest {
   operationId: string;
   /** A 429 is the answer wanted (the rate-limit burst): do not wait and retry. */
   noRetry?: boolean;
+}
+
+/** What went wrong with an answer; the exchange holds what was read (status 0: no answer at all). */
+export type TransportProblem = NonNullable<Exchange['transport']>;
+
+/** The one home of the answer limits: a few MB (a 1000-organization page is well under 1 MB), 10 s idle, 30 s in all. */
+export const ANSWER_LIMITS: AnswerLimits = { maxBytes: 4 * 1024 * 1024, idleMs: 10_000, totalMs: 30_000 };
+
+export interface AnswerLimits {
+  maxBytes: number;
+  /** Longest pause between two chunks of a body. */
+  idleMs: number;
+  /** Longest time from sending a request to the end of its answer's body. */
+  totalMs: number;
+}
+
+/** Sees every PUT and DELETE right before it is sent (throws WriteRefused to stop it), and its answer. */
+export interface WriteGuard {
+  beforeWrite(request: OutgoingRequest): void;
+  afterWrite(exchange: Exchange): void;
 }
 
 export interface ReceivedResponse {
@@ -56,6 +82,7 @@ export class BudgetExceeded extends Error {
   }
 }
 
+/** Kept for callers that still catch it; the client now records an unreachable target as `no_answer`. */
 export class TargetUnreachable extends Error {}
 
 export interface ClientOptions {
@@ -75,6 +102,10 @@ export interface ClientOptions {
   readOnly?: { allowPostTo: string[] };
   /** Told before each wait on Retry-After, so the console can say why the run pauses. */
   onWait?: (seconds: number, url: string) => void;
+  /** The answer limits (ANSWER_LIMITS unless a test gives smaller ones). */
+  limits?: Partial<AnswerLimits>;
+  /** Milliseconds for the total time limit of an answer; tests give a clock that the body's arrival advances. */
+  bodyClock?: () => number;
 }
 
 /** A write that a read-only run must never send: a bug in the runner, stopped before it leaves. */
@@ -98,6 +129,8 @@ export class TargetClient {
   /** The check now running: each exchange is labelled with it. */
   currentCheck: string | undefined;
   onExchange?: (exchange: Exchange) => void;
+  /** Set by the sandbox: without it, no PUT or DELETE leaves the runner at all. */
+  writeGuard?: WriteGuard;
 
   constructor(private readonly options: ClientOptions) {
     this.fetchImpl = options.fetch ?? fetch;
@@ -140,39 +173,82 @@ export class TargetClient {
       body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
       headers['Content-Type'] ??= 'application/json';
     }
+    const isWrite = request.method === 'PUT' || request.method === 'DELETE';
     for (let attempt = 0; ; attempt++) {
       await this.throttle();
-      const started = performance.now();
-      let response: Response;
-      try {
-        response = await this.fetchImpl(url, {
-          method: request.method,
-          headers,
-          body,
-          signal: AbortSignal.timeout(Math.max(1, Math.min(30_000, this.options.deadline - Date.now()))),
-        });
-      } catch (error) {
-        if (Date.now() >= this.options.deadline) throw new BudgetExceeded();
-        const why = error instanceof Error ? (error.cause ?? error.message) : String(error);
-        throw new TargetUnreachable(`Cannot reach ${url}: ${why}`);
+      // Right before it leaves (each retry too): the target must still be one of the run's own.
+      if (isWrite) {
+        if (!this.writeGuard)
+          throw new WriteRefused(`No write guard: the runner does not send ${request.method} ${request.path}.`);
+        this.writeGuard.beforeWrite(request);
       }
-      const text = await response.text();
+      const started = performance.now();
+      const { status, responseHeaders, text, transport } = await this.exchange(url, request.method, headers, body);
       const exchange: Exchange = {
         request: { ...request, headers, url },
-        response: { status: response.status, headers: response.headers, text, body: parseJson(text) },
+        response: { status, headers: responseHeaders, text, body: transport ? undefined : parseJson(text) },
         durationMs: performance.now() - started,
       };
+      if (transport) exchange.transport = transport;
       exchange.sentBy = this.currentCheck;
       this.exchanges.push(exchange);
       this.onExchange?.(exchange);
-      const wait = retryAfterSeconds(response);
-      if (response.status !== 429 || request.noRetry || attempt >= (this.options.maxRetries ?? 3) || wait === undefined)
+      if (isWrite) this.writeGuard?.afterWrite(exchange);
+      const wait = transport ? undefined : retryAfterSeconds(status, responseHeaders);
+      if (status !== 429 || request.noRetry || attempt >= (this.options.maxRetries ?? 3) || wait === undefined)
         return exchange;
       const waitMs = Math.min(wait, this.options.maxRetryAfterSeconds ?? 60) * 1000;
       if (Date.now() + waitMs >= this.options.deadline) return exchange;
       this.retries++;
       this.options.onWait?.(waitMs / 1000, url);
       await this.sleep(waitMs);
+    }
+  }
+
+  /** One request and its answer, read within the limits; never follows a redirect, never resends. */
+  private async exchange(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<{ status: number; responseHeaders: Headers; text: string; transport?: TransportProblem }> {
+    const limits = { ...ANSWER_LIMITS, ...this.options.limits };
+    const controller = new AbortController();
+    const timeLeft = Math.max(1, Math.min(limits.totalMs, this.options.deadline - Date.now()));
+    const timer = setTimeout(() => controller.abort(), timeLeft);
+    try {
+      let response: Response;
+      try {
+        const init: RequestInit = { method, headers, body, redirect: 'manual', signal: controller.signal };
+        try {
+          response = await this.fetchImpl(url, init);
+        } catch (error) {
+          // A kept-alive connection the server had closed: an idempotent request is sent once more, on a new one.
+          if (!IDEMPOTENT.has(method) || !closedConnection(error) || controller.signal.aborted) throw error;
+          response = await this.fetchImpl(url, init);
+        }
+      } catch (error) {
+        if (Date.now() >= this.options.deadline) throw new BudgetExceeded();
+        const cause = error instanceof Error ? (error.cause ?? error) : error;
+        const why = controller.signal.aborted
+          ? `no answer within ${timeLeft} ms`
+          : `cannot reach ${url}: ${cause instanceof Error ? cause.message : String(cause)}`;
+        return { status: 0, responseHeaders: new Headers(), text: '', transport: { kind: 'no_answer', detail: why } };
+      }
+      const read = await readBody(response, limits, controller, this.options.bodyClock ?? (() => performance.now()));
+      if (read.transport && read.transport.kind === 'body_timeout' && Date.now() >= this.options.deadline)
+        throw new BudgetExceeded();
+      // A 3xx is recorded as it came: the runner never sends a request twice, nor anywhere it was not told to.
+      if (!read.transport && response.status >= 300 && response.status < 400) {
+        const location = response.headers.get('location');
+        read.transport = {
+          kind: 'redirect',
+          detail: `answered ${response.status}${location ? ` to ${location}` : ' (no Location)'}; not followed`,
+        };
+      }
+      return { status: response.status, responseHeaders: response.headers, ...read };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -187,9 +263,75 @@ export class TargetClient {
   }
 }
 
-function retryAfterSeconds(response: Response): number | undefined {
-  const header = response.headers.get('retry-after');
-  if (header === null) return response.status === 429 ? 1 : undefined;
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** The connection was closed under the request before any answer (undici's "other side closed", a reset). */
+function closedConnection(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : '';
+  return ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(code);
+}
+
+/**
+ * Reads an answer's body chunk by chunk: beyond `maxBytes` the rest is not read (the stream is cancelled,
+ * so a huge answer costs no memory), a pause longer than `idleMs` or a body still coming after `totalMs`
+ * ends the read, and a stream that fails is a cut body. What was read is kept, truncated.
+ */
+async function readBody(
+  response: Response,
+  limits: AnswerLimits,
+  controller: AbortController,
+  now: () => number,
+): Promise<{ text: string; transport?: TransportProblem }> {
+  if (!response.body) return { text: '' };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const start = now();
+  let text = '';
+  let bytes = 0;
+  const stop = async (transport: TransportProblem) => {
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    return { text: text + decoder.decode(), transport };
+  };
+  for (;;) {
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const pause = new Promise<'idle'>((resolve) => {
+      idle = setTimeout(() => resolve('idle'), limits.idleMs);
+    });
+    let chunk: Awaited<ReturnType<typeof reader.read>> | 'idle';
+    try {
+      chunk = await Promise.race([reader.read(), pause]);
+    } catch (error) {
+      if (controller.signal.aborted)
+        return stop({ kind: 'body_timeout', detail: `the body was still coming after ${limits.totalMs} ms` });
+      const why = error instanceof Error ? String(error.cause ?? error.message) : String(error);
+      return stop({ kind: 'body_cut', detail: `the connection ended mid-body after ${bytes} bytes (${why})` });
+    } finally {
+      clearTimeout(idle);
+    }
+    if (chunk === 'idle')
+      return stop({ kind: 'body_timeout', detail: `no byte of the body for ${limits.idleMs} ms after ${bytes} bytes` });
+    if (chunk.done) break;
+    const room = limits.maxBytes - bytes;
+    bytes += chunk.value.byteLength;
+    if (bytes > limits.maxBytes) {
+      text += decoder.decode(chunk.value.subarray(0, room), { stream: true });
+      return stop({
+        kind: 'body_too_large',
+        detail: `the body is larger than ${limits.maxBytes} bytes; the rest was not read`,
+      });
+    }
+    text += decoder.decode(chunk.value, { stream: true });
+    if (now() - start > limits.totalMs)
+      return stop({ kind: 'body_timeout', detail: `the body was still coming after ${limits.totalMs} ms` });
+  }
+  return { text: text + decoder.decode() };
+}
+
+function retryAfterSeconds(status: number, headers: Headers): number | undefined {
+  const header = headers.get('retry-after');
+  if (header === null) return status === 429 ? 1 : undefined;
   if (/^\d+$/.test(header.trim())) return Number(header);
   const date = Date.parse(header);
   return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - Date.now()) / 1000));

@@ -1,19 +1,50 @@
 /**
  * Drift between two servers: the same generated scenario against both, compared exchange by exchange
  * in status, error message and body shape (values are free to differ; their types and keys are not).
+ * Two bodies of different shape that both match the documented schema (`address` null on one side, an
+ * object on the other) are data that differs, both valid: reported apart, not a contract difference.
+ * Each difference is reported once, however many exchanges (or checks) show it.
  * Exchanges are paired by request (check, method, path, query and body, with what differs between runs
  * by nature — the run id, name counters, ids of the run's own organizations — left out), so that once
  * the runs diverge (a failure found on one side only, then shrunk) unrelated requests are not compared.
  */
+import type { SpecDocument } from '../openapi/document.ts';
+import { ContractSpec } from './contract-spec.ts';
 import { fieldsOf } from './json.ts';
 import type { LoggedExchange, RunResult } from './runner.ts';
+
+export const DATA_DIFFERS = 'data differs, both valid';
 
 export interface Difference {
   check: string;
   request: string;
-  aspect: 'status' | 'error message' | 'body shape' | 'missing exchange';
+  aspect: 'status' | 'error message' | 'body shape' | 'missing exchange' | typeof DATA_DIFFERS;
   a: string;
   b: string;
+  /** How many exchanges showed this same difference, when more than one. */
+  times?: number;
+}
+
+/** The differences that are the contract's: all but data that differs while both sides are valid. */
+export function contractDifferences(diffs: Difference[]): Difference[] {
+  return diffs.filter((d) => d.aspect !== DATA_DIFFERS);
+}
+
+/** Whether a body matches the schema openapi.yaml documents for the request's operation and status. */
+type Validity = (e: LoggedExchange, body: unknown) => boolean;
+
+function validityOf(doc: SpecDocument | undefined): Validity {
+  if (!doc) return () => false;
+  const spec = new ContractSpec(doc);
+  return (e, body) => {
+    const path = new URL(e.url).pathname;
+    const op = spec.operations
+      .filter((o) => o.method.toUpperCase() === e.method && path.endsWith(o.path))
+      .sort((x, y) => y.path.length - x.path.length)[0];
+    if (!op) return false;
+    const schema = spec.validators.documented(op.operationId, e.status)?.content?.['application/json']?.schema;
+    return schema !== undefined && body !== undefined && spec.validators.validate(schema, body).length === 0;
+  };
 }
 
 /** `path: type` for every value in a JSON document; array items share the path `[]`. */
@@ -73,7 +104,7 @@ function createdIds(log: LoggedExchange[]): Map<string, string> {
   return ids;
 }
 
-function compareExchange(check: string, a: LoggedExchange, b: LoggedExchange): Difference[] {
+function compareExchange(check: string, a: LoggedExchange, b: LoggedExchange, valid: Validity): Difference[] {
   const url = new URL(a.url);
   const request = `${a.method} ${url.pathname}${url.search}`;
   const diffs: Difference[] = [];
@@ -89,7 +120,7 @@ function compareExchange(check: string, a: LoggedExchange, b: LoggedExchange): D
     diffs.push({
       check,
       request,
-      aspect: 'body shape',
+      aspect: a.status === b.status && valid(a, bodyA) && valid(b, bodyB) ? DATA_DIFFERS : 'body shape',
       a: onlyA.join(', ') || '(nothing more)',
       b: onlyB.join(', ') || '(nothing more)',
     });
@@ -100,7 +131,8 @@ function compareExchange(check: string, a: LoggedExchange, b: LoggedExchange): D
 /** Checks whose requests are generated (seeded, then shrunk on a failure): a request one side sent alone is no difference. */
 const GENERATED = new Set(['property_based']);
 
-export function diffReports(a: RunResult, b: RunResult): Difference[] {
+export function diffReports(a: RunResult, b: RunResult, spec?: SpecDocument): Difference[] {
+  const valid = validityOf(spec);
   const byRequest = (result: RunResult) => {
     const created = createdIds(result.log);
     const map = new Map<string, LoggedExchange[]>();
@@ -122,7 +154,7 @@ export function diffReports(a: RunResult, b: RunResult): Difference[] {
     const count = Math.max(exchangesA.length, exchangesB.length);
     for (let i = 0; i < count; i++) {
       const [ea, eb] = [exchangesA[i], exchangesB[i]];
-      if (ea && eb) diffs.push(...compareExchange(check.check, ea, eb));
+      if (ea && eb) diffs.push(...compareExchange(check.check, ea, eb, valid));
       else if (!GENERATED.has(check.check)) {
         const present = ea ?? eb;
         if (!present) continue; // i is below the longer list's length: one of the two is there
@@ -137,13 +169,36 @@ export function diffReports(a: RunResult, b: RunResult): Difference[] {
       }
     }
   }
-  return diffs;
+  return once(diffs);
+}
+
+/** One entry per difference: the same request, aspect and values count once (under the first check that showed it). */
+function once(diffs: Difference[]): Difference[] {
+  const seen = new Map<string, Difference>();
+  for (const d of diffs) {
+    const key = [d.request, d.aspect, d.a, d.b].join('\u0000');
+    const first = seen.get(key);
+    if (first) first.times = (first.times ?? 1) + 1;
+    else seen.set(key, { ...d });
+  }
+  return [...seen.values()];
 }
 
 export function formatDifferences(diffs: Difference[], a: string, b: string): string {
-  if (diffs.length === 0) return `No differences between ${a} and ${b}.`;
-  return [
-    `${diffs.length} differences between A=${a} and B=${b}:`,
-    ...diffs.map((d) => `- ${d.check} (${d.request}) ${d.aspect}: A ${d.a} | B ${d.b}`),
-  ].join('\n');
+  const line = (d: Difference) =>
+    `- ${d.check} (${d.request}) ${d.aspect}: A ${d.a} | B ${d.b}${d.times ? ` (${d.times} exchanges)` : ''}`;
+  const contract = contractDifferences(diffs);
+  const data = diffs.filter((d) => d.aspect === DATA_DIFFERS);
+  const out = [
+    contract.length === 0
+      ? `No differences between ${a} and ${b}.`
+      : `${contract.length} differences between A=${a} and B=${b}:`,
+    ...contract.map(line),
+  ];
+  if (data.length)
+    out.push(
+      `${data.length} where the data differs but both answers match openapi.yaml (not contract differences):`,
+      ...data.map(line),
+    );
+  return out.join('\n');
 }

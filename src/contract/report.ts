@@ -55,7 +55,12 @@ export interface RunReport {
   startedAt: string;
   durationMs: number;
   mode: { allowWrites: boolean; strict: boolean; seed: number; examples: number };
-  verdict: 'passed' | 'failed' | 'incomplete' | 'interrupted';
+  /** `error`: the runner could not work (see `error`). */
+  verdict: 'passed' | 'failed' | 'incomplete' | 'interrupted' | 'error';
+  /** Why the runner could not work, when it could not (exit code 2). */
+  error?: string;
+  /** Organizations the run created but could not delete: they fail the run (set by the clean-up phase). */
+  leftovers?: Array<{ id: number; name: string }>;
   failures: FailureGroup[];
   checks: CheckRecap[];
   notRun: string[];
@@ -82,7 +87,8 @@ export class Masker {
   private readonly clientIds = new Map<string, string>();
 
   add(secret: string | undefined, placeholder = '$TOKEN'): void {
-    if (secret && secret.length >= 4 && !this.secrets.has(secret)) this.secrets.set(secret, placeholder);
+    if (secret && secret.length >= MIN_SECRET_LENGTH && !this.secrets.has(secret))
+      this.secrets.set(secret, placeholder);
   }
 
   /** A client given to the run: its secret and Basic credentials are masked, its id named in curl lines. */
@@ -132,24 +138,59 @@ export class Masker {
     if (basic) this.add(basic, '$CLIENT_BASIC');
   }
 
+  /**
+   * Every secret, as sent and as a server may echo it (URL- or form-encoded, escaped in JSON), becomes its
+   * placeholder; so does the start of a secret that ends the text (an echo cut short by a slice).
+   */
   mask(text: string): string {
     let out = text;
-    // Longest first, so a secret that contains another is replaced whole.
-    for (const [secret, placeholder] of [...this.secrets].sort((a, b) => b[0].length - a[0].length))
-      out = out.split(secret).join(placeholder);
-    for (const [secret, placeholder] of this.secrets) {
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret) out = out.split(encoded).join(placeholder);
+    const variants = this.variants();
+    for (const [secret, placeholder] of variants) out = out.split(secret).join(placeholder);
+    for (const [secret, placeholder] of variants) {
+      // The longest tail of the text that begins the secret: from the earliest candidate start on.
+      for (let i = Math.max(0, out.length - secret.length + 1); i <= out.length - MIN_CUT_LENGTH; i++)
+        if (out[i] === secret[0] && secret.startsWith(out.slice(i))) {
+          out = `${out.slice(0, i)}${placeholder}…`;
+          break;
+        }
     }
     return out;
   }
 
+  /** Each secret in the forms it may come back in, longest first (a secret that contains another is replaced whole). */
+  private variants(): Array<[string, string]> {
+    const out = new Map<string, string>();
+    for (const [secret, placeholder] of this.secrets) {
+      const forms = [
+        secret,
+        encodeURIComponent(secret),
+        new URLSearchParams({ s: secret }).toString().slice(2),
+        JSON.stringify(secret).slice(1, -1),
+        JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'),
+      ];
+      for (const form of forms) if (form.length >= MIN_SECRET_LENGTH && !out.has(form)) out.set(form, placeholder);
+    }
+    return [...out].sort((a, b) => b[0].length - a[0].length);
+  }
+
+  /** Masks every string of a JSON value (each on its own, so that a string cut short is masked too). */
   maskDeep<T>(value: T): T {
-    // cast: masking replaces secrets inside the JSON text's strings by placeholders, so the value parsed
-    // back has the shape it was written with.
-    return JSON.parse(this.mask(JSON.stringify(value))) as T;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.mask(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v !== null && typeof v === 'object')
+        return Object.fromEntries(Object.entries(v).map(([k, child]) => [k, walk(child)]));
+      return v;
+    };
+    // cast: masking replaces text inside strings only, so the value keeps the shape it had.
+    return walk(value) as T;
   }
 }
+
+/** Shorter values are not treated as secrets (they would mask ordinary words). */
+const MIN_SECRET_LENGTH = 4;
+/** A secret's start that ends a text is masked from this length on: shorter, it reveals little and ends texts by chance. */
+const MIN_CUT_LENGTH = 6;
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -166,7 +207,9 @@ export function view(exchange: Exchange, masker: Masker): { request: RequestView
   const shownBody =
     body === undefined
       ? undefined
-      : masker.mask(body.length > 2000 ? `${body.slice(0, 2000)}…(${body.length} characters)` : body);
+      : body.length > 2000
+        ? `${masker.mask(body.slice(0, 2500)).slice(0, 2000)}…(${body.length} characters)`
+        : masker.mask(body);
   // In the curl line, secrets stay shell variables ("$TOKEN") so that the line runs once they are set.
   const curlParts = ['curl', '-i', '-X', request.method, `"${url.replace(/"/g, '\\"')}"`];
   for (const [k, v] of Object.entries(request.headers ?? {})) {
@@ -184,14 +227,22 @@ export function view(exchange: Exchange, masker: Masker): { request: RequestView
     response: {
       status: response.status,
       headers: Object.fromEntries([...response.headers].map(([k, v]) => [k, masker.mask(v)])),
-      bodyStart: masker.mask(response.text.slice(0, 500)),
+      // Masked before it is cut, so that a secret at the cut is still recognised.
+      bodyStart: masker.mask(response.text.slice(0, 1000)).slice(0, 500),
     },
   };
 }
 
+/** A write that was redirected is a safety event of its own: each is listed with its request, never folded. */
+const ownGroup = (f: Finding) => {
+  const e = f.exchange;
+  return e?.transport?.kind === 'redirect' && e.request.method !== 'GET' ? `${e.request.method} ${e.request.url}` : '';
+};
+
 /** Numbers and quoted values vary between instances of one cause; the rest names it. */
 const causeOf = (f: Finding) =>
   [
+    ownGroup(f),
     f.check,
     f.severity,
     f.operation,
@@ -226,4 +277,43 @@ export function groupFindings(findings: Finding[], masker: Masker, examplesPerGr
       group.examples.push({ actual: masker.mask(f.actual), ...(f.exchange ? view(f.exchange, masker) : {}) });
   }
   return [...groups.values()].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'contract' ? -1 : 1));
+}
+
+/**
+ * The report of a run that could not work (exit code 2): the reason, and what it left behind, in the
+ * same format as any report, so that CI reads it the same way.
+ */
+export function errorReport(options: {
+  target: string;
+  reason: string;
+  startedAt: number;
+  mode: RunReport['mode'];
+  leftovers: Array<{ id: number; name: string }>;
+  masker: Masker;
+}): RunReport {
+  const { masker } = options;
+  return masker.maskDeep({
+    format: REPORT_FORMAT,
+    target: options.target,
+    runId: '',
+    startedAt: new Date(options.startedAt).toISOString(),
+    durationMs: Math.max(0, Date.now() - options.startedAt),
+    mode: options.mode,
+    verdict: 'error',
+    error: options.reason,
+    leftovers: options.leftovers.map(({ id, name }) => ({ id, name })),
+    failures: [],
+    checks: [],
+    notRun: [],
+    coverage: [],
+    cleanup: {
+      removed: [],
+      leftover: options.leftovers.map(({ id, name }) => ({ id, name, why: 'the run stopped before removing it' })),
+    },
+    interrupted: false,
+    budgetExceeded: false,
+    retriesAfter429: 0,
+    requests: 0,
+    totals: { contractFailures: 0, fidelityFindings: 0, passed: 0, failed: 0, skipped: 0, notRun: 0 },
+  });
 }

@@ -58,6 +58,8 @@ export interface RunOptions {
   onSandbox?: (leftovers: () => Array<{ id: number; name: string }>) => void;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
+  /** The caller's masker (the CLI masks what it prints with it, fatal errors included); it learns the run's secrets. */
+  masker?: Masker;
 }
 
 /** What diff compares: each exchange of each check, masked. */
@@ -119,13 +121,30 @@ export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks
   return chosen;
 }
 
+/**
+ * Secrets a refusal or a server error echoes (a token field, a Bearer or Basic value, a client secret): the
+ * masker learns them before any finding quotes the answer, since they may be secrets the run never saw.
+ */
+const ECHOED = [
+  /"(?:access_token|refresh_token|token|client_secret|secret|password|authorization)"\s*:\s*"(?:Bearer\s+|Basic\s+)?([^"\s]{8,})"/gi,
+  /\b(?:Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{8,})/g,
+  /\b(?:client_secret|refresh_token|access_token)=([^&\s"]{8,})/g,
+];
+
+function learnEchoes(masker: Masker, e: Exchange): void {
+  if (e.response.status < 400) return;
+  for (const pattern of ECHOED)
+    for (const match of e.response.text.slice(0, 100_000).matchAll(pattern)) masker.add(match[1], '$ECHOED_SECRET');
+}
+
 /** A set-up call: a 5xx is retried with back-off; the repeats are marked so that it counts once. */
 async function setupCall(client: TargetClient, req: OutgoingRequest, repeats: WeakSet<Exchange>): Promise<Exchange> {
   for (let attempt = 0; ; attempt++) {
     const e = await client.send(req);
+    // The first 5xx of a call is a finding; its repeats are not counted again.
+    if (attempt > 0 && !e.transport && e.response.status >= 500) repeats.add(e);
     if (e.transport || e.response.status < 500 || attempt >= DEFAULTS.setupRetries) return e;
     await client.pause(DEFAULTS.setupBackoffMs * 2 ** attempt);
-    repeats.add(e);
   }
 }
 
@@ -156,7 +175,7 @@ async function obtainToken(
   const token = fieldsOf(e.response.body)?.access_token;
   if (e.response.status !== 200 || typeof token !== 'string')
     throw new RunnerError(
-      `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
+      `Cannot obtain a token from ${op.path}: ${e.response.status} ${e.transport ? `${e.transport.detail} ` : ''}${e.response.text.slice(0, 200).replace(/"(access|refresh)_token":"[^"]*"/g, '"$1_token":"…"')}`,
     );
   return token;
 }
@@ -176,7 +195,7 @@ async function ownOrganization(
   const body = fieldsOf(e.response.body);
   if (e.response.status !== 200 || !body || !Number.isInteger(Number(body.id))) {
     throw new RunnerError(
-      `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.response.text.slice(0, 200)}`,
+      `Cannot find the token's organization (GET ${op.path}): ${e.response.status} ${e.transport ? `${e.transport.detail} ` : ''}${e.response.text.slice(0, 200)}`,
     );
   }
   return body;
@@ -247,7 +266,7 @@ function coverage(spec: ContractSpec, exchanges: Exchange[]): RunReport['coverag
 class ContractRun {
   readonly started = Date.now();
   readonly spec: ContractSpec;
-  readonly masker = new Masker();
+  readonly masker: Masker;
   readonly client: TargetClient;
   readonly runId = randomBytes(4).toString('hex');
   readonly chosen: Check[];
@@ -265,11 +284,15 @@ class ContractRun {
   private inspected = 0;
   private sandboxSeen = 0;
   private readonly exchangeChecks: ExchangeCheck[];
+  /** Whether transport_sound runs: then it alone reports exchanges without a usable answer. */
+  private readonly transportChosen: boolean;
+  private readonly transportReported = new WeakSet<Exchange>();
   /** The ids the inventory saw at the start: never the run's. */
   private readonly before = new Set<number>();
 
   constructor(private readonly options: RunOptions) {
     this.spec = new ContractSpec(options.spec);
+    this.masker = options.masker ?? new Masker();
     const masker = this.masker;
     masker.add(options.token);
     masker.add(options.otherToken, '$OTHER_TOKEN');
@@ -299,6 +322,7 @@ class ContractRun {
           fidelityFindings: 0,
           durationMs: 0,
         });
+    this.transportChosen = this.recaps.has(REPEATED.transport);
     this.exchangeChecks = this.chosen.filter(
       (c): c is ExchangeCheck => c.kind === 'exchange' && this.recaps.has(c.name),
     );
@@ -341,8 +365,18 @@ class ContractRun {
         id: Number(own.id),
         name: String(own.name ?? ''),
       });
-      start = await inventory(client, spec, token, this.repeats);
+      // A budget spent here leaves the model incomplete (no absence predicted), not the run impossible.
+      start = await inventory(client, spec, token, this.repeats).catch((error: unknown) => {
+        if (!(error instanceof BudgetExceeded)) throw error;
+        this.budgetExceeded = true;
+        return { orgs: [], complete: false };
+      });
     } catch (error) {
+      // The fatal message may quote what the set-up was issued (a refresh token): the masker learns it first.
+      for (const e of client.exchanges) {
+        this.masker.learn(e);
+        learnEchoes(this.masker, e);
+      }
       if (error instanceof TargetUnreachable || error instanceof BudgetExceeded) throw new RunnerError(error.message);
       throw error;
     } finally {
@@ -359,11 +393,13 @@ class ContractRun {
     const observe = client.onExchange;
     client.onExchange = (e) => {
       this.masker.learn(e);
+      learnEchoes(this.masker, e);
       observe?.(e);
       this.oracle.observe(e);
     };
     for (const e of client.exchanges) {
       this.masker.learn(e);
+      learnEchoes(this.masker, e);
       if (!this.repeats.has(e)) this.oracle.observe(e);
     }
     options.onSandbox?.(() => sandbox.leftovers());
@@ -409,6 +445,12 @@ class ContractRun {
     const counted: Finding[] = [];
     for (const f of found) {
       if (!CHECK_NAMES.includes(f.check)) throw new Error(`A finding names no check of the registry: ${f.check}.`);
+      // No second finding for an exchange that had no usable answer (interfaces.md §1): transport_sound's
+      // when it runs; else the first check's that reports it.
+      if (f.exchange?.transport) {
+        if (this.transportChosen ? f.check !== REPEATED.transport : this.transportReported.has(f.exchange)) continue;
+        this.transportReported.add(f.exchange);
+      }
       const recap = this.recaps.get(f.check);
       if (!recap) continue; // a check not chosen for this run
       if (f.severity === 'contract') recap.contractFailures++;
@@ -426,8 +468,10 @@ class ContractRun {
     for (const e of this.client.exchanges.slice(this.inspected)) {
       if (this.repeats.has(e)) continue;
       for (const c of this.exchangeChecks) {
-        // An exchange without a usable answer is transport_sound's alone (and the oracle's, which skips it).
-        if (e.transport && c.name !== REPEATED.transport) continue;
+        // An exchange without a usable answer is transport_sound's alone (and the oracle's, which skips it);
+        // a 5xx is not_a_server_error's alone among the exchange checks: each is counted once.
+        if (e.transport && this.transportChosen && c.name !== REPEATED.transport) continue;
+        if (!e.transport && e.response.status >= 500 && c.name !== REPEATED.serverError) continue;
         found.push(...c.inspect(e, this.contextFor(c)));
       }
     }
@@ -569,6 +613,26 @@ class ContractRun {
         typeof parentId === 'number'
       )
         sandbox.owned.set(id, { id, name: org.name, parentId });
+    }
+    // A create cut off by the deadline or a stop may have been made with no answer at all: found by the
+    // run's name (unique to this run), under an organization of the run or the token's, new since the start.
+    if (!this.budgetExceeded && !this.options.signal?.aborted) return;
+    const op = this.spec.op('searchOrganizations');
+    const found = await this.client.send({
+      operationId: op.operationId,
+      method: 'GET',
+      path: op.path,
+      query: { query: sandbox.namePrefix, size: '1000' },
+      headers: { Authorization: `Bearer ${this.ctx.token}` },
+    });
+    const content = fieldsOf(found.response.body)?.content;
+    for (const item of Array.isArray(content) ? content : []) {
+      const { id, name, parentOrganizationId: parentId } = fieldsOf(item) ?? {};
+      if (typeof id !== 'number' || typeof name !== 'string' || typeof parentId !== 'number') continue;
+      if (!name.startsWith(sandbox.namePrefix) || this.before.has(id) || sandbox.owned.has(id)) continue;
+      if (sandbox.unverified.has(id) || id === this.ctx.organizationId) continue;
+      if (parentId === this.ctx.organizationId || sandbox.owned.has(parentId))
+        sandbox.owned.set(id, { id, name, parentId });
     }
   }
 

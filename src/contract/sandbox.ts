@@ -4,7 +4,7 @@
  * deletes go only to such ids; the first update is a probe that is harmless even on a server that
  * ignores `orgId`. Clean-up confirms every delete with a GET that answers 404.
  */
-import type { Exchange, TargetClient } from './client.ts';
+import { type Exchange, type OutgoingRequest, type TargetClient, type WriteGuard, WriteRefused } from './client.ts';
 import type { ContractSpec } from './contract-spec.ts';
 import { fieldsOf } from './json.ts';
 import type { Finding } from './model.ts';
@@ -23,7 +23,7 @@ export interface Leftover {
 
 export const WRITES_VERIFIED = 'writes_verified';
 
-export class Sandbox {
+export class Sandbox implements WriteGuard {
   /** Every organization id seen in an answer before the run's creates: never a target. */
   readonly seenIds = new Set<number>();
   readonly owned = new Map<number, OwnOrganization>();
@@ -44,6 +44,8 @@ export class Sandbox {
   /** Names of creates answered 2xx that could not be verified: clean-up looks for what they left. */
   private readonly unverifiedNames = new Set<string>();
   private probed = false;
+  /** Organizations of the run whose write was answered with a redirect: clean-up does not resend to them. */
+  private readonly redirected = new Map<number, string>();
   private verifiedOnce = false;
   private counter = 0;
 
@@ -55,6 +57,70 @@ export class Sandbox {
     private readonly ownOrganization: { id: number; name: string },
   ) {
     client.onExchange = (exchange) => this.observe(exchange);
+    client.writeGuard = this;
+  }
+
+  /**
+   * The client's last word before a PUT or DELETE leaves: only to an organization the run created and
+   * verified. The one exception: a PUT without `orgId` (documented to edit the token's own organization)
+   * whose body changes nothing wherever it lands: no JSON object at all (a refusal probe), or only the
+   * name that organization has.
+   */
+  beforeWrite(request: OutgoingRequest): void {
+    const raw = request.query?.orgId;
+    if (raw === undefined && request.method === 'PUT' && this.leavesOwnAsItIs(request.body)) return;
+    this.assertWritable(raw === undefined || !/^\d+$/.test(raw) ? Number.NaN : Number(raw), request.method);
+  }
+
+  private leavesOwnAsItIs(body: unknown): boolean {
+    let value = body;
+    if (typeof body === 'string')
+      try {
+        value = JSON.parse(body);
+      } catch {
+        return true; // not JSON: nothing a server could apply
+      }
+    const fields = fieldsOf(value);
+    return fields === undefined || (Object.keys(fields).join() === 'name' && fields.name === this.ownOrganization.name);
+  }
+
+  /** Refuses (throws WriteRefused) a write to any id but one the run created and verified. */
+  assertWritable(orgId: number, what = 'write to'): void {
+    if (!this.owned.has(orgId))
+      throw new WriteRefused(
+        `The runner refuses to ${what} organization ${Number.isNaN(orgId) ? '(no orgId)' : orgId}: the run did not create and verify it.`,
+      );
+  }
+
+  afterWrite(exchange: Exchange): void {
+    const orgId = Number(exchange.request.query?.orgId);
+    if (exchange.transport?.kind === 'redirect') {
+      // The server wants writes elsewhere: none is resent, and no further update is sent at all.
+      const what = `${exchange.request.method} orgId=${exchange.request.query?.orgId ?? '(none)'} ${exchange.transport.detail}`;
+      if (Number.isInteger(orgId)) this.redirected.set(orgId, what);
+      this.updatesUnsafe ??= `updates are not sent: ${what}`;
+      return;
+    }
+    if (Number.isInteger(orgId)) this.verifyAnswerId(orgId, exchange);
+  }
+
+  /**
+   * A write's answer names the organization written: another id means the server wrote elsewhere, so no
+   * further update is sent. Returns whether the answer is consistent with the target.
+   */
+  verifyAnswerId(expected: number, exchange: Exchange): boolean {
+    const { status } = exchange.response;
+    const id = fieldsOf(exchange.response.body)?.id;
+    if (exchange.transport || status < 200 || status >= 300 || id === undefined || id === expected) return true;
+    this.updatesUnsafe ??= `updates are not sent: ${exchange.request.method} orgId=${expected} answered organization ${String(id)}`;
+    this.finding({
+      operation: exchange.request.operationId,
+      expected: `the answer to ${exchange.request.method} orgId=${expected} is organization ${expected}`,
+      actual: `it answered organization ${JSON.stringify(id)}; the run sends no further update`,
+      specLocation: this.spec.operationPointer(exchange.request.operationId),
+      exchange,
+    });
+    return false;
   }
 
   /** A fresh name of this run: the prefix, a label, a counter; at most 100 characters. */
@@ -273,8 +339,7 @@ export class Sandbox {
   }
 
   private assertOwned(id: number, what: string): void {
-    if (!this.owned.has(id))
-      throw new Error(`The runner refuses to ${what} organization ${id}: the run did not create and verify it.`);
+    this.assertWritable(id, what);
   }
 
   /** Removes every organization of the run, children first, each confirmed by GET → 404. */
@@ -288,6 +353,11 @@ export class Sandbox {
       };
       const order = [...this.owned.values()].sort((a, b) => depth(b) - depth(a) || b.id - a.id);
       for (const org of order) {
+        const redirect = this.redirected.get(org.id);
+        if (redirect) {
+          failed.set(org.id, `${redirect}; not resent`);
+          continue;
+        }
         try {
           const { removed: gone, exchange } = await this.deleteConfirmed(org.id);
           if (gone) {

@@ -714,6 +714,39 @@ export const MODEL_VARIANTS: Variant[] = [
     },
   },
   {
+    name: 'a description of exactly 1000 characters refused',
+    check: 'input_classes',
+    options: writes,
+    handler: async (u, i, next) =>
+      is(u, CREATE) && bodyOf(i)?.description?.length === 1000
+        ? reply(
+            { error: { message: 'Organization description should be at most 1000 symbols without /, \\, < or >.' } },
+            400,
+          )
+        : next(u, i),
+  },
+  {
+    name: 'a body without Content-Type refused',
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'input_classes'] },
+    handler: async (u, i, next) =>
+      is(u, CREATE) && !new Headers(i.headers).get('content-type')
+        ? reply({ error: { message: 'Content-Type should be application/json.' } }, 400)
+        : next(u, i),
+  },
+  {
+    name: 'a rename below level 2 answered but not stored',
+    check: 'stateful_sequences',
+    options: writes,
+    handler: async (u, i, next) => {
+      if (!(is(u, ORG) && method(i) === 'PUT')) return next(u, i);
+      const current = await next(u, { headers: i.headers });
+      const org = await json(current);
+      if (current.status !== 200 || org.parentOrganizationId === 1) return next(u, i);
+      return reply({ ...org, name: bodyOf(i).name, lastModifiedTs: Date.now() }, 200, current);
+    },
+  },
+  {
     name: 'lastModifiedTs three hours ahead on writes',
     check: MODEL,
     options: writes,
@@ -750,6 +783,49 @@ export const MODEL_VARIANTS: Variant[] = [
     },
   },
   {
+    name: "the profile answers the parent's organization",
+    check: MODEL,
+    options: { token: 'branch-admin-token' },
+    handler: async (u, i, next) =>
+      is(u, '/api/v1/organization/profile') ? next(u, { ...i, headers: ROOT_AUTH }) : next(u, i),
+  },
+  {
+    name: 'an update that applies the fields it should ignore',
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'input_classes'] },
+    handler: answer(
+      (u, i, r) => is(u, ORG) && method(i) === 'PUT' && r.status === 200 && typeof bodyOf(i)?.tz === 'string',
+      (b, _u, i) => ({ ...b, tz: bodyOf(i).tz }),
+    ),
+  },
+  {
+    name: 'a create filed under parentOrganizationId',
+    check: 'writes_verified',
+    options: { ...writes, checks: ['writes_verified', 'input_classes'] },
+    handler: ask(
+      (u, i) => is(u, CREATE) && typeof bodyOf(i)?.parentOrganizationId === 'number',
+      editBody((b) => ({ ...b, parentId: b.parentOrganizationId })),
+    ),
+  },
+  {
+    name: 'an unknown refresh token answers invalid_request',
+    check: 'oauth_grant_errors',
+    handler: answer(
+      (u, _i, r) =>
+        is(u, TOKEN) && r.status === 400 && u.searchParams.get('refresh_token')?.includes('unknown') === true,
+      (b) => ({ ...b, error: 'invalid_request' }),
+    ),
+  },
+  {
+    name: "the token's GET of the other branch's organization answers 200",
+    check: MODEL,
+    options: { otherToken: 'americas-admin-token', token: 'branch-admin-token', checks: [MODEL, 'visibility'] },
+    handler: async (u, i, next) =>
+      is(u, ORG) && method(i) === 'GET' && u.searchParams.get('orgId') === '5'
+        ? next(u, { ...i, headers: ROOT_AUTH })
+        : next(u, i),
+  },
+  {
     name: 'expires_in in milliseconds',
     check: 'oauth_token_works',
     handler: answer(
@@ -761,7 +837,7 @@ export const MODEL_VARIANTS: Variant[] = [
     name: 'a refresh that returns no new refresh token',
     check: 'oauth_refresh_once',
     handler: answer(
-      (u, i, r) => is(u, TOKEN) && r.status === 200 && String(u.searchParams.get('grant_type')) === 'refresh_token',
+      (u, _i, r) => is(u, TOKEN) && r.status === 200 && String(u.searchParams.get('grant_type')) === 'refresh_token',
       (b) => ({ ...b, refresh_token: null }),
     ),
   },

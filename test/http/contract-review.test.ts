@@ -4,7 +4,7 @@
  * left behind listed, diff pairing by request, curl lines for the token endpoint, the token organization
  * touched by the update probe, and checks skipped (not "not run") when the budget is spent.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TargetClient } from '../../src/contract/client.ts';
 import { ContractSpec } from '../../src/contract/contract-spec.ts';
 import type { CheckRecap } from '../../src/contract/report.ts';
@@ -77,17 +77,19 @@ describe('a spent budget', () => {
   it('lists as not run only checks that would have run; the others are skipped with their reason', async () => {
     const app = await makeApp();
     let sent = 0;
-    // The token's organization is found, then every request is slow enough to spend the 50 ms budget.
-    const slow: Fetch = async (input, init) => {
-      if (++sent > 2) await new Promise((resolve) => setTimeout(resolve, 60));
+    // The set-up is done (the token's organization, the inventory), then the clock jumps past the budget:
+    // the deadline is read from Date, so the test neither sleeps nor depends on the machine's speed.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const jumping: Fetch = async (input, init) => {
+      if (++sent === 3) vi.setSystemTime(Date.now() + 60_000);
       return fetchOf(app)(input, init);
     };
-    const { report } = await run(slow, {
+    const { report } = await run(jumping, {
       token: 'root-admin-token',
       clientId: undefined,
       clientSecret: undefined,
-      budgetSeconds: 0.05,
-    });
+      budgetSeconds: 30,
+    }).finally(() => vi.useRealTimers());
     expect(report.budgetExceeded).toBe(true);
     const skipped = Object.fromEntries(
       report.checks.filter((c) => c.outcome === 'skipped').map((c) => [c.name, c.reason]),
@@ -205,11 +207,16 @@ describe('curl lines for the token endpoint', () => {
     });
     const curls = report.failures.flatMap((f) => f.examples.map((e) => e.request?.curl ?? ''));
     expect(curls.length).toBeGreaterThan(1);
-    for (const curl of curls) {
+    // HTTP Basic travels as -u; the client sent as parameters (query, form) stays where it was sent, masked.
+    const basic = curls.filter((curl) => curl.includes(' -u '));
+    expect(basic.length).toBeGreaterThan(1);
+    for (const curl of basic)
       expect(curl).toMatch(
         /^curl -i -X POST "http:\/\/mock\.test\/oauth2\/token\?grant_type=[^"]+" .* -u "[^"]+:[^"]+"$/,
       );
+    for (const curl of curls) {
       expect(curl).not.toContain('Authorization');
+      expect(curl).not.toContain('root-secret');
     }
     expect(curls).toContainEqual(expect.stringContaining('-u "$CLIENT_ID:$CLIENT_SECRET-wrong"'));
     expect(curls).toContainEqual(expect.stringContaining('-u "$OTHER_CLIENT_ID:$OTHER_CLIENT_SECRET"'));
@@ -264,5 +271,38 @@ describe('diff', () => {
     expect(a.report.runId).not.toBe(b.report.runId);
     expect(warmUp.report.verdict).toBe('passed');
     expect(diffReports(a, b)).toEqual([]);
+  });
+});
+
+describe('set-up calls', () => {
+  it('retry a 5xx with back-off: the run goes on, and the 5xx counts once, under not_a_server_error', async () => {
+    const app = await makeApp();
+    const failed: Record<string, number> = {};
+    // The token request and the profile each answer 500 twice before they work.
+    const flaky: Fetch = async (input, init) => {
+      const path = new URL(String(input)).pathname;
+      if (path === '/oauth2/token' || path.endsWith('/profile')) {
+        failed[path] = (failed[path] ?? 0) + 1;
+        if (failed[path] <= 2)
+          return new Response(JSON.stringify({ error: { message: 'Internal server error.' } }), {
+            status: 500,
+            headers: { 'content-type': 'application/json' },
+          });
+      }
+      return fetchOf(app)(input, init);
+    };
+    const waits: number[] = [];
+    const { report } = await run(flaky, {
+      strict: false,
+      checks: ['not_a_server_error', 'response_schema_conformance', 'answers_match_model'],
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    expect(waits.slice(0, 2)).toEqual([250, 500]);
+    const groups = report.failures.map((f) => [f.check, f.operation, f.count]);
+    expect(groups).toContainEqual(['not_a_server_error', 'issueToken', 1]);
+    expect(groups).toContainEqual(['not_a_server_error', 'getCurrentOrganization', 1]);
+    expect(report.failures.filter((f) => f.check !== 'not_a_server_error')).toEqual([]);
   });
 });

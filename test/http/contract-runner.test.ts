@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CHECKS } from '../../src/contract/registry.ts';
 import { summary } from '../../src/contract/reporters/console.ts';
 import { junitXml } from '../../src/contract/reporters/junit.ts';
@@ -224,16 +224,45 @@ describe('the client', () => {
 
   it('a spent budget leaves checks not run, says which, and still cleans up', async () => {
     const app = await makeApp();
-    const slow: Fetch = async (input, init) => {
-      await new Promise((r) => setTimeout(r, 4));
+    // The budget runs out after the 150th request, mid-run, whatever the machine's speed: the deadline is
+    // read from Date, and the clock jumps past it then (creates of the run are under way by that request).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let sent = 0;
+    const jumping: Fetch = async (input, init) => {
+      if (++sent === 150) vi.setSystemTime(Date.now() + 600_000);
       return fetchOf(app)(input, init);
     };
-    const { report } = await run(slow, { allowWrites: true, budgetSeconds: 0.4 });
+    const { report } = await run(jumping, { allowWrites: true, budgetSeconds: 300 }).finally(() => vi.useRealTimers());
     expect(report.budgetExceeded).toBe(true);
     expect(report.notRun.length).toBeGreaterThan(0);
     expect(report.verdict).toBe('incomplete');
     expect(report.cleanup.leftover).toEqual([]);
     expect(app.mock.state.tree.size).toBe(105);
+  });
+
+  it('a budget spent between a create and its verifying GET still removes what the create made', async () => {
+    // The deadline is read from Date: the clock jumps past it as the first create is answered (no sleeping).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const app = await makeApp();
+      let jumped = false;
+      const jumping: Fetch = async (input, init) => {
+        const res = await fetchOf(app)(input, init);
+        if (!jumped && (init?.method ?? 'GET') === 'POST' && String(input).endsWith('/create')) {
+          jumped = true;
+          vi.setSystemTime(Date.now() + 10_000);
+        }
+        return res;
+      };
+      const { report } = await run(jumping, { allowWrites: true, budgetSeconds: 5 });
+      expect(jumped).toBe(true);
+      expect(report.budgetExceeded).toBe(true);
+      expect(report.cleanup.leftover).toEqual([]);
+      expect(report.cleanup.removed.length).toBe(1);
+      expect(app.mock.state.tree.size).toBe(105);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('when interrupted, stops starting checks and removes what it created', async () => {

@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Ajv } from 'ajv';
 import { XMLValidator } from 'fast-xml-parser';
 import { parse as parseJunit } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -149,7 +151,9 @@ describe('orgs-mock contract', () => {
   it('exits 2 with a clear message when it cannot work', async () => {
     const unreachable = await contract(['--target', 'http://127.0.0.1:9', '--token', 'x']);
     expect(unreachable.code).toBe(2);
-    expect(unreachable.stderr).toContain('Cannot reach http://127.0.0.1:9');
+    expect(unreachable.stderr).toMatch(
+      /Cannot find the token's organization .*: 0 cannot reach http:\/\/127\.0\.0\.1:9\//,
+    );
     // The rest in-process: the same command function, without a process start each.
     const noTarget = await inProcess(['--token', 'x']);
     expect(noTarget.code).toBe(2);
@@ -285,5 +289,264 @@ describe('orgs-mock contract', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).toMatch(/failures="0"/);
     expect(app.mock.state.tree.size).toBe(before);
+  });
+});
+
+/** A mock behind a real socket whose answers a handler may replace (undefined: the mock answers). */
+async function serveWith(
+  handler: (request: Request, mock: (request: Request) => Promise<Response>) => Promise<Response | undefined>,
+): Promise<RunningServer> {
+  const good = await makeApp();
+  const mock = async (request: Request) => good.fetch(request);
+  const wrapped = Object.assign(Object.create(good), {
+    fetch: async (request: Request) => (await handler(request, mock)) ?? mock(request),
+  });
+  return listen(wrapped, '127.0.0.1', 0);
+}
+
+/** Everything the command printed or wrote, for a search for secrets. */
+function everything(result: { stdout: string; stderr: string }, dir: string): string {
+  return [
+    result.stdout,
+    result.stderr,
+    readFileSync(join(dir, 'contract-report.json'), 'utf8'),
+    readFileSync(join(dir, 'junit.xml'), 'utf8'),
+  ].join('\n');
+}
+
+const reportSchema = () =>
+  new Ajv({ strict: false, allErrors: true }).compile(
+    JSON.parse(readFileSync(new URL('../../docs/contract-report.schema.json', import.meta.url), 'utf8')),
+  );
+
+/** The request as an echoing server would send it back: headers, query, body, the Basic credentials decoded. */
+async function echo(request: Request): Promise<Response> {
+  const authorization = request.headers.get('authorization') ?? '';
+  const basic = /^Basic (.+)$/.exec(authorization)?.[1];
+  return Response.json(
+    {
+      error: 'server_error',
+      authorization,
+      decoded: basic ? Buffer.from(basic, 'base64').toString() : undefined,
+      url: request.url,
+      body: await request.text(),
+    },
+    { status: 500 },
+  );
+}
+
+describe('orgs-mock contract when the target is hostile', () => {
+  const basic = Buffer.from('root-client:root-secret').toString('base64');
+  const client = ['--client-id', 'root-client', '--client-secret', 'root-secret'];
+  const reports = (dir: string) => ['--reporter', 'console,json,junit', '--out', dir, '--max-rps', '1000'];
+
+  it('a token endpoint answering 500 with the credentials: exit 2, the reason in JSON and JUnit, no secret anywhere', async () => {
+    const server = await serveWith(async (request) =>
+      new URL(request.url).pathname === '/oauth2/token' ? echo(request) : undefined,
+    );
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+      const result = await inProcess(['--target', server.url, ...client, ...reports(dir)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('orgs-mock contract: Cannot obtain a token from /oauth2/token: 500');
+      const all = everything(result, dir);
+      expect(all).not.toContain('root-secret');
+      expect(all).not.toContain(basic);
+      const json = JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8'));
+      const validate = reportSchema();
+      expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+      expect(json.verdict).toBe('error');
+      expect(json.error).toMatch(/^Cannot obtain a token from \/oauth2\/token: 500 /);
+      const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const parsed = (await parseJunit(xml)) as {
+        errors: number;
+        testsuite: Array<{ testcase: Array<{ name: string; error?: Array<{ message: string }> }> }>;
+      };
+      expect(parsed.errors).toBe(1);
+      expect(parsed.testsuite[0]?.testcase[0]?.error?.[0]?.message).toMatch(
+        /^the runner could not work: Cannot obtain a token/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a profile answering 500 with the access token and the refresh token just issued: neither is printed or written', async () => {
+    const issued: string[] = [];
+    const server = await serveWith(async (request, mock) => {
+      const path = new URL(request.url).pathname;
+      if (path === '/oauth2/token') {
+        const response = await mock(request);
+        const body = (await response.clone().json()) as { access_token: string; refresh_token?: string };
+        issued.push(body.access_token, ...(body.refresh_token ? [body.refresh_token] : []));
+        return response;
+      }
+      if (path !== '/api/v1/organization/profile') return undefined;
+      const answer = await echo(request);
+      const body = (await answer.json()) as Record<string, unknown>;
+      // The refresh token first: the runner's message quotes the start of the answer.
+      return Response.json({ refresh: issued[1], ...body }, { status: 500 });
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+      const result = await inProcess(['--target', server.url, ...client, ...reports(dir)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("Cannot find the token's organization");
+      expect(issued).toHaveLength(2);
+      const all = everything(result, dir);
+      for (const secret of [...issued, 'root-secret', basic]) expect(all).not.toContain(secret);
+      expect(all).toContain('Bearer $TOKEN');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('organizations it could not delete are listed in the console, the JSON and a failing JUnit case', async () => {
+    const server = await serveWith(async (request) =>
+      request.method === 'DELETE' ? Response.json({ error: 'nope' }, { status: 500 }) : undefined,
+    );
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+      const result = await inProcess([
+        '--target',
+        server.url,
+        '--token',
+        'root-admin-token',
+        '--allow-writes',
+        '--checks',
+        'read_your_writes',
+        ...reports(dir),
+      ]);
+      expect(result.stdout).toMatch(/LEFT BEHIND \(remove by hand\):\n {2}id \d+ "orgs-mock-contract [0-9a-f]{8} /);
+      const json = JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8'));
+      expect(json.cleanup.leftover.length).toBeGreaterThan(0);
+      const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+      const parsed = (await parseJunit(xml)) as {
+        testsuite: Array<{ testcase: Array<{ name: string; failure?: Array<{ message: string; inner: string }> }> }>;
+      };
+      const cleanup = parsed.testsuite[0]?.testcase.find((c) => c.name === 'cleanup');
+      expect(cleanup?.failure?.[0]?.message).toBe(
+        `${json.cleanup.leftover.length} organizations of the run left behind (remove by hand)`,
+      );
+      expect(cleanup?.failure?.[0]?.inner).toMatch(/^id \d+ "orgs-mock-contract /);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a 200 MB answer costs the runner no memory: its peak RSS stays under 200 MB, and the run goes on', async () => {
+    const MB = 1024 * 1024;
+    let served = 0;
+    const server = await serveWith(async (request) => {
+      const url = new URL(request.url);
+      if (url.pathname !== '/api/v1/organization/search' || url.searchParams.get('page') !== '1') return undefined;
+      const piece = new Uint8Array(MB).fill(0x20);
+      // Made as it is read: the test's own memory stays low too.
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (served >= 200 * MB) return controller.close();
+          served += MB;
+          controller.enqueue(piece);
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+      // The command's own peak, written as it exits (Linux pipes and files are written synchronously).
+      const peakFile = join(dir, 'peak-rss');
+      const preload = join(dir, 'peak.mjs');
+      writeFileSync(
+        preload,
+        `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(peakFile)}, String(process.resourceUsage().maxRSS)));\n`,
+      );
+      const args = ['--target', server.url, '--token', 'root-admin-token', '--checks', 'search_paging'];
+      const result = await promisify(execFile)(
+        process.execPath,
+        ['--import', pathToFileURL(preload).href, bin, 'contract', ...args, ...reports(dir)],
+        { timeout: 60_000 },
+      ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      const json = JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8'));
+      expect(json.requests, result.stderr).toBeGreaterThan(2);
+      expect(served).toBeGreaterThan(0);
+      expect(served).toBeLessThan(200 * MB);
+      // maxRSS is in kilobytes.
+      expect(Number(readFileSync(peakFile, 'utf8')) / 1024).toBeLessThan(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('diff whose first side answers the profile with the credentials: exit 2, masked, its report written', async () => {
+    const server = await serveWith(async (request) =>
+      new URL(request.url).pathname === '/api/v1/organization/profile' ? echo(request) : undefined,
+    );
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+      const result = await inProcess([
+        'diff',
+        '--a',
+        server.url,
+        '--b',
+        server.url,
+        '--token',
+        'root-admin-token',
+        '--reporter',
+        'json',
+        '--out',
+        dir,
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('Bearer $TOKEN');
+      const json = readFileSync(join(dir, 'contract-report.json'), 'utf8');
+      expect(JSON.parse(json).error).toMatchObject({
+        verdict: 'error',
+        error: expect.stringContaining('Bearer $TOKEN'),
+      });
+      expect([result.stdout, result.stderr, json].join('\n')).not.toContain('root-admin-token');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a usage error, a target that does not answer and a budget that runs out still write their reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+    const down = await inProcess([
+      '--target',
+      'http://127.0.0.1:9',
+      ...client,
+      '--reporter',
+      'json,junit',
+      '--out',
+      dir,
+    ]);
+    expect(down.code).toBe(2);
+    expect(JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8')).error).toMatch(
+      /^Cannot obtain a token from \/oauth2\/token: 0 cannot reach http:\/\/127\.0\.0\.1:9\/oauth2\/token/,
+    );
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('errors="1"');
+    const usage = await inProcess(['--token', 'root-admin-token', '--reporter', 'json', '--out', dir]);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8'))).toMatchObject({
+      verdict: 'error',
+      error: '--target is required.',
+    });
+    const partial = await inProcess([
+      '--target',
+      server.url,
+      '--token',
+      'root-admin-token',
+      '--max-rps',
+      '20',
+      '--budget',
+      '1',
+      '--reporter',
+      'json',
+      '--out',
+      dir,
+    ]);
+    expect(partial.code).toBe(3);
+    expect(JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8')).verdict).toBe('incomplete');
   });
 });

@@ -21,11 +21,12 @@ const MAX_PEAK_MB = 200;
 const BUDGET = ['--max-rps', '1000', '--budget', '20'];
 const TEST_TIMEOUT = 60_000;
 /**
- * A scenario's checks, with the checks that judge every answer of the run (a 3xx, a 5xx or a broken body
- * is theirs to report, whichever check sent the request): a cheap run that still sees everything.
+ * A scenario's checks, with those that judge every exchange of the run (a redirect, a cut, endless or
+ * oversized body is transport_sound's to report, a 5xx or a wrong status theirs, whichever check sent the
+ * request): a cheap run that still sees everything.
  */
 const checks = (names: string) =>
-  `${names},not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,writes_verified`;
+  `${names},transport_sound,not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,writes_verified`;
 
 const closing: Array<() => Promise<void>> = [];
 afterEach(async () => {

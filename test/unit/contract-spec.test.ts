@@ -140,3 +140,104 @@ describe("the runner's files", () => {
     expect(cycles).toEqual([]);
   });
 });
+
+describe('the model of the contract (the oracle)', () => {
+  const setUp = async () => {
+    const { ContractModel } = await import('../../src/contract/oracle/model.ts');
+    const { Oracle } = await import('../../src/contract/oracle/oracle.ts');
+    const spec = new ContractSpec(await cachedSpec());
+    const model = new ContractModel(spec);
+    const org = (id: number, name: string, parent?: number) => ({
+      id,
+      name,
+      ...(parent ? { parentOrganizationId: parent } : {}),
+      description: '',
+      tz: 'Europe/Kyiv',
+      unitSystem: 'METRIC',
+      phoneNumber: '',
+      address: null,
+      lastModifiedTs: 1_700_000_000_000,
+    });
+    model.load([org(1, 'Acme Corp'), org(2, 'Acme Branch', 1), org(3, 'Leaf', 2)], 1, true);
+    const oracle = new Oracle(spec, model, 'tok');
+    const exchange = (
+      operationId: string,
+      query: Record<string, string>,
+      status: number,
+      body: unknown,
+      sent?: unknown,
+    ) => ({
+      request: {
+        operationId,
+        method: operationId === 'createOrganization' ? 'POST' : 'GET',
+        path: '/',
+        url: 'http://x/',
+        query,
+        body: sent,
+        headers: { Authorization: 'Bearer tok' },
+      },
+      response: { status, headers: new Headers(), text: JSON.stringify(body), body },
+      durationMs: 5,
+    });
+    return { model, oracle, org, exchange };
+  };
+
+  it('reads its rules from openapi.yaml: matching, sort keys, ties, page sizes, depth, never-set values', async () => {
+    const { model } = await setUp();
+    expect(model.rules.match).toEqual({ field: 'name', caseInsensitive: true, emptyMatchesAll: true });
+    expect(model.rules.sortKeys).toMatchObject({ 'Organization Id': 'id', Name: 'name' });
+    expect(model.rules.ties).toEqual({ by: 'id', order: 'ASC' });
+    expect([model.rules.defaultSize, model.rules.maxSize, model.rules.maxQuery, model.rules.maxDepth]).toEqual([
+      50, 1000, 255, 4,
+    ]);
+    expect(model.rules.neverSet).toEqual({ description: '', phoneNumber: '', address: null });
+    expect(model.depth(3)).toEqual({ level: 3, exact: true });
+    expect(model.matching(model.subtree(1), 'ACME').map((o) => o.id)).toEqual([1, 2]);
+  });
+
+  it('predicts a search page exactly for sortBy=Organization Id, totals by the query', async () => {
+    const { oracle, exchange, org } = await setUp();
+    const right = exchange('searchOrganizations', { query: 'acme', sortOrder: 'DESC', size: '1' }, 200, {
+      content: [org(2, 'Acme Branch', 1)],
+      totalElements: 2,
+    });
+    oracle.observe(right as never);
+    expect(oracle.findingsFor(right as never)).toEqual([]);
+    const wrong = exchange('searchOrganizations', { query: 'acme', sortOrder: 'DESC', size: '1', page: '1' }, 200, {
+      content: [org(2, 'Acme Branch', 1)],
+      totalElements: 3,
+    });
+    oracle.observe(wrong as never);
+    expect(oracle.findingsFor(wrong as never).map((f) => f.expected)).toEqual([
+      expect.stringContaining('totalElements 2'),
+      expect.stringContaining('ids 1'),
+    ]);
+  });
+
+  it("expects a create's fields as sent, the defaults from the parent (fidelity) and never-set fields answered", async () => {
+    const { oracle, exchange, model } = await setUp();
+    const created = exchange(
+      'createOrganization',
+      {},
+      201,
+      {
+        id: 9,
+        name: 'New One',
+        parentOrganizationId: 2,
+        tz: 'UTC',
+        unitSystem: 'METRIC',
+        description: '',
+        phoneNumber: '',
+        lastModifiedTs: Date.now(),
+      },
+      { name: '  New One ', parentId: 2 },
+    );
+    oracle.observe(created as never, Date.now());
+    const found = oracle.findingsFor(created as never);
+    expect(found.map((f) => [f.expected, f.severity])).toEqual([
+      [expect.stringContaining('address null'), undefined],
+      [expect.stringContaining('tz "Europe/Kyiv"'), 'fidelity'],
+    ]);
+    expect(model.orgs.get(9)?.parentOrganizationId).toBe(2);
+  });
+});

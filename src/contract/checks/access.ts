@@ -11,6 +11,32 @@ const AUTH_VARIANTS: Array<{ key: string; header?: string; label: string }> = [
   { key: 'unknownToken', header: 'Bearer orgs-mock-contract-unknown-token', label: 'an unknown token' },
 ];
 
+/**
+ * The challenge says whether a token was sent (RFC 6750 §3.1): `error="invalid_token"` for an unknown token,
+ * none without a token. (The header's shape is response_headers_conformance's.)
+ */
+function challengeProblems(ctx: CheckContext, e: Exchange, key: string): Finding[] {
+  const challenge = e.response.headers.get('www-authenticate');
+  if (e.response.status !== 401 || challenge === null || !['missingToken', 'unknownToken'].includes(key)) return [];
+  const says = /error="invalid_token"/.test(challenge);
+  if (says === (key === 'unknownToken')) return [];
+  const header = ctx.spec.op(e.request.operationId).responses['401']?.headers?.['WWW-Authenticate'];
+  const pointer = `${ctx.spec.pointerOf(ctx.spec.op(e.request.operationId).responses['401'])}/headers/WWW-Authenticate`;
+  return [
+    ctx.finding({
+      operation: e.request.operationId,
+      expected:
+        key === 'unknownToken'
+          ? 'WWW-Authenticate with error="invalid_token" (a token was sent, and it is bad)'
+          : 'WWW-Authenticate without an error (no token was sent)',
+      actual: challenge,
+      specLocation: pointer,
+      severity: header ? ctx.spec.severityAt(pointer) : 'fidelity',
+      exchange: e,
+    }),
+  ];
+}
+
 export const authRequired = scenario(
   'auth_required',
   'Every operation without a valid Bearer token answers 401 (with a WWW-Authenticate challenge, checked by response_headers_conformance). Writes are tried only with --allow-writes, on organizations of the run.',
@@ -69,6 +95,7 @@ export const authRequired = scenario(
             variant.label,
           ),
         );
+        out.push(...challengeProblems(ctx, e, variant.key));
       }
     }
     return out;
@@ -143,9 +170,10 @@ export const visibility = scenario(
       request(ctx, 'getOrganization', { orgId: String(ctx.organizationId) }, undefined, other),
     );
     await probe(first, 'getOrganization');
+    // The other organization with the token: the model predicts 404 unless it lies in the token's subtree.
+    const seen = await send(ctx, request(ctx, 'getOrganization', { orgId: String(otherOrg) }));
     if (first.response.status === 200) {
       // Either the server ignores visibility, or the other organization is an ancestor: the token sees its descendants only.
-      const seen = await send(ctx, request(ctx, 'getOrganization', { orgId: String(otherOrg) }));
       const last = out[out.length - 1];
       if (last && seen.response.status !== 200)
         last.actual += ` (organization ${otherOrg} of --other-token is not visible to --token, so it may be an ancestor: give a token of a sibling or a descendant)`;
@@ -177,6 +205,19 @@ export const visibility = scenario(
         "a parent outside the other token's subtree",
       ),
     );
+    // A create of the token under the other organization, when it lies outside the token's subtree: 404.
+    if (ctx.model.whole && !ctx.model.orgs.has(otherOrg)) {
+      const under = await ctx.sandbox.create({ name: ctx.sandbox.name('Outside'), parentId: otherOrg }, otherOrg);
+      out.push(
+        ...refused(
+          ctx,
+          under.exchange,
+          ctx.spec.refusal('createOrganization', 'parentNotVisible'),
+          {},
+          "a parent outside the token's subtree",
+        ),
+      );
+    }
     const { id } = await ctx.sandbox.create(
       { name: ctx.sandbox.name('Hidden'), parentId: ctx.organizationId },
       ctx.organizationId,
@@ -373,6 +414,38 @@ export const oauthRefreshOnce = scenario(
   },
 );
 
+export const oauthGrantErrors = scenario(
+  'oauth_grant_errors',
+  'Refused grants of a known client answer 400 in the RFC 6749 body: no grant_type is invalid_request, another grant type unsupported_grant_type, an unknown refresh token invalid_grant (the codes for each case are ours: fidelity).',
+  ['client'],
+  async (ctx) => {
+    const out: Finding[] = [];
+    const cases: Array<[Record<string, string>, string, string]> = [
+      [{}, 'invalid_request', 'no grant_type'],
+      [{ grant_type: 'password' }, 'unsupported_grant_type', 'grant_type=password'],
+      [
+        {
+          grant_type: 'refresh_token',
+          refresh_token: `orgs-mock-contract-unknown-${ctx.sandbox.namePrefix.split(' ').pop()}`,
+        },
+        'invalid_grant',
+        'an unknown refresh token',
+      ],
+    ];
+    for (const [params, code, what] of cases) {
+      const e = await tokenRequest(ctx, params);
+      if (e.response.status >= 500) continue; // not_a_server_error's
+      if (e.response.status !== 400) {
+        out.push(f(ctx, e, `400 for ${what}`));
+        continue;
+      }
+      const error = fieldsOf(e.response.body)?.error;
+      if (error !== code) out.push(f(ctx, e, `error "${code}" for ${what}`, JSON.stringify(error), 'fidelity'));
+    }
+    return out;
+  },
+);
+
 export const oauthRefreshBoundToClient = scenario(
   'oauth_refresh_bound_to_client',
   'A refresh token presented by another client (--other-client-id) is refused with 400.',
@@ -392,7 +465,7 @@ export const oauthRefreshBoundToClient = scenario(
 
 export const oauthClientRejected = scenario(
   'oauth_client_rejected',
-  'An unknown client or a wrong secret answers 400 invalid_client with the documented description.',
+  'An unknown client or a wrong secret answers 400 invalid_client with the documented description, whichever documented way the client is sent (HTTP Basic, query, form).',
   [],
   async (ctx) => {
     const out: Finding[] = [];
@@ -402,12 +475,13 @@ export const oauthClientRejected = scenario(
     ];
     if (ctx.credentials)
       creds.push({ clientId: ctx.credentials.clientId, clientSecret: `${ctx.credentials.clientSecret}-wrong` });
-    for (const c of creds) {
-      const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, c);
-      out.push(...refused(ctx, e, refusal));
-      if (e.response.status === 400 && refusal?.error && fieldsOf(e.response.body)?.error !== refusal.error)
-        out.push(f(ctx, e, `error "${refusal.error}"`));
-    }
+    for (const c of creds)
+      for (const how of ['basic', 'query', 'form'] as const) {
+        const e = await tokenRequest(ctx, { grant_type: 'client_credentials' }, c, how);
+        out.push(...refused(ctx, e, refusal, {}, how === 'basic' ? '' : `the client sent in the ${how}`));
+        if (e.response.status === 400 && refusal?.error && fieldsOf(e.response.body)?.error !== refusal.error)
+          out.push(f(ctx, e, `error "${refusal.error}"`));
+      }
     return out;
   },
 );
@@ -444,6 +518,7 @@ export const ACCESS_CHECKS = [
   oauthTokenWorks,
   oauthRefreshOnce,
   oauthRefreshBoundToClient,
+  oauthGrantErrors,
   oauthClientRejected,
   rateLimit,
 ];

@@ -18,7 +18,14 @@ function queries(ctx: CheckContext): string[] {
   const name = String(ctx.ownOrganization.name ?? '');
   const word = (name.split(/\s+/).find((w) => w.length >= 3) ?? name).slice(0, 4);
   const swapped = [...word].map((ch, i) => (i % 2 ? ch.toLowerCase() : ch.toUpperCase())).join('');
-  const candidates = ['', word, swapped, 'a', 'orgs-mock-no-such-name'];
+  // Characters a pattern or SQL LIKE would read specially, matched literally by a substring search.
+  const candidates = ['', word, swapped, 'a', '.', '%', '_', "'", 'orgs-mock-no-such-name'];
+  // A word of a description that no name holds: matching is on the name alone.
+  const names = [...view].map((id) => String(model.orgs.get(id)?.name ?? '').toLowerCase());
+  const described = [...view]
+    .flatMap((id) => String(model.orgs.get(id)?.description ?? '').split(/[^\p{L}]+/u))
+    .find((w) => w.length >= 4 && !names.some((n) => n.includes(w.toLowerCase())));
+  if (described) candidates.push(described);
   return [...new Set(candidates)].filter((q) => model.matching(view, q).length <= MOST);
 }
 
@@ -37,8 +44,8 @@ export const searchAcrossPages = scenario(
     const [broadest, ...others] = queries(ctx);
     if (broadest === undefined) return out;
     const plan: Array<[string, string]> = [
-      ...sorts.map((s) => [broadest, s] as [string, string]),
-      ...others.map((q) => [q, ctx.model.rules.defaultSortBy] as [string, string]),
+      ...sorts.map((s): [string, string] => [broadest, s]),
+      ...others.map((q): [string, string] => [q, ctx.model.rules.defaultSortBy]),
     ];
     for (const [query, by] of plan) {
       const full: Record<string, Org[]> = {};
@@ -138,9 +145,9 @@ function firstDisorder(
   key: (o: Org) => number | string,
   sign: number,
 ): { text: string; tie: boolean } | undefined {
-  for (let i = 1; i < items.length; i++) {
-    const a = items[i - 1] as Org;
-    const b = items[i] as Org;
+  for (const [i, b] of items.entries()) {
+    const a = items[i - 1];
+    if (!a) continue; // the first has nothing before it
     const [x, y] = [key(a), key(b)];
     const c = x < y ? -1 : x > y ? 1 : 0;
     if (c * sign > 0)
@@ -160,9 +167,9 @@ function firstDisorder(
  */
 function crossOrder(asc: Org[], desc: Org[]): string | undefined {
   const at = new Map(desc.map((o, i) => [o.id, i]));
-  for (let i = 0; i < asc.length; i++)
-    for (let j = i + 1; j < asc.length; j++) {
-      const [b, a] = [asc[i] as Org, asc[j] as Org]; // b before a in ASC
+  for (const [i, b] of asc.entries())
+    for (const a of asc.slice(i + 1)) {
+      // b before a in ASC
       if (Number(b.id) <= Number(a.id)) continue;
       const [ia, ib] = [at.get(a.id), at.get(b.id)];
       if (ia !== undefined && ib !== undefined && ia > ib)

@@ -54,6 +54,13 @@ export function failureBlock(group: FailureGroup, index: number): string {
   return lines.join('\n');
 }
 
+/** What the run left behind: the clean-up's list (with why), or the run's `leftovers` when only they are known. */
+export function leftoversOf(report: RunReport): Array<{ id: number; name: string; why?: string }> {
+  const listed = report.cleanup.leftover;
+  const more = (report.leftovers ?? []).filter((l) => !listed.some((c) => c.id === l.id));
+  return [...listed, ...more];
+}
+
 export function summary(report: RunReport): string {
   const t = report.totals;
   const out: string[] = [''];
@@ -82,10 +89,12 @@ export function summary(report: RunReport): string {
       `not run (${report.budgetExceeded ? 'the time budget ran out' : 'interrupted'}): ${report.notRun.join(', ')}`,
     );
   if (report.retriesAfter429) out.push(`note: ${report.retriesAfter429} waits on Retry-After`);
-  if (report.cleanup.leftover.length) {
+  const left = leftoversOf(report);
+  if (left.length) {
     out.push('LEFT BEHIND (remove by hand):');
-    for (const l of report.cleanup.leftover) out.push(`  id ${l.id} "${l.name}" — ${l.why}`);
+    for (const l of left) out.push(`  id ${l.id} "${l.name}"${'why' in l ? ` — ${l.why}` : ''}`);
   }
+  if (report.error !== undefined) out.push(`the runner could not work: ${report.error}`);
   out.push(`verdict: ${report.verdict}`);
   return out.join('\n');
 }
