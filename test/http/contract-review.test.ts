@@ -50,10 +50,15 @@ describe('progress lines', () => {
       expect.stringMatching(
         /^✓ positive_data_accepted \(\d+ ms; failures in its requests are counted under undeclared_fields\)$/,
       ),
+      // The safety checks run unnamed (unless excluded by name).
+      '✓ transport_sound (all requests of the run)',
       expect.stringMatching(/^✗ undeclared_fields \(0 contract, \d+ fidelity; all requests of the run\)$/),
+      '✓ writes_verified (all requests of the run)',
     ]);
     expect(report.checks.map((c) => [c.name, c.outcome])).toEqual([
+      ['transport_sound', 'passed'],
       ['undeclared_fields', 'failed'],
+      ['writes_verified', 'passed'],
       ['positive_data_accepted', 'passed'],
     ]);
   });
