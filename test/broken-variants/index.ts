@@ -593,6 +593,14 @@ export const VARIANTS: Variant[] = [
 
 /** What the model predicts: departures that arrive in an answer nothing else compares with what it should be. */
 const MODEL = 'answers_match_model';
+const PROFILE = '/api/v1/organization/profile';
+/** An organization without the optional fields it never set (as a server that leaves out "" and null would). */
+const dropNeverSet = (org: any) =>
+  Object.fromEntries(
+    Object.entries(org).filter(
+      ([k, v]) => !(['description', 'phoneNumber', 'address'].includes(k) && (v === '' || v === null)),
+    ),
+  );
 const ROOT_AUTH = { Authorization: 'Bearer root-admin-token' };
 const otherAuth = (i: RequestInit) => new Headers(i.headers).get('authorization') === 'Bearer branch-admin-token';
 const writes = { allowWrites: true };
@@ -884,6 +892,14 @@ export const MODEL_VARIANTS: Variant[] = [
       is(u, CREATE) && new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token'
         ? next(u, { ...i, headers: { ...ROOT_AUTH, 'content-type': 'application/json' } })
         : next(u, i),
+  },
+  {
+    name: 'organizations answered without their never-set description, phoneNumber and address',
+    check: 'response_schema_conformance',
+    handler: answer(
+      (u, i, r) => (is(u, ORG) || is(u, SEARCH) || is(u, PROFILE)) && method(i) === 'GET' && r.status === 200,
+      (b) => (Array.isArray(b?.content) ? { ...b, content: b.content.map(dropNeverSet) } : dropNeverSet(b)),
+    ),
   },
 ];
 
