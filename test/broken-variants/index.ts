@@ -901,6 +901,49 @@ export const MODEL_VARIANTS: Variant[] = [
       (b) => (Array.isArray(b?.content) ? { ...b, content: b.content.map(dropNeverSet) } : dropNeverSet(b)),
     ),
   },
+  {
+    name: 'a create that stores phone numbers without dots and parentheses',
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'input_classes'] },
+    handler: ask(
+      (u, i) => is(u, CREATE) && typeof bodyOf(i)?.phoneNumber === 'string',
+      editBody((b) => ({ ...b, phoneNumber: b.phoneNumber.replace(/[().]/g, '') })),
+    ),
+  },
+  {
+    name: 'a name of exactly 100 characters refused on update',
+    check: 'input_classes',
+    options: writes,
+    handler: async (u, i, next) =>
+      is(u, ORG) && method(i) === 'PUT' && bodyOf(i)?.name?.length === 100
+        ? reply({ error: { message: 'Organization name should be from 3 to 100 symbols.' } }, 400)
+        : next(u, i),
+  },
+  {
+    name: 'an update answer that drops the address city',
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'input_classes'] },
+    handler: answer(
+      (u, i, r) => is(u, ORG) && method(i) === 'PUT' && r.status === 200,
+      (b) => (b.address ? { ...b, address: { ...b.address, city: undefined } } : b),
+    ),
+  },
+  (() => {
+    // A GET of an organization updated before answers its phone number cleared.
+    const renamed = new Set<string>();
+    return {
+      name: 'a GET after an update answers the phone number cleared',
+      check: MODEL,
+      options: { ...writes, checks: [MODEL, 'input_classes'] },
+      handler: async (u: URL, i: RequestInit, next: (url: URL | string, init: RequestInit) => Promise<Response>) => {
+        const res = await next(u, i);
+        const id = u.searchParams.get('orgId') ?? '';
+        if (is(u, ORG) && method(i) === 'PUT' && res.status === 200) renamed.add(id);
+        if (!(is(u, ORG) && method(i) === 'GET' && res.status === 200 && renamed.has(id))) return res;
+        return reply({ ...(await json(res)), phoneNumber: '' }, 200, res);
+      },
+    };
+  })(),
 ];
 
 /** Hostile variants: the run must change no organization that existed before it and say what it left. */
