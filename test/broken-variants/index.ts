@@ -944,6 +944,33 @@ export const MODEL_VARIANTS: Variant[] = [
       },
     };
   })(),
+  {
+    name: 'a refreshed pair whose expires_in is in milliseconds',
+    check: 'oauth_refresh_once',
+    handler: answer(
+      (u: URL, _i: RequestInit, r: Response) =>
+        is(u, TOKEN) && r.status === 200 && u.searchParams.get('grant_type') === 'refresh_token',
+      (b) => ({ ...b, expires_in: b.expires_in * 1000 }),
+    ),
+  },
+  {
+    name: 'a refreshed pair whose expires_in is in minutes',
+    check: 'oauth_refresh_once',
+    handler: answer(
+      (u: URL, _i: RequestInit, r: Response) =>
+        is(u, TOKEN) && r.status === 200 && u.searchParams.get('grant_type') === 'refresh_token',
+      (b) => ({ ...b, expires_in: Math.round(b.expires_in / 60) }),
+    ),
+  },
+  {
+    name: 'a refreshed pair that says it expired (expires_in 0) yet works',
+    check: 'oauth_refresh_once',
+    handler: answer(
+      (u: URL, _i: RequestInit, r: Response) =>
+        is(u, TOKEN) && r.status === 200 && u.searchParams.get('grant_type') === 'refresh_token',
+      (b) => ({ ...b, expires_in: 0 }),
+    ),
+  },
 ];
 
 /** Hostile variants: the run must change no organization that existed before it and say what it left. */
