@@ -604,6 +604,11 @@ const dropNeverSet = (org: any) =>
 const ROOT_AUTH = { Authorization: 'Bearer root-admin-token' };
 const otherAuth = (i: RequestInit) => new Headers(i.headers).get('authorization') === 'Bearer branch-admin-token';
 const writes = { allowWrites: true };
+/** A Bearer token a client was issued (the static tokens all end in "-token"). */
+const issuedAuth = (i: RequestInit) => {
+  const auth = new Headers(i.headers).get('authorization') ?? '';
+  return auth.startsWith('Bearer ') && !auth.endsWith('-token');
+};
 const withOther = { allowWrites: true, otherToken: 'americas-admin-token', checks: [MODEL, 'visibility'] };
 
 export const MODEL_VARIANTS: Variant[] = [
@@ -970,6 +975,47 @@ export const MODEL_VARIANTS: Variant[] = [
         is(u, TOKEN) && r.status === 200 && u.searchParams.get('grant_type') === 'refresh_token',
       (b) => ({ ...b, expires_in: 0 }),
     ),
+  },
+  {
+    name: "an issued token's search answers 401",
+    check: 'oauth_token_works',
+    handler: async (u, i, next) =>
+      is(u, SEARCH) && issuedAuth(i)
+        ? reply({ error: { message: 'Full authentication is required to access this resource.' } }, 401)
+        : next(u, i),
+  },
+  {
+    name: "an issued token's search ignores the query",
+    check: MODEL,
+    options: { checks: [MODEL, 'oauth_token_works'] },
+    handler: ask((u, i) => is(u, SEARCH) && issuedAuth(i), params({ query: '' })),
+  },
+  {
+    name: "an issued token's update answers the old name",
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'oauth_token_works'] },
+    handler: async (u, i, next) => {
+      if (!(is(u, ORG) && method(i) === 'PUT' && issuedAuth(i))) return next(u, i);
+      const before = await next(u, { headers: i.headers });
+      const res = await next(u, i);
+      return res.status === 200 ? reply(await json(before), 200, res) : res;
+    },
+  },
+  {
+    name: "an issued token's delete answers 204 and keeps the organization",
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'oauth_token_works'] },
+    handler: async (u, i, next) =>
+      is(u, ORG) && method(i) === 'DELETE' && issuedAuth(i) ? new Response(null, { status: 204 }) : next(u, i),
+  },
+  {
+    name: "an issued token's create refused",
+    check: 'oauth_token_works',
+    options: writes,
+    handler: async (u, i, next) =>
+      is(u, CREATE) && issuedAuth(i)
+        ? reply({ error: { message: "You don't have permission to perform this action." } }, 403)
+        : next(u, i),
   },
 ];
 

@@ -360,7 +360,7 @@ function grantProblems(ctx: CheckContext, e: Exchange, what: string, lives: numb
 
 export const oauthTokenWorks = scenario(
   'oauth_token_works',
-  'A client-credentials grant answers 200 with an access token that works on the API and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant.',
+  'A client-credentials grant answers 200 with an access token that works on the API (on every operation: search, get, and with --allow-writes create, update and delete of an organization of the run, each answer as the model predicts from its organization) and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant.',
   ['client'],
   async (ctx) => {
     const out: Finding[] = [];
@@ -378,10 +378,48 @@ export const oauthTokenWorks = scenario(
       const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
       if (use.response.status !== 200 && use.response.status < 500)
         out.push(f(ctx, use, `the token issued for ${what} works (200)`));
+      else if (how === 'basic' && use.response.status === 200) out.push(...(await everyOperation(ctx, access, use)));
     }
     return out;
   },
 );
+
+/**
+ * An issued token is used on every operation the run's own token is: search, get, and with --allow-writes a
+ * create under its organization, an update, a get, a search for it and its delete. Each answer is judged by
+ * the model from the token's organization (answers_match_model); a refusal of a valid request is this check's.
+ */
+async function everyOperation(ctx: CheckContext, access: string, profile: Exchange): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const orgId = fieldsOf(profile.response.body)?.id;
+  if (typeof orgId !== 'number') return out;
+  const works = (e: Exchange | string, what: string, status = 200) => {
+    if (typeof e !== 'string' && e.response.status !== status && e.response.status < 500)
+      out.push(f(ctx, e, `${status} for ${what} with an issued token`));
+  };
+  const auth = { Authorization: `Bearer ${access}` };
+  const own = fieldsOf(ctx.model.orgs.get(orgId))?.name;
+  works(await send(ctx, request(ctx, 'searchOrganizations', { query: '', size: '1000' }, undefined, access)), 'search');
+  if (typeof own === 'string')
+    works(await send(ctx, request(ctx, 'searchOrganizations', { query: own }, undefined, access)), 'a search by name');
+  for (const id of [orgId, ...ctx.model.children(orgId).slice(0, 1)])
+    works(await send(ctx, request(ctx, 'getOrganization', { orgId: String(id) }, undefined, access)), `GET ${id}`);
+  if (!ctx.allowWrites || ctx.sandbox.writesUnavailable || !ctx.model.orgs.has(orgId)) return out;
+  const name = ctx.sandbox.name('Issued');
+  const made = await ctx.sandbox.create({ name, parentId: orgId }, orgId, undefined, auth);
+  works(made.exchange, 'a create', 201);
+  if (made.id === undefined) return out;
+  const renamed = ctx.sandbox.name('Issued renamed');
+  works(await ctx.sandbox.update(made.id, { name: renamed }, auth), 'an update');
+  works(await send(ctx, request(ctx, 'getOrganization', { orgId: String(made.id) }, undefined, access)), 'a GET');
+  works(await send(ctx, request(ctx, 'searchOrganizations', { query: renamed }, undefined, access)), 'a search');
+  const gone = await ctx.sandbox.delete(made.id, auth);
+  works(gone, 'a delete', 204);
+  // Confirmed by the run's own token, then no longer the run's to remove.
+  const check = await send(ctx, ctx.sandbox.getRequest(made.id));
+  if (gone.response.status === 204 && check.response.status === 404) ctx.sandbox.owned.delete(made.id);
+  return out;
+}
 
 export const oauthRefreshOnce = scenario(
   'oauth_refresh_once',
