@@ -604,7 +604,7 @@ const dropNeverSet = (org: any) =>
 const ROOT_AUTH = { Authorization: 'Bearer root-admin-token' };
 const otherAuth = (i: RequestInit) => new Headers(i.headers).get('authorization') === 'Bearer branch-admin-token';
 const writes = { allowWrites: true };
-/** A Bearer token a client was issued (the static tokens all end in "-token"). */
+/** A Bearer token a client was issued (the static tokens all end in "-token"; the variants run with one). */
 const issuedAuth = (i: RequestInit) => {
   const auth = new Headers(i.headers).get('authorization') ?? '';
   return auth.startsWith('Bearer ') && !auth.endsWith('-token');
@@ -979,6 +979,7 @@ export const MODEL_VARIANTS: Variant[] = [
   {
     name: "an issued token's search answers 401",
     check: 'oauth_token_works',
+    options: { token: 'root-admin-token' },
     handler: async (u, i, next) =>
       is(u, SEARCH) && issuedAuth(i)
         ? reply({ error: { message: 'Full authentication is required to access this resource.' } }, 401)
@@ -987,13 +988,13 @@ export const MODEL_VARIANTS: Variant[] = [
   {
     name: "an issued token's search ignores the query",
     check: MODEL,
-    options: { checks: [MODEL, 'oauth_token_works'] },
+    options: { token: 'root-admin-token', checks: [MODEL, 'oauth_token_works'] },
     handler: ask((u, i) => is(u, SEARCH) && issuedAuth(i), params({ query: '' })),
   },
   {
     name: "an issued token's update answers the old name",
     check: MODEL,
-    options: { ...writes, checks: [MODEL, 'oauth_token_works'] },
+    options: { ...writes, token: 'root-admin-token', checks: [MODEL, 'oauth_token_works'] },
     handler: async (u, i, next) => {
       if (!(is(u, ORG) && method(i) === 'PUT' && issuedAuth(i))) return next(u, i);
       const before = await next(u, { headers: i.headers });
@@ -1004,14 +1005,14 @@ export const MODEL_VARIANTS: Variant[] = [
   {
     name: "an issued token's delete answers 204 and keeps the organization",
     check: MODEL,
-    options: { ...writes, checks: [MODEL, 'oauth_token_works'] },
+    options: { ...writes, token: 'root-admin-token', checks: [MODEL, 'oauth_token_works'] },
     handler: async (u, i, next) =>
       is(u, ORG) && method(i) === 'DELETE' && issuedAuth(i) ? new Response(null, { status: 204 }) : next(u, i),
   },
   {
     name: "an issued token's create refused",
     check: 'oauth_token_works',
-    options: writes,
+    options: { ...writes, token: 'root-admin-token' },
     handler: async (u, i, next) =>
       is(u, CREATE) && issuedAuth(i)
         ? reply({ error: { message: "You don't have permission to perform this action." } }, 403)

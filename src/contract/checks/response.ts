@@ -138,7 +138,8 @@ function neverOmitted(schema: unknown, body: unknown): Map<Record<string, unknow
       for (const item of value) walk(s.items, item, depth + 1);
       return;
     }
-    const obj = value as Record<string, unknown>;
+    const obj = fieldsOf(value);
+    if (!obj) return;
     const wanted = s['x-never-omitted'];
     if (Array.isArray(wanted)) {
       const missing = wanted.map(String).filter((k) => !(k in obj));
