@@ -28,7 +28,7 @@ function judged(ctx: CheckContext, from: number): FindingInput[] {
 
 export const inputClasses = scenario(
   'input_classes',
-  'With --allow-writes: a body that is not JSON; each optional create field absent, null and "" (a value class each), each string at its exact maxLength (accepted) and one past it (400); the body with an empty and with an odd Content-Type (an absent one is treated as JSON); PUT without orgId only as a refusal probe with a body that is no JSON object, the token\'s organization read back unchanged. Every answer is judged by answers_match_model; a length limit off by one is this check\'s finding.',
+  'With --allow-writes: a body that is not JSON; each optional create field absent, null and "" (a value class each), each string at its exact maxLength (accepted) and one past it (400); an organization with every field set (a name of exactly the longest length, a phone number with every separator, every address field) renamed to another longest name, its answer and a later GET showing every other field as before; the body with an empty and with an odd Content-Type (an absent one is treated as JSON); PUT without orgId only as a refusal probe with a body that is no JSON object, the token\'s organization read back unchanged. Every answer is judged by answers_match_model; a length limit off by one is this check\'s finding.',
   ['writes'],
   async (ctx) => {
     requireCreate(ctx);

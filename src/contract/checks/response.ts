@@ -1,5 +1,5 @@
 /** Checks applied to every exchange of the run, whichever check sent it. */
-import { type ExchangeCheck, exchangeCheck } from '../context.ts';
+import { type CheckContext, type ExchangeCheck, exchangeCheck } from '../context.ts';
 import { fillMessage, messageMatches } from '../contract-spec.ts';
 import { fieldsOf } from '../json.ts';
 import type { Finding } from '../model.ts';
@@ -81,7 +81,7 @@ export const contentTypeConformance = exchangeCheck(
 
 export const responseSchemaConformance = exchangeCheck(
   'response_schema_conformance',
-  'The body matches the documented schema: required properties, types, formats, enums.',
+  "The body matches the documented schema: required properties, types, formats, enums, and the optional properties a schema says are never left out (x-never-omitted: an Organization's description, phoneNumber and address; severity from x-never-omitted-source).",
   (e, ctx) => {
     const schema = ctx.spec.validators.schemaFor(e.request.operationId, e.response.status, e.response.headers);
     if (!schema) return [];
@@ -107,7 +107,7 @@ export const responseSchemaConformance = exchangeCheck(
     );
     // Optional properties a schema says are never left out (`x-never-omitted`, its source `x-never-omitted-source`).
     for (const [node, lacking] of neverOmitted(schema, e.response.body)) {
-      const pointer = ctx.spec.pointerOf(node);
+      const pointer = declaredAt(ctx.spec, node);
       found.push(
         ctx.finding({
           operation: e.request.operationId,
@@ -122,6 +122,26 @@ export const responseSchemaConformance = exchangeCheck(
     return found;
   },
 );
+
+/** Where a schema is declared (components), not where an answer reached a copy of it; cached per node. */
+const declared = new WeakMap<object, string>();
+function declaredAt(spec: CheckContext['spec'], node: Record<string, unknown>): string {
+  const known = declared.get(node);
+  if (known) return known;
+  const components = fieldsOf(fieldsOf(spec.doc.raw.components)?.schemas) ?? {};
+  const text = JSON.stringify(node);
+  const same = (other: unknown) => {
+    try {
+      return other === node || JSON.stringify(other) === text;
+    } catch {
+      return false; // a recursive schema: not this one
+    }
+  };
+  const name = Object.keys(components).find((k) => same(components[k]));
+  const pointer = name ? `#/components/schemas/${name}` : spec.pointerOf(node);
+  declared.set(node, pointer);
+  return pointer;
+}
 
 const stringList = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(', ') : '');
 
