@@ -8,7 +8,7 @@ import { CHECKS } from '../contract/registry.ts';
 import { errorReport, Masker, type RunReport } from '../contract/report.ts';
 import { checkLine, summary } from '../contract/reporters/console.ts';
 import { junitXml } from '../contract/reporters/junit.ts';
-import { DEFAULT_SEED, RunnerError, type RunOptions, runContract } from '../contract/runner.ts';
+import { DEFAULTS, RunnerError, type RunOptions, runContract } from '../contract/runner.ts';
 import { DEFAULT_SPEC_PATH, loadSpec, type SpecDocument } from '../openapi/document.ts';
 
 export const CONTRACT_HELP = `Usage:
@@ -36,13 +36,13 @@ Options:
   --checks <names>          only these checks, comma-separated (see --list-checks)
   --exclude-checks <names>  all but these checks
   --check-rate-limit        also run the rate_limit check (spends the organization's request budget)
-  --rate-limit-burst <n>    requests the rate_limit check sends looking for 429 (default 10100)
-  --seed <n>                seed of the generated phase (default ${DEFAULT_SEED}: runs are deterministic)
-  --examples <n>            generated requests in the property-based phase (default 50)
+  --rate-limit-burst <n>    requests the rate_limit check sends looking for 429 (default ${DEFAULTS.rateLimitBurst})
+  --seed <n>                seed of the generated phase (default ${DEFAULTS.seed}: runs are deterministic)
+  --examples <n>            generated requests in the property-based phase (default ${DEFAULTS.examples})
   --reporter <list>         console,json,junit (default console)
   --out <dir>               where json and junit reports go (default reports/contract)
-  --max-rps <n>             at most n requests per second (default 50)
-  --budget <seconds>        stop starting checks after this long (default 300)
+  --max-rps <n>             at most n requests per second (default ${DEFAULTS.maxRps})
+  --budget <seconds>        stop starting checks after this long (default ${DEFAULTS.budgetSeconds})
   --allow-partial           exit 0 even if the budget ran out before every check ran
   --spec <path>             the contract (default: the package's openapi.yaml)
   --list-checks             print every check with what it catches, and exit
@@ -207,11 +207,11 @@ export async function contractCommand(argv: string[]): Promise<number> {
       checks: list(values.checks),
       excludeChecks: list(values['exclude-checks']),
       checkRateLimit: values['check-rate-limit'] ?? false,
-      rateLimitBurst: positiveNumber(values['rate-limit-burst'], '--rate-limit-burst', 10_100),
-      seed: integer(values.seed, '--seed', DEFAULT_SEED),
-      examples: positiveNumber(values.examples, '--examples', 50),
-      maxRps: positiveNumber(values['max-rps'], '--max-rps', 50),
-      budgetSeconds: positiveNumber(values.budget, '--budget', 300),
+      rateLimitBurst: positiveNumber(values['rate-limit-burst'], '--rate-limit-burst', DEFAULTS.rateLimitBurst),
+      seed: integer(values.seed, '--seed', DEFAULTS.seed),
+      examples: positiveNumber(values.examples, '--examples', DEFAULTS.examples),
+      maxRps: positiveNumber(values['max-rps'], '--max-rps', DEFAULTS.maxRps),
+      budgetSeconds: positiveNumber(values.budget, '--budget', DEFAULTS.budgetSeconds),
       masker,
     };
     reporting = {
@@ -221,8 +221,8 @@ export async function contractCommand(argv: string[]): Promise<number> {
       mode: {
         allowWrites: common.allowWrites ?? false,
         strict: common.strict ?? false,
-        seed: common.seed ?? DEFAULT_SEED,
-        examples: common.examples ?? 50,
+        seed: common.seed ?? DEFAULTS.seed,
+        examples: common.examples ?? DEFAULTS.examples,
       },
     };
     if ((common.clientId === undefined) !== (common.clientSecret === undefined))

@@ -98,6 +98,9 @@ export const DEFAULT_SEED = DEFAULTS.seed;
 export class RunnerError extends Error {}
 
 /** The scenarios that send traffic for the exchange checks when only those are named. */
+/** Checks that keep a run safe on a shared server: always chosen unless excluded by name. */
+const SAFETY: string[] = [REPEATED.transport, WRITES_VERIFIED];
+
 const TRAFFIC = ['positive_data_accepted', 'negative_data_rejected', 'search_across_pages', 'reads_match_model'];
 
 export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks'>): Check[] {
@@ -108,7 +111,9 @@ export function selectChecks(options: Pick<RunOptions, 'checks' | 'excludeChecks
   const only = options.checks?.length ? new Set(options.checks) : undefined;
   const excluded = new Set(options.excludeChecks ?? []);
   for (const name of TRAFFIC) if (!names.has(name)) throw new Error(`No check ${name} sends traffic: a misspelling.`);
-  let chosen = CHECKS.filter((c) => (!only || only.has(c.name)) && !excluded.has(c.name));
+  for (const name of SAFETY) if (!names.has(name)) throw new Error(`No safety check ${name}: a misspelling.`);
+  // The safety checks run whatever --checks names; only --exclude-checks naming them turns them off.
+  let chosen = CHECKS.filter((c) => (!only || only.has(c.name) || SAFETY.includes(c.name)) && !excluded.has(c.name));
   // Exchange checks need traffic: when only they are named, the exploration sends it (its verdicts stay out).
   if (only && !chosen.some((c) => c.kind === 'scenario'))
     chosen = [

@@ -34,6 +34,8 @@ export class Sandbox implements WriteGuard {
   updatesUnsafe: string | undefined;
   /** Set when the token may not create (403): write checks are skipped with this reason. */
   cannotCreate: string | undefined;
+  /** Organizations of the run that another token (one a client was issued) created. */
+  private readonly byOtherToken = new Set<number>();
   /**
    * Set when the run's creates cannot be verified (the first create, or any that answers an id that
    * existed before): write checks are skipped with this reason, and writes_verified carries the cause.
@@ -160,6 +162,8 @@ export class Sandbox implements WriteGuard {
     body: unknown,
     parentId: number,
     expectedName?: string,
+    /** Another token's (e.g. one a client was issued); the verifying GET is the run's own. */
+    headers?: Record<string, string>,
   ): Promise<{ exchange: Exchange; id?: number; unverified?: true }> {
     const op = this.spec.op('createOrganization');
     this.before ??= new Set(this.seenIds);
@@ -167,11 +171,12 @@ export class Sandbox implements WriteGuard {
       operationId: op.operationId,
       method: 'POST',
       path: op.path,
-      headers: this.auth,
+      headers: headers ?? this.auth,
       body,
     });
     const { status } = exchange.response;
-    if (status === 403 && this.owned.size === 0)
+    // Organizations another token created do not show that this one may create.
+    if (status === 403 && headers === undefined && [...this.owned.keys()].every((k) => this.byOtherToken.has(k)))
       this.cannotCreate = `the token may not create organizations (403 ${exchange.response.text.slice(0, 120)})`;
     const id = fieldsOf(exchange.response.body)?.id;
     if (status < 200 || status >= 300 || typeof id !== 'number') return { exchange };
@@ -196,6 +201,7 @@ export class Sandbox implements WriteGuard {
     const org = fieldsOf(check.response.body);
     if (check.response.status === 200 && org?.name === name && org.parentOrganizationId === parentId) {
       this.owned.set(id, { id, name, parentId });
+      if (headers !== undefined) this.byOtherToken.add(id);
       this.verifiedOnce = true;
       return { exchange, id };
     }

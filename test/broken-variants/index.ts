@@ -593,9 +593,22 @@ export const VARIANTS: Variant[] = [
 
 /** What the model predicts: departures that arrive in an answer nothing else compares with what it should be. */
 const MODEL = 'answers_match_model';
+const PROFILE = '/api/v1/organization/profile';
+/** An organization without the optional fields it never set (as a server that leaves out "" and null would). */
+const dropNeverSet = (org: any) =>
+  Object.fromEntries(
+    Object.entries(org).filter(
+      ([k, v]) => !(['description', 'phoneNumber', 'address'].includes(k) && (v === '' || v === null)),
+    ),
+  );
 const ROOT_AUTH = { Authorization: 'Bearer root-admin-token' };
 const otherAuth = (i: RequestInit) => new Headers(i.headers).get('authorization') === 'Bearer branch-admin-token';
 const writes = { allowWrites: true };
+/** A Bearer token a client was issued (the static tokens all end in "-token"; the variants run with one). */
+const issuedAuth = (i: RequestInit) => {
+  const auth = new Headers(i.headers).get('authorization') ?? '';
+  return auth.startsWith('Bearer ') && !auth.endsWith('-token');
+};
 const withOther = { allowWrites: true, otherToken: 'americas-admin-token', checks: [MODEL, 'visibility'] };
 
 export const MODEL_VARIANTS: Variant[] = [
@@ -883,6 +896,126 @@ export const MODEL_VARIANTS: Variant[] = [
     handler: async (u, i, next) =>
       is(u, CREATE) && new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token'
         ? next(u, { ...i, headers: { ...ROOT_AUTH, 'content-type': 'application/json' } })
+        : next(u, i),
+  },
+  {
+    name: 'organizations answered without their never-set description, phoneNumber and address',
+    check: 'response_schema_conformance',
+    handler: answer(
+      (u, i, r) => (is(u, ORG) || is(u, SEARCH) || is(u, PROFILE)) && method(i) === 'GET' && r.status === 200,
+      (b) => (Array.isArray(b?.content) ? { ...b, content: b.content.map(dropNeverSet) } : dropNeverSet(b)),
+    ),
+  },
+  {
+    name: 'a create that stores phone numbers without dots and parentheses',
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'input_classes'] },
+    handler: ask(
+      (u, i) => is(u, CREATE) && typeof bodyOf(i)?.phoneNumber === 'string',
+      editBody((b) => ({ ...b, phoneNumber: b.phoneNumber.replace(/[().]/g, '') })),
+    ),
+  },
+  {
+    name: 'a name of exactly 100 characters refused on update',
+    check: 'input_classes',
+    options: writes,
+    handler: async (u, i, next) =>
+      is(u, ORG) && method(i) === 'PUT' && bodyOf(i)?.name?.length === 100
+        ? reply({ error: { message: 'Organization name should be from 3 to 100 symbols.' } }, 400)
+        : next(u, i),
+  },
+  {
+    name: 'an update answer that drops the address city',
+    check: MODEL,
+    options: { ...writes, checks: [MODEL, 'input_classes'] },
+    handler: answer(
+      (u, i, r) => is(u, ORG) && method(i) === 'PUT' && r.status === 200,
+      (b) => (b.address ? { ...b, address: { ...b.address, city: undefined } } : b),
+    ),
+  },
+  (() => {
+    // A GET of an organization updated before answers its phone number cleared.
+    const renamed = new Set<string>();
+    return {
+      name: 'a GET after an update answers the phone number cleared',
+      check: MODEL,
+      options: { ...writes, checks: [MODEL, 'input_classes'] },
+      handler: async (u: URL, i: RequestInit, next: (url: URL | string, init: RequestInit) => Promise<Response>) => {
+        const res = await next(u, i);
+        const id = u.searchParams.get('orgId') ?? '';
+        if (is(u, ORG) && method(i) === 'PUT' && res.status === 200) renamed.add(id);
+        if (!(is(u, ORG) && method(i) === 'GET' && res.status === 200 && renamed.has(id))) return res;
+        return reply({ ...(await json(res)), phoneNumber: '' }, 200, res);
+      },
+    };
+  })(),
+  {
+    name: 'a refreshed pair whose expires_in is in milliseconds',
+    check: 'oauth_refresh_once',
+    handler: answer(
+      (u: URL, _i: RequestInit, r: Response) =>
+        is(u, TOKEN) && r.status === 200 && u.searchParams.get('grant_type') === 'refresh_token',
+      (b) => ({ ...b, expires_in: b.expires_in * 1000 }),
+    ),
+  },
+  {
+    name: 'a refreshed pair whose expires_in is in minutes',
+    check: 'oauth_refresh_once',
+    handler: answer(
+      (u: URL, _i: RequestInit, r: Response) =>
+        is(u, TOKEN) && r.status === 200 && u.searchParams.get('grant_type') === 'refresh_token',
+      (b) => ({ ...b, expires_in: Math.round(b.expires_in / 60) }),
+    ),
+  },
+  {
+    name: 'a refreshed pair that says it expired (expires_in 0) yet works',
+    check: 'oauth_refresh_once',
+    handler: answer(
+      (u: URL, _i: RequestInit, r: Response) =>
+        is(u, TOKEN) && r.status === 200 && u.searchParams.get('grant_type') === 'refresh_token',
+      (b) => ({ ...b, expires_in: 0 }),
+    ),
+  },
+  {
+    name: "an issued token's search answers 401",
+    check: 'oauth_token_works',
+    options: { token: 'root-admin-token' },
+    handler: async (u, i, next) =>
+      is(u, SEARCH) && issuedAuth(i)
+        ? reply({ error: { message: 'Full authentication is required to access this resource.' } }, 401)
+        : next(u, i),
+  },
+  {
+    name: "an issued token's search ignores the query",
+    check: MODEL,
+    options: { token: 'root-admin-token', checks: [MODEL, 'oauth_token_works'] },
+    handler: ask((u, i) => is(u, SEARCH) && issuedAuth(i), params({ query: '' })),
+  },
+  {
+    name: "an issued token's update answers the old name",
+    check: MODEL,
+    options: { ...writes, token: 'root-admin-token', checks: [MODEL, 'oauth_token_works'] },
+    handler: async (u, i, next) => {
+      if (!(is(u, ORG) && method(i) === 'PUT' && issuedAuth(i))) return next(u, i);
+      const before = await next(u, { headers: i.headers });
+      const res = await next(u, i);
+      return res.status === 200 ? reply(await json(before), 200, res) : res;
+    },
+  },
+  {
+    name: "an issued token's delete answers 204 and keeps the organization",
+    check: MODEL,
+    options: { ...writes, token: 'root-admin-token', checks: [MODEL, 'oauth_token_works'] },
+    handler: async (u, i, next) =>
+      is(u, ORG) && method(i) === 'DELETE' && issuedAuth(i) ? new Response(null, { status: 204 }) : next(u, i),
+  },
+  {
+    name: "an issued token's create refused",
+    check: 'oauth_token_works',
+    options: { ...writes, token: 'root-admin-token' },
+    handler: async (u, i, next) =>
+      is(u, CREATE) && issuedAuth(i)
+        ? reply({ error: { message: "You don't have permission to perform this action." } }, 403)
         : next(u, i),
   },
 ];

@@ -11,11 +11,11 @@ import type { CheckRecap } from '../../src/contract/report.ts';
 import { checkLine } from '../../src/contract/reporters/console.ts';
 import { Sandbox } from '../../src/contract/sandbox.ts';
 import { cachedSpec } from '../../src/http/app.ts';
-import { broken, HOSTILE, VARIANTS } from '../broken-variants/index.ts';
+import { broken, HOSTILE, MODEL_VARIANTS, VARIANTS } from '../broken-variants/index.ts';
 import { type Fetch, fetchOf, makeApp, run } from '../contract-helpers.ts';
 
 const variant = (name: string) => {
-  const found = [...VARIANTS, ...HOSTILE].find((v) => v.name === name);
+  const found = [...VARIANTS, ...MODEL_VARIANTS, ...HOSTILE].find((v) => v.name === name);
   if (!found) throw new Error(`no variant ${name}`);
   return found;
 };
@@ -50,10 +50,15 @@ describe('progress lines', () => {
       expect.stringMatching(
         /^✓ positive_data_accepted \(\d+ ms; failures in its requests are counted under undeclared_fields\)$/,
       ),
+      // The safety checks run unnamed (unless excluded by name).
+      '✓ transport_sound (all requests of the run)',
       expect.stringMatching(/^✗ undeclared_fields \(0 contract, \d+ fidelity; all requests of the run\)$/),
+      '✓ writes_verified (all requests of the run)',
     ]);
     expect(report.checks.map((c) => [c.name, c.outcome])).toEqual([
+      ['transport_sound', 'passed'],
       ['undeclared_fields', 'failed'],
+      ['writes_verified', 'passed'],
       ['positive_data_accepted', 'passed'],
     ]);
   });
@@ -304,5 +309,24 @@ describe('set-up calls', () => {
     expect(groups).toContainEqual(['not_a_server_error', 'issueToken', 1]);
     expect(groups).toContainEqual(['not_a_server_error', 'getCurrentOrganization', 1]);
     expect(report.failures.filter((f) => f.check !== 'not_a_server_error')).toEqual([]);
+  });
+});
+
+describe('x-never-omitted', () => {
+  it('an Organization answer without a never-omitted field fails with the severity its source mark gives (doc)', async () => {
+    const { report } = await run(
+      broken(
+        await makeApp(),
+        variant('organizations answered without their never-set description, phoneNumber and address').handler,
+      ),
+      { token: 'root-admin-token', strict: false, checks: ['response_schema_conformance'] },
+    );
+    const found = report.failures.filter((f) => f.specLocation === '#/components/schemas/Organization/x-never-omitted');
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((f) => [f.check, f.severity].join(' ')))).toEqual(
+      new Set(['response_schema_conformance contract']),
+    );
+    expect(found[0]?.actual).toMatch(/^id \d+ lacks (description|phoneNumber|address)/);
+    expect(report.verdict).toBe('failed');
   });
 });

@@ -285,7 +285,19 @@ describe('the client', () => {
       token: 'root-admin-token',
       checks: ['search_sorting', 'undeclared_fields'],
     });
-    expect(report.checks.map((c) => c.name)).toEqual(['undeclared_fields', 'search_sorting']);
+    // The safety checks come along unless excluded by name.
+    expect(report.checks.map((c) => c.name)).toEqual([
+      'transport_sound',
+      'undeclared_fields',
+      'writes_verified',
+      'search_sorting',
+    ]);
+    const bare = await run(fetchOf(app), {
+      token: 'root-admin-token',
+      checks: ['search_sorting'],
+      excludeChecks: ['transport_sound', 'writes_verified'],
+    });
+    expect(bare.report.checks.map((c) => c.name)).toEqual(['search_sorting']);
     const excluded = await run(fetchOf(app), { token: 'root-admin-token', excludeChecks: ['property_based'] });
     expect(excluded.report.checks.some((c) => c.name === 'property_based')).toBe(false);
     await expect(run(fetchOf(app), { token: 'root-admin-token', checks: ['no_such_check'] })).rejects.toThrow(

@@ -323,6 +323,28 @@ const f = (ctx: CheckContext, e: Exchange, expected: string, actual = statusLine
 /** The longest plausible token life: a year, in seconds (86,400,000 is a day in milliseconds). */
 const LONGEST_LIFE_SECONDS = 365 * 86_400;
 
+/**
+ * A grant's expires_in: a positive whole number of seconds, at most a year, and the same life as the
+ * client's other grants of the run (one second apart at most: a server may count down a started second).
+ * A value 60 or 1000 times another grant's is named as the unit it is in (minutes, milliseconds).
+ */
+function lifeProblems(ctx: CheckContext, e: Exchange, what: string, lives: number[]): Finding[] {
+  const life = fieldsOf(e.response.body)?.expires_in;
+  const out: Finding[] = [];
+  const first = lives[0];
+  if (typeof life !== 'number' || !Number.isInteger(life) || life <= 0 || life > LONGEST_LIFE_SECONDS)
+    out.push(f(ctx, e, `expires_in a positive whole number of seconds, at most a year, for ${what}`, String(life)));
+  else if (first !== undefined && Math.abs(life - first) > 1) {
+    const ratio = life / first;
+    const unit = Math.abs(ratio - 1000) < 1 ? ' (milliseconds?)' : Math.abs(ratio * 60 - 1) < 0.02 ? ' (minutes?)' : '';
+    out.push(
+      f(ctx, e, `expires_in ${first} for ${what}, as the client's other grants (the token's life)`, `${life}${unit}`),
+    );
+  }
+  if (typeof life === 'number') lives.push(life);
+  return out;
+}
+
 /** A grant's answer: 200 with an access token, a refresh token and a life in seconds; the findings otherwise. */
 function grantProblems(ctx: CheckContext, e: Exchange, what: string, lives: number[]): Finding[] {
   // A 5xx is not_a_server_error's finding, counted there once.
@@ -330,13 +352,7 @@ function grantProblems(ctx: CheckContext, e: Exchange, what: string, lives: numb
   const grant = fieldsOf(e.response.body);
   if (e.response.status !== 200 || typeof grant?.access_token !== 'string')
     return [f(ctx, e, `200 with an access_token for ${what}`)];
-  const out: Finding[] = [];
-  const life = grant.expires_in;
-  if (typeof life !== 'number' || !Number.isInteger(life) || life <= 0 || life > LONGEST_LIFE_SECONDS)
-    out.push(f(ctx, e, `expires_in a positive whole number of seconds, at most a year, for ${what}`, String(life)));
-  else if (lives.length > 0 && !lives.includes(life))
-    out.push(f(ctx, e, `expires_in ${lives[0]}, as the run's other grants (the token's life)`, String(life)));
-  if (typeof life === 'number') lives.push(life);
+  const out = lifeProblems(ctx, e, what, lives);
   if (typeof grant.refresh_token !== 'string' || grant.refresh_token === '')
     out.push(f(ctx, e, `a new refresh_token with the access token for ${what}`, JSON.stringify(grant.refresh_token)));
   return out;
@@ -344,7 +360,7 @@ function grantProblems(ctx: CheckContext, e: Exchange, what: string, lives: numb
 
 export const oauthTokenWorks = scenario(
   'oauth_token_works',
-  'A client-credentials grant answers 200 with an access token that works on the API and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant.',
+  'A client-credentials grant answers 200 with an access token that works on the API (on every operation: search, get, and with --allow-writes create, update and delete of an organization of the run, each answer as the model predicts from its organization) and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant.',
   ['client'],
   async (ctx) => {
     const out: Finding[] = [];
@@ -362,14 +378,52 @@ export const oauthTokenWorks = scenario(
       const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
       if (use.response.status !== 200 && use.response.status < 500)
         out.push(f(ctx, use, `the token issued for ${what} works (200)`));
+      else if (how === 'basic' && use.response.status === 200) out.push(...(await everyOperation(ctx, access, use)));
     }
     return out;
   },
 );
 
+/**
+ * An issued token is used on every operation the run's own token is: search, get, and with --allow-writes a
+ * create under its organization, an update, a get, a search for it and its delete. Each answer is judged by
+ * the model from the token's organization (answers_match_model); a refusal of a valid request is this check's.
+ */
+async function everyOperation(ctx: CheckContext, access: string, profile: Exchange): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const orgId = fieldsOf(profile.response.body)?.id;
+  if (typeof orgId !== 'number') return out;
+  const works = (e: Exchange | string, what: string, status = 200) => {
+    if (typeof e !== 'string' && e.response.status !== status && e.response.status < 500)
+      out.push(f(ctx, e, `${status} for ${what} with an issued token`));
+  };
+  const auth = { Authorization: `Bearer ${access}` };
+  const own = fieldsOf(ctx.model.orgs.get(orgId))?.name;
+  works(await send(ctx, request(ctx, 'searchOrganizations', { query: '', size: '1000' }, undefined, access)), 'search');
+  if (typeof own === 'string')
+    works(await send(ctx, request(ctx, 'searchOrganizations', { query: own }, undefined, access)), 'a search by name');
+  for (const id of [orgId, ...ctx.model.children(orgId).slice(0, 1)])
+    works(await send(ctx, request(ctx, 'getOrganization', { orgId: String(id) }, undefined, access)), `GET ${id}`);
+  if (!ctx.allowWrites || ctx.sandbox.writesUnavailable || !ctx.model.orgs.has(orgId)) return out;
+  const name = ctx.sandbox.name('Issued');
+  const made = await ctx.sandbox.create({ name, parentId: orgId }, orgId, undefined, auth);
+  works(made.exchange, 'a create', 201);
+  if (made.id === undefined) return out;
+  const renamed = ctx.sandbox.name('Issued renamed');
+  works(await ctx.sandbox.update(made.id, { name: renamed }, auth), 'an update');
+  works(await send(ctx, request(ctx, 'getOrganization', { orgId: String(made.id) }, undefined, access)), 'a GET');
+  works(await send(ctx, request(ctx, 'searchOrganizations', { query: renamed }, undefined, access)), 'a search');
+  const gone = await ctx.sandbox.delete(made.id, auth);
+  works(gone, 'a delete', 204);
+  // Confirmed by the run's own token, then no longer the run's to remove.
+  const check = await send(ctx, ctx.sandbox.getRequest(made.id));
+  if (gone.response.status === 204 && check.response.status === 404) ctx.sandbox.owned.delete(made.id);
+  return out;
+}
+
 export const oauthRefreshOnce = scenario(
   'oauth_refresh_once',
-  'A refresh token gives a new working pair (a new access token and a new refresh token), once: used again it is refused with 400 invalid_grant.',
+  "A refresh token gives a new working pair (a new access token and a new refresh token, its expires_in the first grant's life in seconds), once: used again it is refused with 400 invalid_grant.",
   ['client'],
   async (ctx) => {
     const first = await tokenRequest(ctx, { grant_type: 'client_credentials' });
@@ -379,6 +433,9 @@ export const oauthRefreshOnce = scenario(
     if (typeof refresh !== 'string')
       return [f(ctx, first, 'a refresh_token with the client-credentials grant', JSON.stringify(refresh))];
     const out: Finding[] = [];
+    // The first grant's life is oauth_token_works' to judge; the refreshed pair's must be the same.
+    const firstLife = fieldsOf(first.response.body)?.expires_in;
+    const lives = typeof firstLife === 'number' && Number.isInteger(firstLife) && firstLife > 0 ? [firstLife] : [];
     const second = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });
     if (second.response.status >= 500) return [];
     const access = fieldsOf(second.response.body)?.access_token;
@@ -395,6 +452,7 @@ export const oauthRefreshOnce = scenario(
           renewed === refresh ? 'the used one again' : JSON.stringify(renewed),
         ),
       );
+    out.push(...lifeProblems(ctx, second, 'the refreshed pair', lives));
     const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
     if (use.response.status !== 200) out.push(f(ctx, use, 'the refreshed token works (200)'));
     const again = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: refresh });

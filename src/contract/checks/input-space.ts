@@ -28,7 +28,7 @@ function judged(ctx: CheckContext, from: number): FindingInput[] {
 
 export const inputClasses = scenario(
   'input_classes',
-  'With --allow-writes: a body that is not JSON; each optional create field absent, null and "" (a value class each), each string at its exact maxLength (accepted) and one past it (400); the body with an empty and with an odd Content-Type (an absent one is treated as JSON); PUT without orgId only as a refusal probe with a body that is no JSON object, the token\'s organization read back unchanged. Every answer is judged by answers_match_model; a length limit off by one is this check\'s finding.',
+  'With --allow-writes: a body that is not JSON; each optional create field absent, null and "" (a value class each), each string at its exact maxLength (accepted) and one past it (400); an organization with every field set (a name of exactly the longest length, a phone number with every separator, every address field) renamed to another longest name, its answer and a later GET showing every other field as before; the body with an empty and with an odd Content-Type (an absent one is treated as JSON); PUT without orgId only as a refusal probe with a body that is no JSON object, the token\'s organization read back unchanged. Every answer is judged by answers_match_model; a length limit off by one is this check\'s finding.',
   ['writes'],
   async (ctx) => {
     requireCreate(ctx);
@@ -81,6 +81,56 @@ export const inputClasses = scenario(
     if (unlike.id !== undefined) {
       const child = { name: ctx.sandbox.name('Inherits'), parentId: unlike.id };
       await ctx.sandbox.create(child, unlike.id);
+    }
+    // Every field set at once, at its boundaries and classes: a name of exactly the longest length, a phone
+    // number with every separator the pattern allows after the '+', every address field, a zone and a unit
+    // system unlike the parent's. The answer must carry each as sent (answers_match_model); an update to
+    // another longest name must then leave every other field as it was, in its answer and on a later GET.
+    const nameMax = schema.properties?.name?.maxLength;
+    const longName = (label: string) => {
+      const start = ctx.sandbox.name(label);
+      return typeof nameMax === 'number' && nameMax > start.length
+        ? `${start} ${'n'.repeat(nameMax - start.length - 1)}`
+        : start;
+    };
+    const full = {
+      name: longName('Full'),
+      parentId: ctx.organizationId,
+      description: 'Every field set: commas, colons; quotes " and \' & 100% — ünïcödé',
+      phoneNumber: '+12 (345) 678-90.1234',
+      address: {
+        fullAddress: '1 Main St., Suite 2',
+        country: 'Ukraine',
+        city: 'Kyiv',
+        state: 'Kyiv City',
+        zip: '01001',
+      },
+      tz,
+      unitSystem,
+    };
+    const made = await ctx.sandbox.create(full, ctx.organizationId);
+    const namePointer = ctx.spec.pointerOf(schema.properties?.name);
+    if (made.exchange.response.status !== 201 && made.exchange.response.status < 500)
+      out.push(
+        limitFinding(
+          ctx,
+          made.exchange,
+          `201 for a create with every field set and a name of exactly ${String(nameMax)} characters`,
+          namePointer,
+        ),
+      );
+    if (made.id !== undefined) {
+      const renamed = await ctx.sandbox.update(made.id, { name: longName('Full renamed') });
+      if (typeof renamed !== 'string' && renamed.response.status !== 200 && renamed.response.status < 500)
+        out.push(
+          limitFinding(
+            ctx,
+            renamed,
+            `200 for an update to a name of exactly ${String(nameMax)} characters`,
+            namePointer,
+          ),
+        );
+      await send(ctx, ctx.sandbox.getRequest(made.id));
     }
     // Case-insensitive matching beyond ASCII: a name of the run in Greek and Cyrillic, searched in other cases.
     const greek = ctx.sandbox.name('Ωμέγα Жук');

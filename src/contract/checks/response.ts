@@ -1,5 +1,5 @@
 /** Checks applied to every exchange of the run, whichever check sent it. */
-import { type ExchangeCheck, exchangeCheck } from '../context.ts';
+import { type CheckContext, type ExchangeCheck, exchangeCheck } from '../context.ts';
 import { fillMessage, messageMatches } from '../contract-spec.ts';
 import { fieldsOf } from '../json.ts';
 import type { Finding } from '../model.ts';
@@ -81,7 +81,7 @@ export const contentTypeConformance = exchangeCheck(
 
 export const responseSchemaConformance = exchangeCheck(
   'response_schema_conformance',
-  'The body matches the documented schema: required properties, types, formats, enums.',
+  "The body matches the documented schema: required properties, types, formats, enums, and the optional properties a schema says are never left out (x-never-omitted: an Organization's description, phoneNumber and address; severity from x-never-omitted-source).",
   (e, ctx) => {
     const schema = ctx.spec.validators.schemaFor(e.request.operationId, e.response.status, e.response.headers);
     if (!schema) return [];
@@ -96,7 +96,7 @@ export const responseSchemaConformance = exchangeCheck(
         }),
       ];
     }
-    return ctx.spec.validators.validate(schema, e.response.body).map((p) =>
+    const found = ctx.spec.validators.validate(schema, e.response.body).map((p) =>
       ctx.finding({
         operation: e.request.operationId,
         expected: 'the body matches the schema',
@@ -105,8 +105,76 @@ export const responseSchemaConformance = exchangeCheck(
         exchange: e,
       }),
     );
+    // Optional properties a schema says are never left out (`x-never-omitted`, its source `x-never-omitted-source`).
+    for (const [node, lacking] of neverOmitted(schema, e.response.body)) {
+      const pointer = declaredAt(ctx.spec, node);
+      found.push(
+        ctx.finding({
+          operation: e.request.operationId,
+          expected: `every ${pointer.split('/').pop()} carries ${stringList(node['x-never-omitted'])} ("" or null when never set, never left out)`,
+          actual: lacking.length > 3 ? `${lacking.slice(0, 3).join('; ')} … (${lacking.length})` : lacking.join('; '),
+          specLocation: `${pointer}/x-never-omitted`,
+          severity: ctx.spec.severityAt(pointer, 'x-never-omitted'),
+          exchange: e,
+        }),
+      );
+    }
+    return found;
   },
 );
+
+/** Where a schema is declared (components), not where an answer reached a copy of it; cached per node. */
+const declared = new WeakMap<object, string>();
+function declaredAt(spec: CheckContext['spec'], node: Record<string, unknown>): string {
+  const known = declared.get(node);
+  if (known) return known;
+  const components = fieldsOf(fieldsOf(spec.doc.raw.components)?.schemas) ?? {};
+  const text = JSON.stringify(node);
+  const same = (other: unknown) => {
+    try {
+      return other === node || JSON.stringify(other) === text;
+    } catch {
+      return false; // a recursive schema: not this one
+    }
+  };
+  const name = Object.keys(components).find((k) => same(components[k]));
+  const pointer = name ? `#/components/schemas/${name}` : spec.pointerOf(node);
+  declared.set(node, pointer);
+  return pointer;
+}
+
+const stringList = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(', ') : '');
+
+/**
+ * The objects of a body that lack a property their schema marks `x-never-omitted`, by schema node: what
+ * each lacks ("id 7 lacks description"). Walks properties, items and allOf of the (dereferenced) schema.
+ */
+function neverOmitted(schema: unknown, body: unknown): Map<Record<string, unknown>, string[]> {
+  const out = new Map<Record<string, unknown>, string[]>();
+  const walk = (node: unknown, value: unknown, depth: number) => {
+    const s = fieldsOf(node);
+    if (!s || depth > 8 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(s.items, item, depth + 1);
+      return;
+    }
+    const obj = fieldsOf(value);
+    if (!obj) return;
+    const wanted = s['x-never-omitted'];
+    if (Array.isArray(wanted)) {
+      const missing = wanted.map(String).filter((k) => !(k in obj));
+      if (missing.length) {
+        const list = out.get(s) ?? [];
+        list.push(`${obj.id === undefined ? 'an object' : `id ${String(obj.id)}`} lacks ${missing.join(', ')}`);
+        out.set(s, list);
+      }
+    }
+    for (const [k, sub] of Object.entries(fieldsOf(s.properties) ?? {})) if (k in obj) walk(sub, obj[k], depth + 1);
+    if (Array.isArray(s.allOf)) for (const part of s.allOf) walk(part, value, depth + 1);
+  };
+  walk(schema, body, 0);
+  return out;
+}
 
 export const responseHeadersConformance = exchangeCheck(
   'response_headers_conformance',

@@ -45,7 +45,8 @@ const NO_DATE_TOLERANCE_MS = 10 * 60_000;
 /** A Date header has whole seconds; the answer took some time: this much is allowed around it. */
 const DATE_TOLERANCE_MS = 2_000;
 
-type Role = 'main' | 'other';
+/** The token's, the other token's, or one a client was issued during the run (`issued:<token>`). */
+type Role = string;
 const UNMODELLED = new Set([403, 429]);
 
 interface Problem extends FindingInput {
@@ -59,7 +60,10 @@ export class Oracle {
   readonly readsOwed = new Set<number>();
   /** Refused writes per target, named when a later read shows a change. */
   private readonly refusedWrites = new Map<number, string[]>();
-  private otherOrg: number | undefined;
+  /** The organization of each token other than the run's own, from its profile. */
+  private readonly orgOfRole = new Map<Role, number>();
+  /** Access tokens a client was issued during the run: each is judged from its own organization's view. */
+  private readonly issued = new Set<string>();
   /** When the exchange now compared arrived (the oracle sees each as it arrives). */
   private observedAt = 0;
   private otherToken: string | undefined;
@@ -88,19 +92,22 @@ export class Oracle {
     const auth = e.request.headers?.Authorization ?? e.request.headers?.authorization;
     if (auth === `Bearer ${this.token}`) return 'main';
     if (this.otherToken && auth === `Bearer ${this.otherToken}`) return 'other';
-    return undefined;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    return token !== undefined && this.issued.has(token) ? `issued:${token}` : undefined;
   }
 
   /** The organization whose subtree the role sees, when known. */
   private viewRoot(role: Role): number | undefined {
-    return role === 'main' ? this.model.rootId : this.otherOrg;
+    return role === 'main' ? this.model.rootId : this.orgOfRole.get(role);
   }
 
   /** The ids of the model the role sees; for another token outside the model, none of them. */
   private view(role: Role): Set<number> | undefined {
     const root = this.viewRoot(role);
     if (root === undefined) return undefined;
-    if (role === 'other' && !this.model.orgs.has(root)) return new Set();
+    // The other token's organization is not an ancestor of the token's (visibility needs that); an issued
+    // token's may be one: outside the model, its view is unknown.
+    if (role !== 'main' && !this.model.orgs.has(root)) return role === 'other' ? new Set() : undefined;
     return this.model.subtree(root);
   }
 
@@ -135,6 +142,11 @@ export class Oracle {
     }
     const role = this.role(e);
     const body = fieldsOf(e.response.body);
+    const issued = body?.access_token;
+    if (e.request.operationId === 'issueToken' && e.response.status === 200 && typeof issued === 'string')
+      if (issued !== this.token && issued !== this.otherToken) this.issued.add(issued);
+    // An issued token's life and revocation are the OAuth checks' to judge, not the model's.
+    if (role?.startsWith('issued:') && e.response.status === 401) return;
     if (e.response.status === 200 || e.response.status === 201)
       for (const org of [body, ...(Array.isArray(body?.content) ? body.content : [])]) {
         const id = fieldsOf(org)?.id;
@@ -165,9 +177,10 @@ export class Oracle {
 
   private profile(e: Exchange, role: Role): void {
     const body = fieldsOf(e.response.body);
-    if (role === 'other') {
-      if (e.response.status === 200 && typeof body?.id === 'number') this.otherOrg = body.id;
-      if (this.otherOrg === undefined || !this.model.orgs.has(this.otherOrg)) return;
+    if (role !== 'main') {
+      if (e.response.status === 200 && typeof body?.id === 'number') this.orgOfRole.set(role, body.id);
+      const org = this.orgOfRole.get(role);
+      if (org === undefined || !this.model.orgs.has(org)) return;
     }
     const id = this.viewRoot(role);
     const org = id === undefined ? undefined : this.model.orgs.get(id);
@@ -322,8 +335,8 @@ export class Oracle {
         });
       this.compareFields(e, org, item, `search result ${org.id}`);
     }
-    if (!this.model.whole && !(role === 'other' && view.size === 0)) return;
-    if (role === 'other' && view.size === 0) return; // its totals count organizations outside the model
+    if (!this.model.whole && !(role !== 'main' && view.size === 0)) return;
+    if (role !== 'main' && view.size === 0) return; // its totals count organizations outside the model
     const matching = this.model.matching(view, query);
     if (body.totalElements !== matching.length)
       this.add(e, {
@@ -409,7 +422,7 @@ export class Oracle {
     const parent = typeof parentId === 'number' && view.has(parentId) ? this.model.orgs.get(parentId) : undefined;
     if (valid === false) this.expectStatus(e, 400, 'the body breaks a rule of the create schema');
     else if (valid === true && typeof parentId === 'number' && !parent) {
-      if (this.model.whole || this.model.deleted.has(parentId) || role === 'other')
+      if (this.model.whole || this.model.deleted.has(parentId) || role !== 'main')
         this.expectStatus(e, 404, `parent ${parentId} is not visible to the token`, 'parentNotVisible');
     } else if (valid === true && parent) {
       const { level, exact } = this.model.depth(parent.id);
