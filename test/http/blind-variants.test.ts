@@ -42,12 +42,22 @@ describe('blind broken servers', () => {
     } finally {
       trace.on = false;
     }
-    const rate = (BLIND.length - misses.length) / BLIND.length;
+    // The 95 % floor is for the first set; the held-out set (written after it became visible) is measured
+    // and printed apart, without a floor: it checks the first set's rate on variants the runner's authors had not seen.
+    const held = new Set(HOLDOUT.map((v) => v.name));
+    const rateOf = (set: typeof BLIND) => {
+      const miss = set.filter((v) => missed.includes(v)).length;
+      return { caught: set.length - miss, of: set.length, rate: set.length ? (set.length - miss) / set.length : 1 };
+    };
+    const first = rateOf(BLIND.filter((v) => !held.has(v.name)));
+    const holdout = rateOf(BLIND.filter((v) => held.has(v.name)));
+    const line = (label: string, r: typeof first) =>
+      `${label}: caught ${r.caught} of ${r.of} (${Math.round(r.rate * 100)} %)`;
     console.log(
-      `blind variants: caught ${BLIND.length - misses.length} of ${BLIND.length} (${Math.round(rate * 100)} %)` +
+      `${line('blind variants', first)}; ${line('held out', holdout)}` +
         (misses.length ? `; missed:\n  ${misses.join('\n  ')}` : ''),
     );
     expect(wrapperErrors).toEqual([]);
-    expect(rate).toBeGreaterThanOrEqual(0.95);
+    expect(first.rate).toBeGreaterThanOrEqual(0.95);
   });
 });
