@@ -11,8 +11,6 @@ const LONGEST = [
   'test/process/package.test.ts',
   'test/process/memory.test.ts',
   'test/process/contract-cli.test.ts',
-  // 60 and more blind broken servers, each a whole contract run: it ended the run alone when it started last.
-  'test/http/blind-variants.test.ts',
   // Mostly waiting: on a body that never ends, until the runner gives up on it.
   'test/process/contract-hostile.test.ts',
   'test/process/hostile.test.ts',
