@@ -78,7 +78,8 @@ function waitLoops(): { source: string; line: string }[] {
 /** Asynchronous, so that the in-process mock can answer meanwhile. */
 function exitCode(line: string): Promise<number> {
   return new Promise((resolve) => {
-    execFile('bash', ['-c', line], { cwd: repo, timeout: 20_000 }, (error) =>
+    // A limit for a hung shell only: the loops' own `timeout` ends them (2 s, or 30 s when they should pass).
+    execFile('bash', ['-c', line], { cwd: repo, timeout: 90_000 }, (error) =>
       resolve(error ? Number(error.code ?? 1) : 0),
     );
   });
