@@ -22,37 +22,72 @@ interface Incoming {
   readonly method?: string | undefined;
   readonly readableEnded: boolean;
   readonly headers: IncomingHttpHeaders;
+  resume(): unknown;
+  once(event: 'end' | 'close' | 'error', listener: () => void): unknown;
+  off(event: 'end' | 'close' | 'error', listener: () => void): unknown;
 }
 interface NodeBindings {
   incoming: Incoming;
 }
 
 /**
- * Whether the adapter cuts the connection after the answer: it drains the unread body of a request other
- * than GET or HEAD for a moment and then destroys the socket (Node itself reads past a GET's body).
+ * An unread body the server reads to its end before it answers (as Tomcat swallows one), so that the
+ * connection stays usable and a client or proxy still sending it never meets a closed socket: up to this
+ * many declared bytes, for up to DRAIN_MS.
  */
-const cutAfterAnswer = (incoming: Incoming) => {
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+const DRAIN_MS = 2_000;
+
+/** Whether a request other than GET or HEAD still has body bytes on the connection (Node reads past a GET's). */
+const unreadBody = (incoming: Incoming) => {
   if (incoming.readableEnded || incoming.method === 'GET' || incoming.method === 'HEAD') return false;
   const length = incoming.headers['content-length'];
   return (length !== undefined && length !== '0') || incoming.headers['transfer-encoding'] !== undefined;
 };
 
+/** Reads and drops the rest of a declared body of bounded length; whether it ended in time. */
+function drained(incoming: Incoming): Promise<boolean> {
+  const length = Number(incoming.headers['content-length']);
+  if (incoming.headers['transfer-encoding'] !== undefined || !(length <= DRAIN_MAX_BYTES))
+    return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ended: boolean) => () => {
+      clearTimeout(timer);
+      incoming.off('end', onEnd);
+      incoming.off('close', onStop);
+      incoming.off('error', onStop);
+      resolve(ended);
+    };
+    const onEnd = done(true);
+    const onStop = done(false);
+    const timer = setTimeout(onStop, DRAIN_MS);
+    incoming.once('end', onEnd);
+    incoming.once('close', onStop);
+    incoming.once('error', onStop);
+    incoming.resume();
+  });
+}
+
 /**
- * An answer sent before the request's body was read (a 413 by Content-Length, a 401 to a large create)
- * leaves unread bytes on the connection, and the adapter then cuts it: the answer says
- * `Connection: close`, so that a keep-alive client opens a new connection instead of failing on this one.
+ * An answer found before the request's body was read (a 413 by Content-Length, a 401 to a large create).
+ * A body of bounded length is read to its end first, and the connection stays open. Otherwise the adapter
+ * cuts the connection after the answer, so the answer says `Connection: close`: a keep-alive client then
+ * opens a new connection instead of failing on this one.
  */
-function closingIfUnread(response: Response, incoming: Incoming): Response {
-  if (cutAfterAnswer(incoming)) response.headers.set('Connection', 'close');
-  return response;
+function settled(response: Response, incoming: Incoming): Response | Promise<Response> {
+  if (!unreadBody(incoming)) return response;
+  return drained(incoming).then((ended) => {
+    if (!ended) response.headers.set('Connection', 'close');
+    return response;
+  });
 }
 
 export function fetchOf(app: MockApp) {
   return (request: Request, env: NodeBindings): Response | Promise<Response> => {
     const answer = app.fetch(request, env);
     return answer instanceof Promise
-      ? answer.then((response) => closingIfUnread(response, env.incoming))
-      : closingIfUnread(answer, env.incoming);
+      ? answer.then((response) => settled(response, env.incoming))
+      : settled(answer, env.incoming);
   };
 }
 
