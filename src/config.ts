@@ -393,19 +393,21 @@ function impliedBytes(config: Config): { total: number; parts: string[] } {
   };
 }
 
+/** Creates an unset MAX_ORGANIZATIONS always leaves room for above ORG_COUNT. */
+export const ROOM_FOR_CREATES = 1_000;
+
 /**
- * Checks that every maximum fits the heap: an unset MAX_ORGANIZATIONS is lowered to fit, anything else
- * that does not fit is refused with the numbers, so the server never starts with limits it cannot hold.
+ * Checks that every maximum fits the heap, so the server never starts with limits it cannot hold. The
+ * one rule for an unset MAX_ORGANIZATIONS: its default, lowered to what fits the heap, but never below
+ * ORG_COUNT + ROOM_FOR_CREATES (so `ORG_COUNT=1000000` alone starts, with room for 1,000 creates). A set
+ * MAX_ORGANIZATIONS is taken as it is; whatever does not fit the heap is refused with the numbers.
  */
 export function fitToHeap(config: Config, explicit: ReadonlySet<keyof Config>, heapLimitBytes: number): Config {
   const fitted = { ...config };
   if (!explicit.has('maxOrganizations')) {
     const others = impliedBytes({ ...fitted, maxOrganizations: 0 }).total;
     const room = Math.floor((heapLimitBytes - others) / (MEMORY.perOrganization + MEMORY.perImportedOrganization));
-    fitted.maxOrganizations = Math.max(
-      Math.min(config.maxOrganizations, room),
-      Math.min(config.maxOrganizations, fitted.orgCount + 1_000),
-    );
+    fitted.maxOrganizations = Math.max(Math.min(config.maxOrganizations, room), fitted.orgCount + ROOM_FOR_CREATES);
   }
   if (fitted.orgCount >= fitted.maxOrganizations) {
     throw new ConfigError(`ORG_COUNT=${fitted.orgCount} should be below MAX_ORGANIZATIONS=${fitted.maxOrganizations}.`);

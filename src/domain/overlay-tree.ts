@@ -12,7 +12,7 @@
 import { at } from './checked.ts';
 import { messages, notFound } from './errors.ts';
 import type { OrgRecord } from './organization.ts';
-import { type KeyCompare, SortedIndex } from './sorted-index.ts';
+import { type KeyCompare, KeyedOrder } from './sorted-index.ts';
 import {
   type CreateInput,
   checkCreate,
@@ -28,6 +28,10 @@ import {
   type Tree,
   type TreeLimits,
 } from './tree.ts';
+
+/** What a change of children or a rename moves: the one sort key it changes. */
+const CHILDREN_KEY: readonly SortField[] = ['Sub Organizations'];
+const NAME_KEY: readonly SortField[] = ['Name'];
 
 const has = (selected: Uint8Array | Set<number>, id: number) =>
   selected instanceof Set ? selected.has(id) : selected[id] === 1;
@@ -45,8 +49,10 @@ export class OverlayTree implements Tree {
   private readonly descendantDelta = new Map<number, number>();
   /** Ids whose record or child count differs from the base's: the base's orders skip them. */
   private readonly touched = new Set<number>();
-  /** The touched ids that exist, in each sort order, with the keys this overlay sees. */
-  private readonly orders: Record<SortField, SortedIndex>;
+  /** The touched ids that exist, in each sort order, with the keys this overlay sees stored beside them. */
+  private readonly orders: Record<SortField, KeyedOrder<number | string>>;
+  /** The key order of each sort field as this overlay sees the keys (without the tie by id). */
+  private readonly compareKeys: Record<SortField, KeyCompare>;
   private count: number;
   private nextId: number;
   private version = 0;
@@ -57,14 +63,13 @@ export class OverlayTree implements Tree {
     this.limits = base.limits;
     this.count = base.size;
     this.nextId = base.nextOrganizationId;
-    const compare = this.comparators();
-    const empty = (field: SortField) => SortedIndex.build([], compare[field]);
+    this.compareKeys = this.comparators();
     this.orders = {
-      'Organization Id': empty('Organization Id'),
-      Name: empty('Name'),
-      'Device Count': empty('Device Count'),
-      'User Count': empty('User Count'),
-      'Sub Organizations': empty('Sub Organizations'),
+      'Organization Id': new KeyedOrder(),
+      Name: new KeyedOrder(),
+      'Device Count': new KeyedOrder(),
+      'User Count': new KeyedOrder(),
+      'Sub Organizations': new KeyedOrder(),
     };
   }
 
@@ -131,7 +136,7 @@ export class OverlayTree implements Tree {
   create(viewerOrgId: number, input: CreateInput, now: number): OrgRecord {
     const { parent, parentPath } = checkCreate(this, viewerOrgId, input, (id) => this.pathOf(id));
     const org = createdRecord(this.nextId++, input, parent, now);
-    this.touch(parent.id, () => this.childSet(this.addedChildren, parent.id).add(org.id));
+    this.touch(parent.id, () => this.childSet(this.addedChildren, parent.id).add(org.id), CHILDREN_KEY);
     for (const ancestor of parentPath)
       this.descendantDelta.set(ancestor, (this.descendantDelta.get(ancestor) ?? 0) + 1);
     this.paths.set(org.id, [...parentPath, org.id]);
@@ -144,18 +149,22 @@ export class OverlayTree implements Tree {
   rename(viewerOrgId: number, id: number | undefined, name: string, now: number): OrgRecord {
     const org = this.getVisible(id ?? viewerOrgId, viewerOrgId);
     const renamed = renamedRecord(org, name, now);
-    this.touch(org.id, () => this.store(renamed));
+    this.touch(org.id, () => this.store(renamed), NAME_KEY);
     this.version++;
     return renamed;
   }
 
   remove(viewerOrgId: number, id: number): void {
     const { org, parentId } = checkRemove(this, viewerOrgId, id);
-    this.touch(parentId, () => {
-      const added = this.addedChildren.get(parentId);
-      if (added?.delete(org.id)) return;
-      this.childSet(this.removedChildren, parentId).add(org.id);
-    });
+    this.touch(
+      parentId,
+      () => {
+        const added = this.addedChildren.get(parentId);
+        if (added?.delete(org.id)) return;
+        this.childSet(this.removedChildren, parentId).add(org.id);
+      },
+      CHILDREN_KEY,
+    );
     for (const ancestor of this.pathOf(org.id))
       if (ancestor !== org.id) this.descendantDelta.set(ancestor, (this.descendantDelta.get(ancestor) ?? 0) - 1);
     this.touch(org.id, () => {
@@ -219,8 +228,8 @@ export class OverlayTree implements Tree {
         if (needle === '' || this.lowerName(id).includes(needle)) found.push(id);
         for (const child of this.childIds(id)) stack.push(child);
       }
-      const order = this.orders[q.sortBy];
-      found.sort(descending ? order.compareDescending : order.compare);
+      const keys = this.compareKeys[q.sortBy];
+      found.sort(descending ? (a, b) => keys(b, a) || a - b : (a, b) => keys(a, b) || a - b);
       return { content: found.slice(from, to).map((id) => this.record(id)), totalElements: found.length };
     }
 
@@ -242,15 +251,34 @@ export class OverlayTree implements Tree {
   }
 
   /**
-   * Changes what `id` is (its record or its children) with `change`. The id leaves its place in the
-   * overlay's orders while its old keys still place it, and takes its new place if it still exists.
+   * Changes what `id` is (its record or its children) with `change`, which changes the keys of `fields`
+   * only (all of them when it deletes). An id already in the overlay's orders leaves its place in those
+   * while its old keys still place it, and takes its new place if it still exists; an id touched for the
+   * first time goes into every order, as the base's orders skip it from now on.
    */
-  private touch(id: number, change: () => void): void {
-    const exists = this.touched.has(id) ? this.get(id) !== undefined : false;
-    if (exists) for (const field of SORT_FIELDS) this.orders[field].remove(id);
+  private touch(id: number, change: () => void, fields: readonly SortField[] = SORT_FIELDS): void {
+    const placed = this.touched.has(id) && this.get(id) !== undefined;
+    if (placed) for (const field of fields) this.orders[field].remove(id, this.keyOf(field, id));
     this.touched.add(id);
     change();
-    if (this.get(id)) for (const field of SORT_FIELDS) this.orders[field].insert(id);
+    if (!this.get(id)) return;
+    for (const field of placed ? fields : SORT_FIELDS) this.orders[field].insert(id, this.keyOf(field, id));
+  }
+
+  /** The key of an existing organization in a sort order, as this overlay sees it. */
+  private keyOf(field: SortField, id: number): number | string {
+    switch (field) {
+      case 'Organization Id':
+        return id; // the id is the key
+      case 'Name':
+        return this.lowerName(id);
+      case 'Device Count':
+        return this.record(id).deviceCount;
+      case 'User Count':
+        return this.record(id).userCount;
+      case 'Sub Organizations':
+        return this.childCount(id);
+    }
   }
 
   private store(org: OrgRecord): void {
@@ -348,7 +376,7 @@ export class OverlayTree implements Tree {
     const kept = this.layouts.get(key);
     if (kept && kept.version === this.version) return kept;
     const baseOrder = this.base.orderOf(field);
-    const own = this.orders[field].slice(descending, 0, Number.POSITIVE_INFINITY);
+    const own = this.orders[field].ids(descending);
     const places = own.map((id) => baseOrder.countBefore(descending, this.baseBefore(field, descending, id)));
     const holes: number[] = [];
     for (const id of this.touched) if (this.base.get(id)) holes.push(baseOrder.positionOf(descending, id));
@@ -399,7 +427,7 @@ export class OverlayTree implements Tree {
     };
   }
 
-  /** The key order of each sort field as this overlay sees the keys (ties by id are added by SortedIndex). */
+  /** The key order of each sort field as this overlay sees the keys (ties by id are added where used). */
   private comparators(): Record<SortField, KeyCompare> {
     const byName: KeyCompare = (a, b) => {
       const x = this.lowerName(a);

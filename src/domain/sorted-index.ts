@@ -391,3 +391,113 @@ function lowerBound(ids: number[], id: number, compare: KeyCompare): number {
   }
   return low;
 }
+
+/**
+ * Ids in (key, id) order with their keys stored beside them, so that placing an id compares stored keys
+ * and reads nothing else: the small orders of a session's overlay, changed on every write. One direction
+ * is kept; the descending order (key descending, ties still by id ascending) is made when read.
+ */
+export class KeyedOrder<K extends number | string> {
+  /** Blocks of at most 2 × BLOCK ids, and their keys at the same places; never empty. */
+  private readonly idBlocks: number[][] = [];
+  private readonly keyBlocks: K[][] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  insert(id: number, key: K): void {
+    this.count++;
+    const b = this.blockFor(id, key);
+    const ids = this.idBlocks[b];
+    const keys = this.keyBlocks[b];
+    if (!ids || !keys) {
+      this.idBlocks.push([id]);
+      this.keyBlocks.push([key]);
+      return;
+    }
+    const i = placeIn(ids, keys, id, key);
+    if (i === ids.length) {
+      ids.push(id);
+      keys.push(key);
+    } else {
+      ids.splice(i, 0, id);
+      keys.splice(i, 0, key);
+    }
+    if (ids.length > 2 * BLOCK) {
+      this.idBlocks.splice(b, 1, ids.slice(0, BLOCK), ids.slice(BLOCK));
+      this.keyBlocks.splice(b, 1, keys.slice(0, BLOCK), keys.slice(BLOCK));
+    }
+  }
+
+  /** `key` must be the key the id was inserted with. */
+  remove(id: number, key: K): void {
+    const b = this.blockFor(id, key);
+    const ids = this.idBlocks[b];
+    const keys = this.keyBlocks[b];
+    if (!ids || !keys) return;
+    const i = placeIn(ids, keys, id, key);
+    if (ids[i] !== id) return;
+    this.count--;
+    ids.splice(i, 1);
+    keys.splice(i, 1);
+    if (ids.length === 0) {
+      this.idBlocks.splice(b, 1);
+      this.keyBlocks.splice(b, 1);
+    }
+  }
+
+  /** Every id in order. */
+  ids(descending: boolean): number[] {
+    const ids = this.idBlocks.flat();
+    if (!descending) return ids;
+    const keys = this.keyBlocks.flat();
+    // Reversed, then each run of equal keys put back in id order.
+    const out = ids.reverse();
+    keys.reverse();
+    let start = 0;
+    for (let i = 1; i <= out.length; i++) {
+      if (i < out.length && keys[i] === keys[i - 1]) continue;
+      for (let a = start, z = i - 1; a < z; a++, z--) {
+        const first = at(out, a);
+        out[a] = at(out, z);
+        out[z] = first;
+      }
+      start = i;
+    }
+    return out;
+  }
+
+  /** The block where (key, id) belongs: the first whose last entry is not before it, else the last. */
+  private blockFor(id: number, key: K): number {
+    let low = 0;
+    let high = this.idBlocks.length - 1;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const ids = at(this.idBlocks, mid);
+      const last = ids.length - 1;
+      if (before(at(at(this.keyBlocks, mid), last), at(ids, last), key, id)) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
+
+/** (ka, a) comes before (k, x): key ascending, ties by id ascending. */
+const before = <K extends number | string>(ka: K, a: number, k: K, x: number) => ka < k || (ka === k && a < x);
+
+/** The first place in a block whose entry is not before (key, id). */
+function placeIn<K extends number | string>(ids: number[], keys: K[], id: number, key: K): number {
+  // Most inserts go last (new ids, equal keys): one comparison.
+  const last = ids.length - 1;
+  if (last < 0 || before(at(keys, last), at(ids, last), key, id)) return ids.length;
+  let low = 0;
+  let high = last;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (before(at(keys, mid), at(ids, mid), key, id)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

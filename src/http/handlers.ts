@@ -2,7 +2,7 @@
  * One thin handler per operationId of openapi.yaml. The pipeline has already authenticated,
  * rate-limited, checked the permission and validated the request against the spec.
  */
-import { publicJson } from '../domain/organization.ts';
+import { publicJson, publicJsonList, publicJsonText } from '../domain/organization.ts';
 import type { MockState } from '../domain/runtime.ts';
 import type { Principal } from '../domain/tokens.ts';
 import type { CheckedBody, CheckedQuery } from '../openapi/operation-types.ts';
@@ -26,8 +26,8 @@ interface CheckedInput<Op extends HandledOperation> {
   now: number;
 }
 
-/** The status, and the JSON body already serialized (none for 204). */
-export type OperationResult = { status: 204 } | { status: 200 | 201; json: string };
+/** The status, and the JSON body already serialized, as text or UTF-8 (none for 204). */
+export type OperationResult = { status: 204 } | { status: 200 | 201; json: string | Uint8Array<ArrayBuffer> };
 
 export type OperationHandler = (input: OperationInput) => OperationResult;
 
@@ -50,7 +50,7 @@ export const operationHandlers: { [Op in HandledOperation]: (input: CheckedInput
     const page = state.tree.search(principal.organizationId, query);
     return {
       status: 200,
-      json: `{"content":[${page.content.map(publicJson).join(',')}],"totalElements":${page.totalElements}}`,
+      json: publicJsonList(page.content, '{"content":[', `],"totalElements":${page.totalElements}}`),
     };
   },
 
@@ -61,12 +61,12 @@ export const operationHandlers: { [Op in HandledOperation]: (input: CheckedInput
 
   createOrganization: ({ principal, body, state, now }) => ({
     status: 201,
-    json: publicJson(state.tree.create(principal.organizationId, body, now)),
+    json: publicJsonText(state.tree.create(principal.organizationId, body, now)),
   }),
 
   updateOrganization: ({ principal, query, body, state, now }) => ({
     status: 200,
-    json: publicJson(state.tree.rename(principal.organizationId, query.orgId, body.name, now)),
+    json: publicJsonText(state.tree.rename(principal.organizationId, query.orgId, body.name, now)),
   }),
 
   deleteOrganization: ({ principal, query, state }) => {

@@ -34,6 +34,14 @@ describe('maximums and the heap', () => {
     expect(() => fitted(env, 4_144)).toThrow(/more than Node's 4144 MB.*NODE_OPTIONS=--max-old-space-size=\d+/);
   });
 
+  it('an unset MAX_ORGANIZATIONS is never below ORG_COUNT + 1,000: ORG_COUNT=1000000 alone starts', () => {
+    expect(fitted({ ORG_COUNT: '1000000' }, 4_144).maxOrganizations).toBe(1_001_000);
+    expect(fitted({ ORG_COUNT: '999999' }, 4_144).maxOrganizations).toBe(1_000_999);
+    // Below the default, the default stays; on a heap too small for it, the heap check says so.
+    expect(fitted({ ORG_COUNT: '5000' }, 4_144).maxOrganizations).toBe(1_000_000);
+    expect(() => fitted({ ORG_COUNT: '1000000' }, 1_024)).toThrow(/MAX_ORGANIZATIONS=1001000 about 1910 MB/);
+  });
+
   it('refuses ORG_COUNT at or above MAX_ORGANIZATIONS', () => {
     expect(() => fitted({ ORG_COUNT: '5000', MAX_ORGANIZATIONS: '5000' }, 4_144)).toThrow(
       'ORG_COUNT=5000 should be below MAX_ORGANIZATIONS=5000.',

@@ -1,7 +1,7 @@
 /** The domain on its own: the tree's rules, tokens, rate-limit windows, and the request hints. No app. */
 import { describe, expect, it } from 'vitest';
 import { Refusal } from '../../src/domain/errors.ts';
-import type { OrgRecord } from '../../src/domain/organization.ts';
+import { type OrgRecord, publicJson, publicJsonList, publicJsonText, toPublic } from '../../src/domain/organization.ts';
 import { OverlayTree } from '../../src/domain/overlay-tree.ts';
 import { RateLimiter, secondsUntilNextWindow } from '../../src/domain/rate-limiter.ts';
 import { isTombstone, SessionStore } from '../../src/domain/sessions.ts';
@@ -179,6 +179,24 @@ describe('OverlayTree', () => {
     // The new organization, its parent (a child more) and the root's descendant count.
     expect(overlay.changedIds).toBe(3);
     expect([base.get(made.id), base.size, overlay.size]).toEqual([undefined, 300, 301]);
+  });
+});
+
+describe('publicJsonText', () => {
+  it('writes what JSON.stringify(toPublic(org)) writes, byte for byte', () => {
+    const records: OrgRecord[] = [
+      org(1),
+      org(2, 1, { description: 'd', phoneNumber: '+1', unitSystem: 'METRIC', address: null }),
+      org(3, 2, { name: 'quote " back \\ line \u2028 \u0001 é 😀', address: { city: 'K"yiv', zip: '01001' } }),
+      org(4, 1, { description: '', phoneNumber: '', address: {} }),
+    ];
+    for (const record of records) {
+      expect(publicJsonText(record)).toBe(JSON.stringify(toPublic(record)));
+      expect(new TextDecoder().decode(publicJson(record))).toBe(JSON.stringify(toPublic(record)));
+    }
+    const list = publicJsonList(records, '{"content":[', '],"totalElements":4}');
+    expect(new TextDecoder().decode(list)).toBe(JSON.stringify({ content: records.map(toPublic), totalElements: 4 }));
+    expect(new TextDecoder().decode(publicJsonList([], '[', ']'))).toBe('[]');
   });
 });
 
