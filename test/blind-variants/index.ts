@@ -1,7 +1,7 @@
 /**
  * Broken servers written blind: from openapi.yaml and the reference alone, without reading the contract
  * runner's checks. Each departs from one [doc] fact of the reference in a way a frontend developer would
- * notice; `fact` names the section. test/http/blind-variants.test.ts measures the runner's catch rate on them.
+ * notice; `fact` names the section. test/blind/sweep.test.ts (npm run test:blind) measures the runner's catch rate on them.
  */
 import { HOLDOUT } from './holdout.ts';
 import type { BlindVariant } from './kit.ts';

@@ -1,63 +1,15 @@
 /**
- * The runner against broken servers written blind (test/blind-variants): each departs from one [doc] fact of
- * the reference. Caught = the run's verdict is failed with at least one contract failure. The runner must
- * catch at least 95 % of them; the misses are printed by name, with whether the run ever met the departure.
+ * The blind broken servers (test/blind-variants) are a well-formed set. The sweep that runs the contract
+ * runner against each of them, and measures its catch rate, is `npm run test:blind` (test/blind/sweep.test.ts):
+ * about 90 whole contract runs, too many CPU-seconds for npm test.
  */
 import { describe, expect, it } from 'vitest';
-import { BLIND as ALL, HOLDOUT } from '../blind-variants/index.ts';
-import { trace, wrapperErrors } from '../blind-variants/kit.ts';
-import { BLIND_RUN, caught, fetchOf, fullRun, makeMock } from '../blind-variants/run.ts';
-
-// BLIND_ONLY=holdout measures the held-out set alone (test/blind-variants/holdout.ts).
-const BLIND = process.env.BLIND_ONLY === 'holdout' ? HOLDOUT : ALL;
+import { BLIND } from '../blind-variants/index.ts';
 
 describe('blind broken servers', () => {
   it('are at least 60, with distinct names and a fact each', () => {
-    expect(ALL.length).toBeGreaterThanOrEqual(60);
+    expect(BLIND.length).toBeGreaterThanOrEqual(60);
     expect(new Set(BLIND.map((v) => v.name)).size).toBe(BLIND.length);
     for (const v of BLIND) expect(v.fact).toMatch(/^§\d/);
-  });
-
-  it('the runner catches at least 95 % of them', { timeout: 300_000 }, async () => {
-    const run = async (variant: (typeof BLIND)[number]) =>
-      (await fullRun(variant.wrap(await makeMock(variant.config)), BLIND_RUN)).report;
-    // The control: with the same options the unbroken mock passes, or a catch would mean nothing.
-    const control = (await fullRun(fetchOf(await makeMock()), BLIND_RUN)).report;
-    expect({ verdict: control.verdict, failures: control.failures.map((f) => `${f.check}: ${f.actual}`) }).toEqual({
-      verdict: 'passed',
-      failures: [],
-    });
-    const missed: typeof BLIND = [];
-    for (const variant of BLIND) if (!caught(await run(variant))) missed.push(variant);
-    // Only the misses run again, traced: whether the run ever met the departure (tracing costs a clone per answer).
-    const misses: string[] = [];
-    trace.on = true;
-    try {
-      for (const variant of missed) {
-        trace.departures = 0;
-        const report = await run(variant);
-        const met = trace.departures ? `met ${trace.departures}×` : 'never met';
-        misses.push(`${variant.name} (${report.verdict}, ${met}): ${variant.fact}`);
-      }
-    } finally {
-      trace.on = false;
-    }
-    // The 95 % floor is for the first set; the held-out set (written after it became visible) is measured
-    // and printed apart, without a floor: it checks the first set's rate on variants the runner's authors had not seen.
-    const held = new Set(HOLDOUT.map((v) => v.name));
-    const rateOf = (set: typeof BLIND) => {
-      const miss = set.filter((v) => missed.includes(v)).length;
-      return { caught: set.length - miss, of: set.length, rate: set.length ? (set.length - miss) / set.length : 1 };
-    };
-    const first = rateOf(BLIND.filter((v) => !held.has(v.name)));
-    const holdout = rateOf(BLIND.filter((v) => held.has(v.name)));
-    const line = (label: string, r: typeof first) =>
-      `${label}: caught ${r.caught} of ${r.of} (${Math.round(r.rate * 100)} %)`;
-    console.log(
-      `${line('blind variants', first)}; ${line('held out', holdout)}` +
-        (misses.length ? `; missed:\n  ${misses.join('\n  ')}` : ''),
-    );
-    expect(wrapperErrors).toEqual([]);
-    expect(first.rate).toBeGreaterThanOrEqual(0.95);
   });
 });

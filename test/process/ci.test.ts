@@ -51,6 +51,22 @@ describe('the workflows', () => {
     expect(release.indexOf('npm run pack -- --out .')).toBeLessThan(publish);
   });
 
+  it('.ci/run runs npm test, then the blind sweep (npm run test:blind, on its own config), as the README says', () => {
+    const lines = readFileSync(join(repo, '.ci', 'run'), 'utf8').split('\n');
+    expect(lines.indexOf('npm test')).toBeGreaterThan(lines.indexOf('npm ci'));
+    expect(lines.indexOf('npm run test:blind')).toBe(lines.indexOf('npm test') + 1);
+    const scripts = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(scripts['test:blind']).toBe('vitest run --config vitest.blind.config.ts');
+    expect(readFileSync(join(repo, 'vitest.blind.config.ts'), 'utf8')).toContain(
+      "include: ['test/blind/**/*.test.ts']",
+    );
+    // npm test's layers leave the sweep out: none of their folders holds it.
+    expect(readFileSync(join(repo, 'vitest.config.ts'), 'utf8')).not.toMatch(/test\/blind\//);
+    expect(readFileSync(join(repo, 'README.md'), 'utf8')).toContain(
+      '`.ci/run` runs `npm ci`, `npm test`, `npm run test:blind`,',
+    );
+  });
+
   it('cannot publish the repository itself by mistake: its prepack refuses, naming npm run pack', async () => {
     const { code, output } = await runLine('npm pack --dry-run', {});
     expect(code).not.toBe(0);
@@ -78,7 +94,8 @@ function waitLoops(): { source: string; line: string }[] {
 /** Asynchronous, so that the in-process mock can answer meanwhile. */
 function exitCode(line: string): Promise<number> {
   return new Promise((resolve) => {
-    execFile('bash', ['-c', line], { cwd: repo, timeout: 20_000 }, (error) =>
+    // A limit for a hung shell only: the loops' own `timeout` ends them (2 s, or 30 s when they should pass).
+    execFile('bash', ['-c', line], { cwd: repo, timeout: 90_000 }, (error) =>
       resolve(error ? Number(error.code ?? 1) : 0),
     );
   });

@@ -31,8 +31,8 @@ describe('orgs-mock serve', () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { name: string }).name).toBe('Acme Corp');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(output()).toMatch(/GET \/api\/v1\/organization\/profile 200 \d+(\.\d+)?ms/);
+    // The log line follows the answer; on a loaded machine, by more than a moment.
+    await expect.poll(output, { timeout: 30_000 }).toMatch(/GET \/api\/v1\/organization\/profile 200 \d+(\.\d+)?ms/);
     expect(output()).toContain('root-admin-token');
     const exited = new Promise((resolve) => child!.once('exit', resolve));
     child!.kill('SIGTERM');
@@ -43,7 +43,7 @@ describe('orgs-mock serve', () => {
     const { url, output } = await startServer(['--port', '0'], { LOG_FORMAT: 'json' });
     expect(output()).toContain(`API reference: ${url}/docs`);
     await fetch(`${url}/api/v1/organization?orgId=abc`, { headers: { Authorization: 'Bearer root-admin-token' } });
-    await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(output, { timeout: 30_000 }).toMatch(/^\{/m);
     const line = output()
       .split('\n')
       .find((l) => l.startsWith('{'));
