@@ -532,6 +532,38 @@ export const VARIANTS: Variant[] = [
     ),
   },
   {
+    // Every client-credentials grant of the client answers the pair of its first one (a cached grant).
+    name: 'every client-credentials grant answers the same pair',
+    check: 'oauth_token_works',
+    handler: (() => {
+      let first: Response | undefined;
+      return async (u: URL, i: RequestInit, next: (url: URL | string, init: RequestInit) => Promise<Response>) => {
+        const grant = u.searchParams.get('grant_type') ?? new URLSearchParams(String(i.body ?? '')).get('grant_type');
+        if (!is(u, TOKEN) || grant !== 'client_credentials') return next(u, i);
+        const r = await next(u, i);
+        if (r.status !== 200) return r;
+        first ??= r.clone();
+        return first.clone();
+      };
+    })(),
+  },
+  {
+    // A refresh with no client authentication is served as if the token's own client had sent it.
+    name: 'a refresh without client authentication issues a pair',
+    check: 'oauth_grant_errors',
+    handler: ask(
+      (u, i) =>
+        is(u, TOKEN) &&
+        u.searchParams.get('grant_type') === 'refresh_token' &&
+        !u.searchParams.has('client_id') &&
+        !new Headers(i.headers).has('authorization'),
+      (u, i) => [
+        u,
+        { ...i, headers: { authorization: `Basic ${Buffer.from('root-client:root-secret').toString('base64')}` } },
+      ],
+    ),
+  },
+  {
     name: 'expires_in zero',
     check: 'oauth_token_works',
     handler: answer(

@@ -358,6 +358,22 @@ function grantProblems(ctx: CheckContext, e: Exchange, what: string, lives: numb
   return out;
 }
 
+/**
+ * Each grant returns a new access token and refresh token ([doc] §5): neither may be one an earlier grant of
+ * the run answered. `issued` holds every token the run was given so far.
+ */
+function freshPair(ctx: CheckContext, e: Exchange, what: string, issued: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  const grant = fieldsOf(e.response.body);
+  for (const kind of ['access_token', 'refresh_token'] as const) {
+    const token = grant?.[kind];
+    if (typeof token !== 'string' || token === '') continue;
+    if (issued.has(token)) out.push(f(ctx, e, `a new ${kind} for ${what}`, `the ${kind} an earlier grant answered`));
+    issued.add(token);
+  }
+  return out;
+}
+
 export const oauthTokenWorks = scenario(
   'oauth_token_works',
   'A client-credentials grant answers 200 with an access token that works on the API (on every operation: search, get, and with --allow-writes create, update and delete of an organization of the run, each answer as the model predicts from its organization) and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant.',
@@ -365,6 +381,7 @@ export const oauthTokenWorks = scenario(
   async (ctx) => {
     const out: Finding[] = [];
     const lives: number[] = [];
+    const issued = new Set<string>();
     for (const [how, what] of [
       ['basic', 'HTTP Basic client credentials'],
       ['query', 'client_id and client_secret in the query'],
@@ -375,6 +392,7 @@ export const oauthTokenWorks = scenario(
       out.push(...problems);
       const access = fieldsOf(e.response.body)?.access_token;
       if (e.response.status !== 200 || typeof access !== 'string') continue;
+      out.push(...freshPair(ctx, e, what, issued));
       const use = await send(ctx, request(ctx, 'getCurrentOrganization', {}, undefined, access));
       if (use.response.status !== 200 && use.response.status < 500)
         out.push(f(ctx, use, `the token issued for ${what} works (200)`));
@@ -474,7 +492,7 @@ export const oauthRefreshOnce = scenario(
 
 export const oauthGrantErrors = scenario(
   'oauth_grant_errors',
-  'Refused grants of a known client answer 400 in the RFC 6749 body: no grant_type is invalid_request, another grant type unsupported_grant_type, an unknown refresh token invalid_grant (the codes for each case are ours: fidelity).',
+  'Refused grants of a known client answer 400 in the RFC 6749 body: no grant_type is invalid_request, another grant type unsupported_grant_type, an unknown refresh token invalid_grant, and a valid refresh token sent with no client authentication at all (no Basic, no client parameters) is refused, issuing nothing, as invalid_request (the codes for each case are ours: fidelity).',
   ['client'],
   async (ctx) => {
     const out: Finding[] = [];
@@ -490,8 +508,27 @@ export const oauthGrantErrors = scenario(
         'an unknown refresh token',
       ],
     ];
-    for (const [params, code, what] of cases) {
-      const e = await tokenRequest(ctx, params);
+    // A refresh with no client authentication at all (no Basic, no client parameters) misses parameters:
+    // refused, never a new pair, whatever the refresh token ([doc] §5: "with the same client authentication").
+    const grant = await tokenRequest(ctx, { grant_type: 'client_credentials' });
+    const refresh = fieldsOf(grant.response.body)?.refresh_token;
+    const anonymous =
+      typeof refresh === 'string'
+        ? async () => {
+            const op = ctx.spec.operations.find((o) => !o.bearer) ?? ctx.spec.op('issueToken');
+            return send(ctx, {
+              operationId: op.operationId,
+              method: 'POST',
+              path: op.path,
+              query: { grant_type: 'refresh_token', refresh_token: refresh },
+            });
+          }
+        : undefined;
+    for (const [params, code, what, sendIt] of [
+      ...cases.map((c) => [...c, undefined] as const),
+      ...(anonymous ? [[{}, 'invalid_request', 'a refresh without client authentication', anonymous] as const] : []),
+    ]) {
+      const e = sendIt ? await sendIt() : await tokenRequest(ctx, params);
       if (e.response.status >= 500) continue; // not_a_server_error's
       if (e.response.status !== 400) {
         out.push(f(ctx, e, `400 for ${what}`));
