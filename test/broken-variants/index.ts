@@ -645,6 +645,25 @@ const withOther = { allowWrites: true, otherToken: 'americas-admin-token', check
 
 export const MODEL_VARIANTS: Variant[] = [
   {
+    // The other token's GET of an organization 2+ levels below its own answers 404 (its search is right).
+    name: "the other token cannot GET its organization's deeper descendants",
+    check: MODEL,
+    options: { token: 'root-admin-token', otherToken: 'americas-admin-token', checks: [MODEL, 'visibility'] },
+    handler: async (u, i, next) => {
+      const americas = new Headers(i.headers).get('authorization') === 'Bearer americas-admin-token';
+      const res = await next(u, i);
+      if (!americas || res.status !== 200 || method(i) !== 'GET') return res;
+      const near = (o: any) => o.id === 5 || o.parentOrganizationId === 5;
+      const body = await json(res);
+      if (is(u, ORG) && u.searchParams.has('orgId') && !near(body)) {
+        const missing = new URL(u);
+        missing.searchParams.set('orgId', '2147483000');
+        return next(missing, i);
+      }
+      return res;
+    },
+  },
+  {
     name: 'a create that ignores tz',
     check: MODEL,
     options: writes,

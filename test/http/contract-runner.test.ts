@@ -122,8 +122,9 @@ describe('time on the clock the client keeps (requests are spaced by --max-rps)'
     expect(await timed({ maxRps: 5 })).toBeLessThan(90_000);
   });
 
-  it('a full --allow-writes --strict run at the default rate needs under 15 s', async () => {
-    expect(await timed({ allowWrites: true })).toBeLessThan(15_000);
+  // 15.5 s since the other token's subtree reads and the refresh without client authentication (5 requests).
+  it('a full --allow-writes --strict run at the default rate needs under 15.5 s', async () => {
+    expect(await timed({ allowWrites: true })).toBeLessThan(15_500);
   });
 });
 

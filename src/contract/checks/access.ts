@@ -137,6 +137,43 @@ export const unknownIdNotFound = scenario(
   },
 );
 
+/**
+ * The other token sees its organization and all its descendants, at every depth. When its organization lies
+ * in the model (the token is an ancestor of it), the model holds that subtree: a search paged through to one
+ * page past the end or to a short one (two pages, by the exactly known key) and a GET of one organization of
+ * every level below it are sent with the other token, each answer judged by the model (answers_match_model).
+ * Outside the model nothing is sent here: the model cannot tell what it sees.
+ */
+async function otherSubtreeReads(ctx: CheckContext, other: string, otherOrg: number): Promise<void> {
+  if (!ctx.model.orgs.has(otherOrg)) return;
+  const levels: number[][] = [];
+  for (let level = [otherOrg]; level.length > 0; ) {
+    const next = level.flatMap((id) => ctx.model.children(id)).sort((a, b) => a - b);
+    if (next.length > 0) levels.push(next);
+    level = next;
+  }
+  const size = Math.max(1, Math.ceil((levels.flat().length + 1) / 2));
+  const byId = Object.keys(ctx.model.rules.sortKeys).find((k) => ctx.model.rules.sortKeys[k] === 'id');
+  const sort = byId ? { sortBy: byId } : {};
+  for (let page = 0; page <= 4; page++) {
+    const e = await send(
+      ctx,
+      request(
+        ctx,
+        'searchOrganizations',
+        { query: '', size: String(size), page: String(page), ...sort },
+        undefined,
+        other,
+      ),
+    );
+    const items = fieldsOf(e.response.body)?.content;
+    // A short page is the last (the model predicts its size); a full one may have more after it.
+    if (e.response.status !== 200 || !Array.isArray(items) || items.length < size) break;
+  }
+  for (const id of levels.map((level) => level[0] as number))
+    await send(ctx, request(ctx, 'getOrganization', { orgId: String(id) }, undefined, other));
+}
+
 export const visibility = scenario(
   'visibility',
   "With --other-token (an organization that is not an ancestor of the token's): the token's organization and the run's own ones answer the other token 404 with the documented message on get, update and delete — never 403, never 200.",
@@ -184,6 +221,7 @@ export const visibility = scenario(
       ctx,
       request(ctx, 'searchOrganizations', { query: String(ctx.ownOrganization.name ?? '') }, undefined, other),
     );
+    await otherSubtreeReads(ctx, other, otherOrg);
     if (!ctx.allowWrites || ctx.sandbox.writesUnavailable) return out;
     // A create by the other token under the token's organization: 404, and nothing is created.
     const foreign = await send(
