@@ -505,6 +505,18 @@ export const VARIANTS: Variant[] = [
         ? next(new URL('/api/v1/organization/profile', u), i)
         : next(u, i),
   },
+  {
+    // A non-empty query sorted by a key no answer shows is answered in name order instead.
+    name: 'a query sorted by a hidden key comes in name order',
+    check: 'search_across_pages',
+    handler: ask(
+      (u) =>
+        is(u, SEARCH) &&
+        (u.searchParams.get('query') ?? '') !== '' &&
+        ['Device Count', 'User Count', 'Sub Organizations'].includes(u.searchParams.get('sortBy') ?? ''),
+      params({ sortBy: 'Name' }),
+    ),
+  },
   // OAuth
   {
     name: 'refresh tokens work more than once',

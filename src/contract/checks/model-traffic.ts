@@ -33,7 +33,7 @@ const lower = (o: Org) => String(o.name ?? '').toLowerCase();
 
 export const searchAcrossPages = scenario(
   'search_across_pages',
-  'Search paged through to one page past the end, for every sortBy in both orders (all of them for the broadest query, the default sort for the others): the pages together hold each matching organization once; Name sorts case-insensitively; Sub Organizations by the count of sub-organizations; Device and User Count in one order are the other order with equal counts kept by id; ties by id ascending. Each page is also judged by answers_match_model.',
+  'Search paged through to one page past the end, for every sortBy in both orders (all of them for the broadest query, the default sort for the others): the pages together hold each matching organization once; Name sorts case-insensitively; Sub Organizations by the count of sub-organizations; Device and User Count in one order are the other order with equal counts kept by id; for the keys no answer shows (Device Count, User Count, Sub Organizations) the results of a non-empty query keep the order the empty query gives them; ties by id ascending. Each page is also judged by answers_match_model.',
   [],
   async (ctx) => {
     const out: Finding[] = [];
@@ -47,6 +47,8 @@ export const searchAcrossPages = scenario(
       ...sorts.map((s): [string, string] => [broadest, s]),
       ...others.map((q): [string, string] => [q, ctx.model.rules.defaultSortBy]),
     ];
+    /** The empty query's whole, sound result list per `sortBy order`: the order every other query keeps. */
+    const everything = new Map<string, Org[]>();
     for (const [query, by] of plan) {
       const full: Record<string, Org[]> = {};
       for (const order of ['ASC', 'DESC']) {
@@ -84,6 +86,7 @@ export const searchAcrossPages = scenario(
           );
           continue;
         }
+        if (query === '') everything.set(`${by} ${order}`, items);
         const problem = orderProblem(ctx, by, order, items);
         if (problem)
           f(
@@ -107,9 +110,61 @@ export const searchAcrossPages = scenario(
           );
       }
     }
+    out.push(...(await hiddenKeyOrders(ctx, others, everything, where)));
     return out;
   },
 );
+
+/**
+ * For the sort keys no answer shows (Device Count, User Count, Sub Organizations) the order is a property of
+ * the organizations, not of the query: a non-empty query's results, paged through, come in the order the
+ * empty query's results have for the same sortBy and sortOrder (a subsequence of them).
+ */
+async function hiddenKeyOrders(
+  ctx: CheckContext,
+  queries: string[],
+  everything: Map<string, Org[]>,
+  where: string,
+): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const view = ctx.model.subtree(ctx.model.rootId);
+  // One query with at least two results and fewer than all: the order of a part is then seen.
+  const query = queries.find((q) => {
+    const n = ctx.model.matching(view, q).length;
+    return q !== '' && n >= 2 && n < view.size;
+  });
+  if (query === undefined) return out;
+  for (const [key, reference] of everything) {
+    const [by, order] = [key.slice(0, key.lastIndexOf(' ')), key.slice(key.lastIndexOf(' ') + 1)];
+    if (ctx.model.rules.sortKeys[by]) continue; // a key the answer shows is judged by its values
+    const size = Math.max(1, Math.ceil(ctx.model.matching(view, query).length / 2));
+    const items: Org[] = [];
+    for (let p = 0; p <= 3; p++) {
+      const page = pageOf(
+        await search(ctx, { query, sortBy: by, sortOrder: order, size: String(size), page: String(p) }),
+      );
+      if (!page) return out; // the answer is other checks' to judge
+      items.push(...page.content);
+      if (page.content.length < size) break;
+    }
+    const ids = items.map((o) => Number(o.id));
+    const expected = reference.map((o) => Number(o.id)).filter((id) => ids.includes(id));
+    // A different set is answers_match_model's and search_paging's finding; only the order is judged here.
+    if (expected.length !== ids.length || new Set(ids).size !== ids.length) continue;
+    const at = ids.findIndex((id, i) => id !== expected[i]);
+    if (at >= 0)
+      out.push(
+        ctx.finding({
+          operation: 'searchOrganizations',
+          expected: `query "${query}" sortBy=${by}&sortOrder=${order}: the order of the empty query's results (ids ${expected.slice(0, 8).join(', ')}…)`,
+          actual: `position ${at} holds id ${ids[at]} where id ${expected[at]} comes first (ids ${ids.slice(0, 8).join(', ')}…)`,
+          specLocation: where,
+          exchange: ctx.client.lastExchange,
+        }),
+      );
+  }
+  return out;
+}
 
 /** Whether a whole result list is in the order sortBy and sortOrder ask for, as far as the model can tell. */
 function orderProblem(
