@@ -8,9 +8,12 @@
  * it after `npm test`. test/http/blind-variants.test.ts (in npm test) keeps the set itself well-formed.
  */
 import { expect, it } from 'vitest';
-import { BLIND } from '../blind-variants/index.ts';
+import { BLIND as ALL, HOLDOUT } from '../blind-variants/index.ts';
 import { trace, wrapperErrors } from '../blind-variants/kit.ts';
 import { BLIND_RUN, caught, fetchOf, fullRun, makeMock } from '../blind-variants/run.ts';
+
+// BLIND_ONLY=holdout measures the held-out set alone (test/blind-variants/holdout.ts).
+const BLIND = process.env.BLIND_ONLY === 'holdout' ? HOLDOUT : ALL;
 
 it('the runner catches at least 95 % of the blind broken servers', async () => {
   const run = async (variant: (typeof BLIND)[number]) =>
@@ -36,11 +39,21 @@ it('the runner catches at least 95 % of the blind broken servers', async () => {
   } finally {
     trace.on = false;
   }
-  const rate = (BLIND.length - misses.length) / BLIND.length;
+  // The 95 % floor is for the first set; the held-out set (written after the first became visible to the
+  // runner's authors) is measured and printed apart, without a floor: it checks that rate on unseen variants.
+  const held = new Set(HOLDOUT.map((v) => v.name));
+  const rateOf = (set: typeof BLIND) => {
+    const miss = set.filter((v) => missed.includes(v)).length;
+    return { caught: set.length - miss, of: set.length, rate: set.length ? (set.length - miss) / set.length : 1 };
+  };
+  const first = rateOf(BLIND.filter((v) => !held.has(v.name)));
+  const holdout = rateOf(BLIND.filter((v) => held.has(v.name)));
+  const line = (label: string, r: typeof first) =>
+    `${label}: caught ${r.caught} of ${r.of} (${Math.round(r.rate * 100)} %)`;
   console.log(
-    `blind variants: caught ${BLIND.length - misses.length} of ${BLIND.length} (${Math.round(rate * 100)} %)` +
+    `${line('blind variants', first)}; ${line('held out', holdout)}` +
       (misses.length ? `; missed:\n  ${misses.join('\n  ')}` : ''),
   );
   expect(wrapperErrors).toEqual([]);
-  expect(rate).toBeGreaterThanOrEqual(0.95);
+  expect(first.rate).toBeGreaterThanOrEqual(0.95);
 });

@@ -78,6 +78,26 @@ const PROBES: Record<string, Probe> = {
     grant,
     (a) => ({ method: 'GET', path: '/api/v1/organization/search?query=', token: a.body.access_token }),
   ],
+  'holdout-delete-leaf-with-devices-allowed': [{ method: 'DELETE', path: '/api/v1/organization?orgId=4' }],
+  'holdout-oauth-refresh-without-client-auth': [
+    grant,
+    (a) => ({
+      method: 'POST',
+      path: `/oauth2/token?grant_type=refresh_token&refresh_token=${encodeURIComponent(a.body.refresh_token)}`,
+      token: null,
+    }),
+  ],
+  'holdout-branch-search-misses-grandchildren': [
+    create({ name: 'Grandchild probe', parentId: 3 }),
+    { method: 'GET', path: '/api/v1/organization/search?query=Grandchild', token: 'branch-admin-token' },
+  ],
+  'holdout-branch-get-grandchild-404': [
+    create({ name: 'Grandchild probe', parentId: 3 }),
+    (a) => ({ method: 'GET', path: `/api/v1/organization?orgId=${a.body.id}`, token: 'branch-admin-token' }),
+  ],
+  'holdout-update-without-orgid-renames-root': [
+    { method: 'PUT', path: '/api/v1/organization', token: 'branch-admin-token', json: { name: 'Branch renamed' } },
+  ],
   'body-without-content-type-415': [
     // Bytes: a string body would get text/plain from fetch.
     {

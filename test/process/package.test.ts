@@ -216,8 +216,13 @@ const handlers = await createHandlers({ baseUrl: 'https://orgs.example', config:
 const server = setupServer(...handlers);
 server.listen({ onUnhandledRequest: 'error' });
 const missing = await fetch('https://orgs.example/api/v1/organization?orgId=999999', { headers: auth });
+const created = await fetch('https://orgs.example/api/v1/organization/create', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Packed Org', tz: 'CET', unitSystem: '' }) });
 server.close();
-console.log(JSON.stringify({ node: process.version, status: profile.status, name: (await profile.json()).name, docs: docs.status, missing: missing.status, message: (await missing.json()).error.message }));
+const createdBody = await created.json();
+const wrongMethod = await app.request('/oauth2/token', { method: 'GET' });
+console.log(JSON.stringify({ node: process.version, status: profile.status, name: (await profile.json()).name, docs: docs.status, missing: missing.status, message: (await missing.json()).error.message,
+  created: { status: created.status, tz: createdBody.tz, unitSystem: createdBody.unitSystem, description: createdBody.description, phoneNumber: createdBody.phoneNumber, address: createdBody.address },
+  token405: { status: wrongMethod.status, pragma: wrongMethod.headers.get('pragma'), cache: wrongMethod.headers.get('cache-control'), body: await wrongMethod.json() } }));
 `,
   );
 });
@@ -257,6 +262,15 @@ describe.concurrent('installed in an app', () => {
         docs: 200,
         missing: 404,
         message: "Organization is not found or you don't have access to it.",
+        // Issue 18 through the packed package: a TZDB link zone is taken, "" means "not given" (the parent's
+        // unit system), never-set fields are answered "" and null; the token endpoint refuses in RFC 6749's body.
+        created: { status: 201, tz: 'CET', unitSystem: 'METRIC', description: '', phoneNumber: '', address: null },
+        token405: {
+          status: 405,
+          pragma: 'no-cache',
+          cache: 'no-store',
+          body: { error: 'invalid_request', error_description: expect.any(String) },
+        },
       });
       // A matrix line runs the Node its name says (node22: v22.x).
       if (node !== process.execPath)
