@@ -49,7 +49,9 @@ describe('against the mock, --strict', () => {
         const app = await makeApp();
         const before = snapshot(app);
         const { requests, issued, fetchImpl } = recording(app);
-        const { report, log } = await run(fetchImpl, { ...options, allowWrites });
+        // 10 property-based examples, not 50: these runs are about the data, the writes and the secrets; the
+        // property phase at its default is in the no-false-positive runs (contract-no-false-positive.test.ts).
+        const { report, log } = await run(fetchImpl, { ...options, allowWrites, examples: 10 });
         expect(failures(report)).toEqual([]);
         expect(report.verdict).toBe('passed');
         expect(report.cleanup.leftover).toEqual([]);

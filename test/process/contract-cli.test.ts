@@ -71,7 +71,11 @@ afterAll(async () => {
 });
 
 describe('orgs-mock contract', () => {
-  it('passes against the mock with writes, and writes a JUnit file that a JUnit parser reads', async () => {
+  // The runs that wait on a process or on the clock (--max-rps) run side by side: each writes only to a server
+  // of its own, and at most one of them captures the console (inProcess).
+  it.concurrent('passes against the mock with writes, and writes a JUnit file that a JUnit parser reads', async ({
+    expect,
+  }) => {
     const out = mkdtempSync(join(tmpdir(), 'contract-'));
     const result = await contract([
       '--target',
@@ -110,6 +114,52 @@ describe('orgs-mock contract', () => {
       json.coverage.find((row: { operationId: string }) => row.operationId === 'deleteOrganization').statuses,
     ).toContainEqual({ status: '204', exercised: true });
     expect(app.mock.state.tree.size).toBe(105);
+  });
+
+  it.concurrent('npm run contract:dredd runs Dredd with our hooks against the mock, green, leaving nothing behind', async ({
+    expect,
+  }) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dredd-')), 'dredd.xml');
+    const script = new URL('../../contracts/run-dredd.sh', import.meta.url).pathname;
+    // A mock of its own: the run beside it writes to the shared one.
+    const own = await makeApp();
+    const ownServer = await listen(own, '127.0.0.1', 0);
+    try {
+      const before = own.mock.state.tree.size;
+      const { stdout } = await promisify(execFile)(
+        'bash',
+        [script, ownServer.url, '--reporter', 'xunit', '--output', out],
+        {
+          timeout: 120_000,
+        },
+      );
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: Dredd colours its output with ANSI escapes.
+      expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/complete: \d+ passing, 0 failing, 0 errors/);
+      const xml = readFileSync(out, 'utf8');
+      expect(XMLValidator.validate(xml)).toBe(true);
+      expect(xml).toMatch(/failures="0"/);
+      expect(own.mock.state.tree.size).toBe(before);
+    } finally {
+      await ownServer.close();
+    }
+  });
+
+  it.concurrent('exits 3 naming the checks not run when the budget runs out, 0 with --allow-partial', async ({
+    expect,
+  }) => {
+    // A mock of its own: the run beside it writes to the shared one.
+    const own = await listen(await makeApp(), '127.0.0.1', 0);
+    try {
+      const args = ['--target', own.url, '--token', 'root-admin-token', '--max-rps', '20', '--budget', '1'];
+      const partial = await inProcess(args);
+      expect(partial.code).toBe(3);
+      expect(partial.stderr).toMatch(/the budget ran out before these checks ran: [a-z_]+/);
+      expect(partial.stdout).toContain('verdict: incomplete');
+      const allowed = await inProcess([...args, '--allow-partial']);
+      expect(allowed.code).toBe(0);
+    } finally {
+      await own.close();
+    }
   });
 
   it('exits 1 against a broken server, and its JUnit failures carry the request, response and reason', async () => {
@@ -186,16 +236,6 @@ describe('orgs-mock contract', () => {
     ]);
     expect(unknownCheck.code).toBe(2);
     expect(unknownCheck.stderr).toContain('Unknown check no_such_check');
-  });
-
-  it('exits 3 naming the checks not run when the budget runs out, 0 with --allow-partial', async () => {
-    const args = ['--target', server.url, '--token', 'root-admin-token', '--max-rps', '20', '--budget', '1'];
-    const partial = await inProcess(args);
-    expect(partial.code).toBe(3);
-    expect(partial.stderr).toMatch(/the budget ran out before these checks ran: [a-z_]+/);
-    expect(partial.stdout).toContain('verdict: incomplete');
-    const allowed = await inProcess([...args, '--allow-partial']);
-    expect(allowed.code).toBe(0);
   });
 
   it('Ctrl-C stops starting checks and cleans up; a second Ctrl-C prints the ids left behind', async () => {
@@ -275,21 +315,6 @@ describe('orgs-mock contract', () => {
       /body shape: A \$\.error: object, \$\.error\.message: string \| B \$\.message: string/,
     );
   });
-
-  it('npm run contract:dredd runs Dredd with our hooks against the mock, green, leaving nothing behind', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'dredd-')), 'dredd.xml');
-    const script = new URL('../../contracts/run-dredd.sh', import.meta.url).pathname;
-    const before = app.mock.state.tree.size;
-    const { stdout } = await promisify(execFile)('bash', [script, server.url, '--reporter', 'xunit', '--output', out], {
-      timeout: 120_000,
-    });
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: Dredd colours its output with ANSI escapes.
-    expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/complete: \d+ passing, 0 failing, 0 errors/);
-    const xml = readFileSync(out, 'utf8');
-    expect(XMLValidator.validate(xml)).toBe(true);
-    expect(xml).toMatch(/failures="0"/);
-    expect(app.mock.state.tree.size).toBe(before);
-  });
 });
 
 /** A mock behind a real socket whose answers a handler may replace (undefined: the mock answers). */
@@ -340,7 +365,55 @@ describe('orgs-mock contract when the target is hostile', () => {
   const client = ['--client-id', 'root-client', '--client-secret', 'root-secret'];
   const reports = (dir: string) => ['--reporter', 'console,json,junit', '--out', dir, '--max-rps', '1000'];
 
-  it('a token endpoint answering 500 with the credentials: exit 2, the reason in JSON and JUnit, no secret anywhere', async () => {
+  // A process beside an in-process run: each against its own server.
+  it.concurrent('a 200 MB answer costs the runner no memory: its peak RSS stays under 200 MB, and the run goes on', async ({
+    expect,
+  }) => {
+    const MB = 1024 * 1024;
+    let served = 0;
+    const server = await serveWith(async (request) => {
+      const url = new URL(request.url);
+      if (url.pathname !== '/api/v1/organization/search' || url.searchParams.get('page') !== '1') return undefined;
+      const piece = new Uint8Array(MB).fill(0x20);
+      // Made as it is read: the test's own memory stays low too.
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (served >= 200 * MB) return controller.close();
+          served += MB;
+          controller.enqueue(piece);
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+      // The command's own peak, written as it exits (Linux pipes and files are written synchronously).
+      const peakFile = join(dir, 'peak-rss');
+      const preload = join(dir, 'peak.mjs');
+      writeFileSync(
+        preload,
+        `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(peakFile)}, String(process.resourceUsage().maxRSS)));\n`,
+      );
+      const args = ['--target', server.url, '--token', 'root-admin-token', '--checks', 'search_paging'];
+      const result = await promisify(execFile)(
+        process.execPath,
+        ['--import', pathToFileURL(preload).href, bin, 'contract', ...args, ...reports(dir)],
+        { timeout: 60_000 },
+      ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      const json = JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8'));
+      expect(json.requests, result.stderr).toBeGreaterThan(2);
+      expect(served).toBeGreaterThan(0);
+      expect(served).toBeLessThan(200 * MB);
+      // maxRSS is in kilobytes.
+      expect(Number(readFileSync(peakFile, 'utf8')) / 1024).toBeLessThan(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.concurrent('a token endpoint answering 500 with the credentials: exit 2, the reason in JSON and JUnit, no secret anywhere', async ({
+    expect,
+  }) => {
     const server = await serveWith(async (request) =>
       new URL(request.url).pathname === '/oauth2/token' ? echo(request) : undefined,
     );
@@ -430,49 +503,6 @@ describe('orgs-mock contract when the target is hostile', () => {
         `${json.cleanup.leftover.length} organizations of the run left behind (remove by hand)`,
       );
       expect(cleanup?.failure?.[0]?.inner).toMatch(/^id \d+ "orgs-mock-contract /);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('a 200 MB answer costs the runner no memory: its peak RSS stays under 200 MB, and the run goes on', async () => {
-    const MB = 1024 * 1024;
-    let served = 0;
-    const server = await serveWith(async (request) => {
-      const url = new URL(request.url);
-      if (url.pathname !== '/api/v1/organization/search' || url.searchParams.get('page') !== '1') return undefined;
-      const piece = new Uint8Array(MB).fill(0x20);
-      // Made as it is read: the test's own memory stays low too.
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (served >= 200 * MB) return controller.close();
-          served += MB;
-          controller.enqueue(piece);
-        },
-      });
-      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
-    });
-    try {
-      const dir = mkdtempSync(join(tmpdir(), 'contract-'));
-      // The command's own peak, written as it exits (Linux pipes and files are written synchronously).
-      const peakFile = join(dir, 'peak-rss');
-      const preload = join(dir, 'peak.mjs');
-      writeFileSync(
-        preload,
-        `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(peakFile)}, String(process.resourceUsage().maxRSS)));\n`,
-      );
-      const args = ['--target', server.url, '--token', 'root-admin-token', '--checks', 'search_paging'];
-      const result = await promisify(execFile)(
-        process.execPath,
-        ['--import', pathToFileURL(preload).href, bin, 'contract', ...args, ...reports(dir)],
-        { timeout: 60_000 },
-      ).catch((error: { code: number; stdout: string; stderr: string }) => error);
-      const json = JSON.parse(readFileSync(join(dir, 'contract-report.json'), 'utf8'));
-      expect(json.requests, result.stderr).toBeGreaterThan(2);
-      expect(served).toBeGreaterThan(0);
-      expect(served).toBeLessThan(200 * MB);
-      // maxRSS is in kilobytes.
-      expect(Number(readFileSync(peakFile, 'utf8')) / 1024).toBeLessThan(200);
     } finally {
       await server.close();
     }

@@ -6,7 +6,7 @@
  * HOSTILE_CPU_LOG=1 prints each run's CPU time and peak memory (to keep the suite cheap).
  */
 import { XMLValidator } from 'fast-xml-parser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, type ExpectStatic, it, type OnTestFinishedHandler } from 'vitest';
 import type { OrgRecord } from '../../src/domain/organization.ts';
 import type { MockApp } from '../../src/http/app.ts';
 import { makeApp, TOKENS } from '../helpers.ts';
@@ -28,11 +28,9 @@ const TEST_TIMEOUT = 60_000;
 const checks = (names: string) =>
   `${names},transport_sound,not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,writes_verified`;
 
-const closing: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  stopRuns();
-  await Promise.all(closing.splice(0).map((close) => close()));
-});
+// The runs are processes that mostly wait: they run side by side (describe.concurrent), each against its own
+// servers, closed when its test ends; a runner still alive at the end is killed.
+afterAll(() => stopRuns());
 
 interface RedirectCase {
   status: 307 | 308;
@@ -46,12 +44,19 @@ interface Setting {
   before: Map<number, string>;
 }
 
-async function serve(misbehave?: Misbehave, late?: (hostile: Hostile) => Misbehave): Promise<Setting> {
+/** The test context's hook: a concurrent test's clean-up must be its own. */
+type Finished = (fn: OnTestFinishedHandler) => void;
+
+async function serve(
+  onTestFinished: Finished,
+  misbehave?: Misbehave,
+  late?: (hostile: Hostile) => Misbehave,
+): Promise<Setting> {
   const app = await makeApp({ config: { rateLimitPerMinute: 1_000_000 } });
   let bound: Misbehave | undefined = misbehave;
   const hostile = await hostileServer(app, (seen, res, forward) => bound?.(seen, res, forward) ?? false);
   if (late) bound = late(hostile);
-  closing.push(() => hostile.close());
+  onTestFinished(() => hostile.close());
   return { app, hostile, before: snapshot(app) };
 }
 
@@ -76,7 +81,12 @@ function findingsFor(run: Run, request: Seen): unknown[] {
 }
 
 /** What must hold of every run, whatever the server did; soft, so that a failure lists every property broken. */
-function expectSafe({ app, hostile, before }: Setting, run: Run, secrets: string[] = [TOKENS.root]): void {
+function expectSafe(
+  expect: ExpectStatic,
+  { app, hostile, before }: Setting,
+  run: Run,
+  secrets: string[] = [TOKENS.root],
+): void {
   if (process.env.HOSTILE_CPU_LOG) console.log(`runner: ${run.cpuMs} ms CPU, ${Math.round(run.peakRssMb)} MB peak`);
   const exit = `exit ${run.code}${run.timedOut ? ' (killed at the deadline)' : ''}`;
   // Writes go only to what the run created, in this run.
@@ -107,18 +117,18 @@ function expectSafe({ app, hostile, before }: Setting, run: Run, secrets: string
 }
 
 /** The report names this request in a finding, in JSON and in JUnit. */
-function expectFindingFor(run: Run, request: Seen | undefined): void {
+function expectFindingFor(expect: ExpectStatic, run: Run, request: Seen | undefined): void {
   expect(request, 'the bad request was sent').toBeDefined();
   const bad = request as Seen;
   expect.soft(findingsFor(run, bad), `a finding on ${bad.method} ${bad.url}`).not.toEqual([]);
   expect.soft(run.junit ?? '').toContain(bad.url.replaceAll('&', '&amp;'));
 }
 
-describe('orgs-mock contract against hostile servers', () => {
+describe.concurrent('orgs-mock contract against hostile servers', () => {
   it(
     'control: through the recording proxy the mock passes, and only the run’s organizations are written',
-    async () => {
-      const setting = await serve();
+    async ({ expect, onTestFinished }) => {
+      const setting = await serve(onTestFinished);
       const run = await runContract([
         '--target',
         setting.hostile.url,
@@ -129,7 +139,7 @@ describe('orgs-mock contract against hostile servers', () => {
         checks('read_your_writes,unknown_id_not_found'),
         ...BUDGET,
       ]);
-      expectSafe(setting, run);
+      expectSafe(expect, setting, run);
       expect.soft(run.code).toBe(0);
       expect.soft(setting.hostile.writes.length).toBeGreaterThan(0);
       expect.soft(setting.app.mock.state.tree.size).toBe(setting.before.size);
@@ -151,15 +161,15 @@ describe('orgs-mock contract against hostile servers', () => {
   for (const [put, del] of redirects)
     it(
       `a write redirected to orgId=${FOREIGN_ORG} (PUT: ${put.status} ${put.crossOrigin ? 'cross' : 'same'}-origin, DELETE: ${del.status} ${del.crossOrigin ? 'cross' : 'same'}-origin) is a finding, never followed`,
-      async () => {
+      async ({ expect, onTestFinished }) => {
         const elsewhere = await recorder();
-        closing.push(() => elsewhere.close());
+        onTestFinished(() => elsewhere.close());
         const redirected: Seen[] = [];
         const to = (r: RedirectCase) => ({
           status: r.status,
           origin: r.crossOrigin ? elsewhere.url : '',
         });
-        const setting = await serve(redirectWrites({ PUT: to(put), DELETE: to(del) }, redirected));
+        const setting = await serve(onTestFinished, redirectWrites({ PUT: to(put), DELETE: to(del) }, redirected));
         const run = await runContract([
           '--target',
           setting.hostile.url,
@@ -184,9 +194,9 @@ describe('orgs-mock contract against hostile servers', () => {
             'requests that reached the other origin',
           )
           .toEqual([]);
-        expectSafe(setting, run);
+        expectSafe(expect, setting, run);
         expect(redirected.map((r) => r.method)).toContain('PUT');
-        for (const r of redirected) expectFindingFor(run, r);
+        for (const r of redirected) expectFindingFor(expect, run, r);
         expect.soft(run.code).toBe(1);
       },
       TEST_TIMEOUT,
@@ -197,8 +207,8 @@ describe('orgs-mock contract against hostile servers', () => {
 
     it(
       'the token endpoint answers 500 with the Basic header, the form and a working token',
-      async () => {
-        const setting = await serve(echoCredentials());
+      async ({ expect, onTestFinished }) => {
+        const setting = await serve(onTestFinished, echoCredentials());
         const run = await runContract([
           '--target',
           setting.hostile.url,
@@ -213,7 +223,7 @@ describe('orgs-mock contract against hostile servers', () => {
           ...BUDGET,
         ]);
         expect(setting.hostile.issued.size, 'the echo carried a token the mock issued').toBeGreaterThan(0);
-        expectSafe(setting, run, secrets);
+        expectSafe(expect, setting, run, secrets);
         expect.soft(run.code).not.toBe(0);
       },
       TEST_TIMEOUT,
@@ -221,8 +231,8 @@ describe('orgs-mock contract against hostile servers', () => {
 
     it(
       'with a static token and --other-token, the profile echoes each of them',
-      async () => {
-        const setting = await serve(echoCredentials());
+      async ({ expect, onTestFinished }) => {
+        const setting = await serve(onTestFinished, echoCredentials());
         const run = await runContract([
           '--target',
           setting.hostile.url,
@@ -234,7 +244,7 @@ describe('orgs-mock contract against hostile servers', () => {
           checks('visibility,search_paging'),
           ...BUDGET,
         ]);
-        expectSafe(setting, run, secrets);
+        expectSafe(expect, setting, run, secrets);
         expect.soft(run.code).not.toBe(0);
       },
       TEST_TIMEOUT,
@@ -242,11 +252,11 @@ describe('orgs-mock contract against hostile servers', () => {
 
     it(
       'once each, then the server recovers: the run goes on, and the echoed 500s are reported masked',
-      async () => {
+      async ({ expect, onTestFinished }) => {
         // The first token request, and the first profile call with each Authorization, misbehave.
         const first = new Set<string>();
         const echo = echoCredentials();
-        const setting = await serve((seen, res, forward) => {
+        const setting = await serve(onTestFinished, (seen, res, forward) => {
           const key =
             seen.pathname === '/oauth2/token' ? seen.pathname : `${seen.pathname} ${seen.headers.authorization}`;
           if (first.has(key)) return false;
@@ -266,7 +276,7 @@ describe('orgs-mock contract against hostile servers', () => {
           checks('oauth_token_works,visibility,search_paging'),
           ...BUDGET,
         ]);
-        expectSafe(setting, run, secrets);
+        expectSafe(expect, setting, run, secrets);
         // The run went past its set-up: it searched.
         expect.soft(setting.hostile.seen.some((s) => s.pathname === '/api/v1/organization/search')).toBe(true);
       },
@@ -284,9 +294,9 @@ describe('orgs-mock contract against hostile servers', () => {
     ] as const)
       it(
         name,
-        async () => {
+        async ({ expect, onTestFinished }) => {
           const bad: Seen[] = [];
-          const setting = await serve(onFirst(firstGet, answer, bad));
+          const setting = await serve(onTestFinished, onFirst(firstGet, answer, bad));
           const run = await runContract([
             '--target',
             setting.hostile.url,
@@ -296,8 +306,8 @@ describe('orgs-mock contract against hostile servers', () => {
             checks('search_paging,unknown_id_not_found,time_in_milliseconds'),
             ...BUDGET,
           ]);
-          expectSafe(setting, run);
-          expectFindingFor(run, bad[0]);
+          expectSafe(expect, setting, run);
+          expectFindingFor(expect, run, bad[0]);
           // Requests after the bad one were sent: the run did not stop there.
           expect.soft(setting.hostile.seen.length).toBeGreaterThan((bad[0]?.index ?? Number.POSITIVE_INFINITY) + 1);
           expect.soft(run.code).toBe(1);
@@ -308,9 +318,9 @@ describe('orgs-mock contract against hostile servers', () => {
 
   it(
     'a server that dies mid-run: the run ends, writes its reports, and lists what it left behind',
-    async () => {
+    async ({ expect, onTestFinished }) => {
       const diedOn: Seen[] = [];
-      const setting = await serve(undefined, (hostile) =>
+      const setting = await serve(onTestFinished, undefined, (hostile) =>
         // Dies on the first request after the run's third organization exists.
         diesWhen(
           (seen) => hostile.created.size >= 3 && diedOn.push(seen) > 0,
@@ -327,7 +337,7 @@ describe('orgs-mock contract against hostile servers', () => {
         checks('read_your_writes,depth_limit,delete_with_children_refused'),
         ...BUDGET,
       ]);
-      expectSafe(setting, run);
+      expectSafe(expect, setting, run);
       expect.soft(run.code).not.toBe(0);
       // Every organization of the run still in the mock is listed as left behind.
       const left = setting.app.mock.state.tree
@@ -338,7 +348,7 @@ describe('orgs-mock contract against hostile servers', () => {
       const listed = (run.report?.cleanup?.leftover ?? []).map((l: { id: number }) => l.id);
       expect.soft(listed).toEqual(expect.arrayContaining(left));
       // The request the server died on is named in a finding.
-      expectFindingFor(run, diedOn[0]);
+      expectFindingFor(expect, run, diedOn[0]);
     },
     TEST_TIMEOUT,
   );
