@@ -414,7 +414,7 @@ function freshPair(ctx: CheckContext, e: Exchange, what: string, issued: Set<str
 
 export const oauthTokenWorks = scenario(
   'oauth_token_works',
-  'A client-credentials grant answers 200 with an access token that works on the API (on every operation: search, get, and with --allow-writes create, update and delete of an organization of the run, each answer as the model predicts from its organization) and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant.',
+  'A client-credentials grant answers 200 with an access token that works on the API (on every operation: search, get, and with --allow-writes create, update and delete of an organization of the run, each answer as the model predicts from its organization) and a refresh token, for each documented way to send the client (HTTP Basic; client_id and client_secret in the query; in a form body); expires_in is a whole number of seconds (at most a year), the same for every grant; each grant answers a new access token and refresh token.',
   ['client'],
   async (ctx) => {
     const out: Finding[] = [];
