@@ -170,8 +170,8 @@ async function otherSubtreeReads(ctx: CheckContext, other: string, otherOrg: num
     // A short page is the last (the model predicts its size); a full one may have more after it.
     if (e.response.status !== 200 || !Array.isArray(items) || items.length < size) break;
   }
-  for (const id of levels.map((level) => level[0] as number))
-    await send(ctx, request(ctx, 'getOrganization', { orgId: String(id) }, undefined, other));
+  for (const [id] of levels)
+    if (id !== undefined) await send(ctx, request(ctx, 'getOrganization', { orgId: String(id) }, undefined, other));
 }
 
 export const visibility = scenario(
