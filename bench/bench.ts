@@ -156,7 +156,7 @@ const COLD_CANDIDATES: ColdCandidate[] = [
       ]
     : []),
   {
-    name: 'orgs-mock from the sources through tsx (`npm start` in a clone)',
+    name: 'orgs-mock from the sources through tsx (`npm start` before 0.1.0 built its bundle)',
     command: () => [process.execPath, 'bin/orgs-mock.mjs', 'serve'],
   },
   {
