@@ -4,6 +4,7 @@
  * push out other sessions' changes, a write acknowledged stays, and one X-Mock-Session header.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/domain/chaos.ts';
 import type { MockApp } from '../../src/http/app.ts';
 import { basic, call, makeApp, TOKENS } from '../helpers.ts';
 
@@ -14,24 +15,13 @@ const inSession = (session: string, options: { body?: unknown; token?: string } 
 const EVICTED =
   /^This session was evicted at \S+ \((.+)\); its changes are lost\. Start it again with POST \/_mock\/reset and this X-Mock-Session, or use a new session id\.$/;
 
-/** A deterministic random source (mulberry32). */
-function randomOf(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('sessions never lose data silently', () => {
   // About 4 KB (less than one session's first write) to 100 KB: evictions at nearly every write, then fewer.
   it.each([0.004, 0.012, 0.03, 0.1])(
     'SESSION_MEMORY_MB=%s: a session reads exactly its own changes, or 410 until it resets',
     async (sessionMemoryMb) => {
       const app = await makeApp({ config: { sessionMemoryMb, maxSessions: 100 } });
-      const random = randomOf(Math.round(sessionMemoryMb * 1000));
+      const random = seededRandom(Math.round(sessionMemoryMb * 1000));
       const sessions = ['s0', 's1', 's2', 's3', 's4'];
       const model = new Map(
         sessions.map((s) => [s, { gone: false, created: new Map<string, number>(), deleted3: false }]),

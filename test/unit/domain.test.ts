@@ -1,5 +1,6 @@
 /** The domain on its own: the tree's rules, tokens, rate-limit windows, and the request hints. No app. */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/domain/chaos.ts';
 import { Refusal } from '../../src/domain/errors.ts';
 import { type OrgRecord, publicJson, publicJsonList, publicJsonText, toPublic } from '../../src/domain/organization.ts';
 import { OverlayTree } from '../../src/domain/overlay-tree.ts';
@@ -87,17 +88,6 @@ describe('OrgTree', () => {
   });
 });
 
-/** A deterministic random source (mulberry32): the same sequence on every run. */
-function randomOf(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** 300 organizations, four levels, names that tie, devices on some. */
 function randomRecords(random: () => number): OrgRecord[] {
   const records = [org(1)];
@@ -129,7 +119,7 @@ describe('OverlayTree', () => {
   };
 
   it('answers every read and write as a full tree would, and never writes its base', () => {
-    const random = randomOf(7);
+    const random = seededRandom(7);
     const records = randomRecords(random);
     const base = new OrgTree(records, limits);
     const before = JSON.stringify(base.all());
@@ -168,7 +158,7 @@ describe('OverlayTree', () => {
   });
 
   it('holds only its changes: a refused write copies nothing, and a write costs a few entries', () => {
-    const base = new OrgTree(randomRecords(randomOf(3)), limits);
+    const base = new OrgTree(randomRecords(seededRandom(3)), limits);
     const overlay = new OverlayTree(base);
     expect(attempt(() => overlay.remove(1, 1))).toBe('You cannot delete your own organization.');
     expect(attempt(() => overlay.create(1, { name: 'Nowhere', parentId: 999 }, 0))).toBe(
